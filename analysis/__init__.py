@@ -1,0 +1,1 @@
+"""Income Watch (增收监测): everything that is not UI. Never imports streamlit."""

@@ -1,0 +1,1 @@
+"""DuckDB storage: schema, connection, the single write path (ingestion) and named queries."""

@@ -1,0 +1,129 @@
+"""Opening the database, and the one way to change it.
+
+DuckDB lets one process write a file or many processes read it, never both. So nobody writes
+the live file in place: a writer copies it, changes the copy inside a transaction, and swaps
+the copy in with an atomic rename. Readers keep their open file until they notice the swap
+(``Database.cursor`` checks on every use) and then reopen. A failed write leaves the live file
+byte-for-byte as it was.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL)
+
+
+def file_version(path: Path) -> str:
+    """Changes whenever the file is swapped: used as the data version for caches."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+class Database:
+    """One read-only connection per process, reopened when a writer swaps the file in.
+
+    Each caller takes its own cursor (DuckDB refuses concurrent calls on one connection).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version = ""
+
+    @property
+    def version(self) -> str:
+        return file_version(self.path)
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            current = self.version
+            if self._con is None or current != self._version:
+                if self._con is not None:
+                    self._con.close()  # releases DuckDB's per-path instance so the new file is read
+                if current == "missing":
+                    raise FileNotFoundError(f"database not found: {self.path}")
+                self._con = duckdb.connect(str(self.path), read_only=True)
+                self._version = current
+            return self._con
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._connection().cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Serialises writers of one database across processes."""
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def write_transaction(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the database inside a transaction.
+
+    On success the copy replaces the live file atomically; on any exception the copy is
+    discarded and the live file is untouched. ``fresh`` starts from an empty database.
+    """
+    path = Path(path)
+    with _writer_lock(path):
+        staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
+        staging.unlink(missing_ok=True)
+        if path.exists() and not fresh:
+            shutil.copyfile(path, staging)
+        con = duckdb.connect(str(staging))
+        try:
+            ensure_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            with open(staging, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(staging, path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            staging.unlink(missing_ok=True)
+            staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A short-lived reader for the command line and tests."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"database not found: {path} (run `python -m analysis demo` or ingest a file)")
+    return duckdb.connect(str(path), read_only=True)

@@ -1,0 +1,137 @@
+-- Income Watch data model. Codes are text (leading zeros matter). Money in yuan per year.
+-- No PRIMARY KEY constraints: at national scale their indexes cost more memory than the bulk
+-- loads can afford; keys are enforced by validation and by replace-by-key in ingestion.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR NOT NULL,   -- e.g. dataset ('synthetic_demo' or 'imported'), demo_seed, schema_version
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS regions (
+    code         VARCHAR NOT NULL,  -- 6, 9 or 12 digits; 000000 = China
+    name         VARCHAR NOT NULL,  -- official Chinese name
+    name_en      VARCHAR,           -- pinyin or English name where known
+    level        VARCHAR NOT NULL,  -- national | province | city | county | township | village
+    parent_code  VARCHAR,
+    synthetic    BOOLEAN NOT NULL DEFAULT FALSE  -- TRUE for demo townships and villages
+);
+
+CREATE TABLE IF NOT EXISTS households (
+    household_id        VARCHAR NOT NULL,
+    village_code        VARCHAR NOT NULL,   -- 12 digits
+    county_code         VARCHAR NOT NULL,   -- first 6 digits of village_code, kept for fast filters
+    household_type      VARCHAR NOT NULL,   -- 脱贫户 · 脱贫不稳定户 · 边缘易致贫户 · 突发严重困难户 · 一般农户
+    members             INTEGER NOT NULL,
+    labor_count         INTEGER,
+    relocated           BOOLEAN,
+    monitored_since     DATE,
+    risk_eliminated_on  DATE,
+    risk_cause          VARCHAR,
+    head_name_masked    VARCHAR,            -- 张*明: the raw name is never stored
+    id_number_hash      VARCHAR,            -- salted SHA-256 of the ID number, for matching
+    id_number_masked    VARCHAR             -- first 6 and last 4 characters
+);
+
+CREATE TABLE IF NOT EXISTS income (
+    household_id            VARCHAR NOT NULL,
+    year                    INTEGER NOT NULL,
+    county_code             VARCHAR NOT NULL,  -- copied from households at load time, for fast filters
+    village_code            VARCHAR NOT NULL,
+    wage_income             DOUBLE NOT NULL,
+    crop_income             DOUBLE NOT NULL,
+    livestock_income        DOUBLE NOT NULL,
+    other_operating_income  DOUBLE NOT NULL DEFAULT 0,
+    property_income         DOUBLE NOT NULL,
+    transfer_income         DOUBLE NOT NULL,
+    medical_expense         DOUBLE,
+    education_expense       DOUBLE,
+    cattle_sold             INTEGER,
+    sheep_sold              INTEGER,
+    hogs_sold               INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS prices (
+    date         DATE NOT NULL,
+    commodity    VARCHAR NOT NULL,  -- live_cattle · live_sheep · live_hog · beef · mutton · pork · maize
+    region_code  VARCHAR NOT NULL,  -- 6 digits; 000000 = national
+    price        DOUBLE NOT NULL    -- yuan per kg
+);
+
+CREATE TABLE IF NOT EXISTS disasters (
+    event_id         VARCHAR NOT NULL,
+    hazard           VARCHAR NOT NULL,  -- flood · drought · hail · frost · landslide · earthquake
+    county_code      VARCHAR NOT NULL,
+    start_date       DATE NOT NULL,
+    end_date         DATE,
+    severity         INTEGER NOT NULL,  -- 1 一般 … 4 特别重大
+    affected_people  BIGINT,
+    crop_damage_ha   DOUBLE,
+    direct_loss      DOUBLE             -- yuan (files give 万元; converted on import)
+);
+
+CREATE TABLE IF NOT EXISTS employment (
+    county_code          VARCHAR NOT NULL,
+    month                DATE NOT NULL,  -- first day of the month
+    migrant_workers      INTEGER NOT NULL,
+    target               INTEGER,
+    returned             INTEGER,
+    public_welfare_jobs  INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS thresholds (
+    year             INTEGER NOT NULL,
+    province_code    VARCHAR NOT NULL,  -- 000000 = national default
+    monitoring_line  DOUBLE NOT NULL    -- yuan per person per year
+);
+
+CREATE TABLE IF NOT EXISTS import_log (
+    import_id    INTEGER NOT NULL,
+    file_name    VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    rows         BIGINT NOT NULL,   -- data rows in the file
+    inserted     BIGINT NOT NULL,   -- rows whose key was new
+    replaced     BIGINT NOT NULL,   -- rows that replaced an existing key
+    imported_at  TIMESTAMP NOT NULL,
+    outcome      VARCHAR NOT NULL   -- loaded (refused files never reach the database)
+);
+
+-- One row per household and year with everything the pages ask about.
+CREATE OR REPLACE VIEW household_year AS
+WITH hy AS (
+    SELECT
+        i.household_id, i.year, i.county_code, i.village_code,
+        substr(i.county_code, 1, 2) || '0000' AS province_code,
+        substr(i.county_code, 1, 4) || '00' AS city_code,
+        h.household_type, h.members, h.labor_count, h.relocated,
+        h.monitored_since, h.risk_eliminated_on, h.risk_cause,
+        i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income,
+        i.property_income, i.transfer_income, i.medical_expense, i.education_expense,
+        i.cattle_sold, i.sheep_sold, i.hogs_sold,
+        i.crop_income + i.livestock_income + i.other_operating_income AS operating_income,
+        i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+            + i.property_income + i.transfer_income AS net_income
+    FROM income i JOIN households h USING (household_id)
+)
+SELECT
+    hy.*,
+    hy.net_income / hy.members AS per_capita_net_income,
+    coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
+    hy.net_income / hy.members < coalesce(tp.monitoring_line, tn.monitoring_line) AS below_line,
+    hy.net_income / hy.members >= coalesce(tp.monitoring_line, tn.monitoring_line)
+        AND hy.net_income / hy.members < 1.1 * coalesce(tp.monitoring_line, tn.monitoring_line) AS near_line,
+    hy.wage_income / nullif(hy.net_income, 0) AS wage_share,
+    hy.operating_income / nullif(hy.net_income, 0) AS operating_share,
+    hy.property_income / nullif(hy.net_income, 0) AS property_share,
+    hy.transfer_income / nullif(hy.net_income, 0) AS transfer_share,
+    prev.per_capita_prev AS prev_per_capita_net_income,
+    hy.net_income / hy.members / nullif(prev.per_capita_prev, 0) - 1 AS per_capita_yoy
+FROM hy
+LEFT JOIN thresholds tp ON tp.year = hy.year AND tp.province_code = hy.province_code
+LEFT JOIN thresholds tn ON tn.year = hy.year AND tn.province_code = '000000'
+LEFT JOIN (
+    SELECT household_id, year + 1 AS year,
+           (wage_income + crop_income + livestock_income + other_operating_income
+            + property_income + transfer_income) / h.members AS per_capita_prev
+    FROM income JOIN households h USING (household_id)
+) prev ON prev.household_id = hy.household_id AND prev.year = hy.year;
