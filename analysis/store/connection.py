@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -34,47 +36,80 @@ def file_version(path: Path) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+@dataclass
+class _Generation:
+    """One opened version of the file and the cursors still using it."""
+
+    con: duckdb.DuckDBPyConnection
+    version: str
+    active: int = 0
+    retired: bool = False
+
+
 class Database:
     """One read-only connection per process, reopened when a writer swaps the file in.
 
     Each caller takes its own cursor (DuckDB refuses concurrent calls on one connection).
+    DuckDB caches open databases by real path, so a plain reconnect would return the old
+    file: each version is opened through a private hard link, and the old version is closed
+    once its last cursor is done.
     """
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._version = ""
+        self._current: _Generation | None = None
+        self._opened = itertools.count()
 
     @property
     def version(self) -> str:
         return file_version(self.path)
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            current = self.version
-            if self._con is None or current != self._version:
-                if self._con is not None:
-                    self._con.close()  # releases DuckDB's per-path instance so the new file is read
-                if current == "missing":
-                    raise FileNotFoundError(f"database not found: {self.path}")
-                self._con = duckdb.connect(str(self.path), read_only=True)
-                self._version = current
-            return self._con
+    def _open_current_file(self) -> _Generation:
+        alias = self.path.with_name(f".{self.path.name}.reader-{os.getpid()}-{next(self._opened)}")
+        try:
+            os.link(self.path, alias)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"database not found: {self.path}") from None
+        try:
+            return _Generation(duckdb.connect(str(alias), read_only=True), file_version(alias))
+        finally:
+            alias.unlink(missing_ok=True)
+
+    def _generation(self) -> _Generation:
+        current = self._current
+        if current is None or current.version != self.version:
+            if current is not None:
+                self._retire(current)
+            self._current = current = self._open_current_file()
+        return current
+
+    @staticmethod
+    def _retire(generation: _Generation) -> None:
+        generation.retired = True
+        if generation.active == 0:
+            generation.con.close()
 
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._connection().cursor()
+        with self._lock:
+            generation = self._generation()
+            cur = generation.con.cursor()
+            generation.active += 1
         try:
             yield cur
         finally:
             cur.close()
+            with self._lock:
+                generation.active -= 1
+                if generation.retired and generation.active == 0:
+                    generation.con.close()
 
     def close(self) -> None:
         with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+            if self._current is not None:
+                self._retire(self._current)
+                self._current = None
 
 
 @contextlib.contextmanager

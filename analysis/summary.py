@@ -1,0 +1,80 @@
+"""Headline figures for one region and year: the numbers the overview and `summary` command print."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import duckdb
+
+from analysis.regioncodes import NATIONAL, province_of, region_level, region_where
+
+_HOUSEHOLD_INCOME = """
+WITH hh AS (
+    SELECT i.household_id, h.members,
+           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+             + i.property_income + i.transfer_income AS net_income,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
+    FROM income i
+    JOIN households h ON h.household_id = i.household_id AND {households_filter}
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    WHERE i.year = $year AND {income_filter}
+)
+SELECT count(*) AS households,
+       coalesce(sum(members), 0) AS people,
+       sum(net_income) / nullif(sum(members), 0) AS income_per_capita,
+       median(net_income / members) AS median_household_per_capita,
+       count(*) FILTER (WHERE net_income / members < line) AS below_line_households,
+       count(*) FILTER (WHERE net_income / members >= line AND net_income / members < 1.1 * line)
+           AS near_line_households
+FROM hh
+"""
+
+_LINE = """
+SELECT monitoring_line FROM thresholds
+WHERE year = $year AND province_code IN ($province, '000000')
+ORDER BY province_code = $province DESC
+LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    region: str
+    year: int
+    households: int
+    people: int
+    income_per_capita: float | None
+    median_household_per_capita: float | None
+    monitoring_line: float | None
+    below_line_households: int
+    near_line_households: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def monitoring_line(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> float | None:
+    """The line that applies to a region: its province's, else the national default."""
+    province = NATIONAL if region_level(region_code) == "national" else province_of(region_code)
+    row = cur.execute(_LINE, {"year": year, "province": province}).fetchone()
+    return None if row is None else float(row[0])
+
+
+def region_summary(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> RegionSummary:
+    """Households, people, income and households below/near the line for a region and year."""
+    income_filter, params = region_where(region_code, "i")
+    households_filter, _ = region_where(region_code, "h")
+    sql = _HOUSEHOLD_INCOME.format(income_filter=income_filter, households_filter=households_filter)
+    row = cur.execute(sql, {**params, "year": year}).fetchone()
+    households, people, per_capita, median, below, near = row
+    return RegionSummary(
+        region=region_code,
+        year=year,
+        households=int(households),
+        people=int(people),
+        income_per_capita=None if per_capita is None else float(per_capita),
+        median_household_per_capita=None if median is None else float(median),
+        monitoring_line=monitoring_line(cur, region_code, year),
+        below_line_households=int(below),
+        near_line_households=int(near),
+    )

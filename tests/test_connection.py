@@ -1,0 +1,74 @@
+"""The single write path: atomic swap, untouched file on failure, readers see new data without restart."""
+import hashlib
+import threading
+
+import pytest
+
+from analysis.store.connection import Database, write_transaction
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _lines(db):
+    with db.cursor() as cur:
+        return cur.execute("SELECT year, monitoring_line FROM thresholds ORDER BY year").fetchall()
+
+
+def test_failed_write_leaves_file_byte_for_byte_unchanged(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    before = _sha(path)
+    with pytest.raises(RuntimeError, match="boom"), write_transaction(path) as con:
+        con.execute("INSERT INTO thresholds VALUES (2024, '000000', 7400)")
+        raise RuntimeError("boom")
+    assert _sha(path) == before
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
+def test_reader_sees_swapped_file_without_restart(tmp_path):
+    path = tmp_path / "r.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    db = Database(path)
+    assert _lines(db) == [(2023, 7000.0)]
+    version = db.version
+    with write_transaction(path) as con:
+        con.execute("INSERT INTO thresholds VALUES (2024, '000000', 7400)")
+    assert db.version != version
+    assert _lines(db) == [(2023, 7000.0), (2024, 7400.0)]
+    db.close()
+
+
+def test_readers_in_threads_never_see_a_partial_write(tmp_path):
+    path = tmp_path / "c.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds SELECT y, '000000', 1 FROM range(2000, 2010) t(y)")
+    db = Database(path)
+    seen, errors, stop = set(), [], threading.Event()
+
+    def read_continuously():
+        while not stop.is_set():
+            try:
+                with db.cursor() as cur:
+                    seen.add(cur.execute("SELECT count(*) FROM thresholds").fetchone()[0])
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                errors.append(exc)
+
+    readers = [threading.Thread(target=read_continuously) for _ in range(3)]
+    for r in readers:
+        r.start()
+    for batch in range(5):
+        with write_transaction(path) as con:
+            con.execute("INSERT INTO thresholds SELECT y, $p, 1 FROM range(2000, 2010) t(y)", {"p": f"62{batch}000"})
+    stop.set()
+    for r in readers:
+        r.join()
+    assert errors == []
+    assert seen <= {10, 20, 30, 40, 50, 60}
+    assert 10 in seen
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM thresholds").fetchone()[0] == 60
+    db.close()
