@@ -1,0 +1,212 @@
+"""Reading CSV and XLSX files into a grid of text, the way a person sees the spreadsheet.
+
+Every cell is read as text (codes keep their leading zeros; the validator converts types). The
+header is the row, among the first few, that names the most known columns: title rows above it
+are skipped, and so are 合计 (total) rows and a lone note line at the bottom. Each data row keeps
+its spreadsheet row number (1-based, counting title and header rows) for problem reports.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.store.formats import HEADER_INDEX, split_header, vocabulary_key
+
+HEADER_SEARCH_ROWS = 20
+DELIMITERS = (",", "\t", ";")
+TOTAL_PREFIXES = ("合计", "总计", "total")
+NOTE_PREFIXES = ("注", "备注", "说明", "填表", "填报", "制表", "审核", "数据来源", "note")
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; carries the reason in both languages."""
+
+    def __init__(self, reason_zh: str, reason_en: str, row: int | None = None):
+        super().__init__(reason_en)
+        self.reason_zh, self.reason_en, self.row = reason_zh, reason_en, row
+
+
+@dataclass
+class RawTable:
+    headers: list[str]        # as written, one per column
+    cells: pd.DataFrame       # text cells ('' when empty), columns 0..n-1, one row per data row
+    rows: np.ndarray          # spreadsheet row number of each data row
+    header_row: int           # spreadsheet row number of the header
+    encoding: str | None      # CSV only
+    sheet: str | None         # XLSX only
+
+
+def known_header_count(cells: list[str]) -> int:
+    """How many cells name a column of some kind (used to find the header row)."""
+    return sum(1 for c in cells if vocabulary_key(split_header(c)[0]) in HEADER_INDEX)
+
+
+def is_workbook(data: bytes) -> bool:
+    return data.startswith(_ZIP) or data.startswith(_OLE)
+
+
+def read_table(name: str, data: bytes, sheet: str | None = None) -> RawTable:
+    """CSV or workbook bytes -> RawTable; ReadError when there is no table to read."""
+    if not data.strip():
+        raise ReadError("文件为空", "the file is empty")
+    if is_workbook(data):
+        grid, used_sheet = _workbook_grid(data, sheet)
+        table = _from_grid(grid, encoding=None, sheet=used_sheet)
+    else:
+        if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            raise ReadError("不是有效的 Excel 工作簿", "not a valid Excel workbook")
+        table = _read_csv(data)
+    return _drop_footer(_drop_empty(table))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (BOM or not), else GB18030 (which covers GBK)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError("不支持 UTF-16 编码，请另存为 UTF-8 或 GBK 的 CSV",
+                        "UTF-16 is not supported: save the CSV as UTF-8 or GBK")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text, encoding
+    raise ReadError("无法识别文件编码，请使用 UTF-8 或 GBK 的 CSV，或 XLSX",
+                    "cannot decode the file: use a UTF-8 or GBK CSV, or XLSX")
+
+
+def _read_csv(data: bytes) -> RawTable:
+    text, encoding = decode(data)
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    header_index, delimiter = _find_csv_header(lines)
+    offset = sum(len(line) + 1 for line in lines[:header_index])
+    try:
+        grid = pd.read_csv(io.StringIO(text[offset:]), header=None, dtype=str, sep=delimiter,
+                           keep_default_na=False, skip_blank_lines=False, quotechar='"')
+    except pd.errors.ParserError as exc:
+        raise _parser_error(exc, header_index) from None
+    except pd.errors.EmptyDataError:
+        raise ReadError("文件为空", "the file is empty") from None
+    grid = grid.fillna("")
+    header_row = header_index + 1
+    return RawTable(
+        headers=[str(h).strip() for h in grid.iloc[0].tolist()],
+        cells=grid.iloc[1:].reset_index(drop=True).set_axis(range(grid.shape[1]), axis=1),
+        rows=np.arange(header_row + 1, header_row + len(grid), dtype=np.int64),
+        header_row=header_row, encoding=encoding, sheet=None,
+    )
+
+
+def _find_csv_header(lines: list[str]) -> tuple[int, str]:
+    """(line index, delimiter) of the header among the first lines; first non-empty line if none names columns."""
+    best = (0, -1, ",")  # (score, -index, delimiter)
+    first_nonempty = next((i for i, line in enumerate(lines) if line.strip(" ,;\t\r")), 0)
+    for index, line in enumerate(lines):
+        for delimiter in DELIMITERS:
+            cells = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+            score = known_header_count(cells)
+            if score > best[0]:
+                best = (score, -index, delimiter)
+    if best[0] < 2:
+        return first_nonempty, ","
+    return -best[1], best[2]
+
+
+def _parser_error(exc: Exception, header_index: int) -> ReadError:
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if not match:
+        return ReadError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+    expected, line, saw = (int(g) for g in match.groups())
+    return ReadError(f"该行有 {saw} 个字段，多于表头的 {expected} 列",
+                     f"this row has {saw} fields, more than the {expected} columns of the header",
+                     row=header_index + line)
+
+
+def _workbook_grid(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise ReadError(f"无法读取 Excel 工作簿：{exc}", f"cannot read the workbook: {exc}") from None
+    names = [str(n) for n in book.sheet_names]
+    if sheet is not None and sheet not in names:
+        raise ReadError(f"找不到工作表「{sheet}」（现有：{'、'.join(names)}）",
+                        f"sheet {sheet!r} not found (sheets: {', '.join(names)})")
+    used = sheet if sheet is not None else names[0]
+    grid = pd.read_excel(book, sheet_name=used, header=None, dtype=object)
+    grid = grid.apply(_cell_text).fillna("")
+    return grid.set_axis(range(grid.shape[1]), axis=1), used
+
+
+def _cell_text(column: pd.Series) -> pd.Series:
+    """Workbook cells as text. Numbers of 16 digits or more lost digits in the spreadsheet (an ID
+    number typed as a number): they are shown in scientific notation so validation refuses them."""
+    text = column.astype("str")
+    long = np.flatnonzero(text.str.len().fillna(0).to_numpy() >= 16)
+    values = column.to_numpy(dtype=object)
+    imprecise = [i for i in long if isinstance(values[i], (int, float)) and not isinstance(values[i], bool)
+                 and abs(values[i]) >= 1e15]
+    if imprecise:
+        text.iloc[imprecise] = [f"{float(values[i]):.15E}" for i in imprecise]
+    return text
+
+
+def _from_grid(grid: pd.DataFrame, encoding: str | None, sheet: str | None) -> RawTable:
+    """Workbook grid (row 0 = spreadsheet row 1) -> RawTable with the header located."""
+    if grid.empty:
+        raise ReadError("文件为空", "the file is empty")
+    top = grid.head(HEADER_SEARCH_ROWS).astype(str)
+    scores = [known_header_count(top.iloc[i].tolist()) for i in range(len(top))]
+    nonempty = [i for i in range(len(top)) if any(str(v).strip() for v in top.iloc[i])]
+    best = int(np.argmax(scores))
+    index = best if scores[best] >= 2 else (nonempty[0] if nonempty else 0)
+    return RawTable(
+        headers=[str(h).strip() for h in grid.iloc[index].tolist()],
+        cells=grid.iloc[index + 1:].reset_index(drop=True),
+        rows=np.arange(index + 2, len(grid) + 1, dtype=np.int64),
+        header_row=index + 1, encoding=encoding, sheet=sheet,
+    )
+
+
+def _drop_empty(table: RawTable) -> RawTable:
+    """Drop blank rows, and columns with neither a header nor any value (trailing commas, empty sheet area)."""
+    stripped = table.cells.apply(lambda col: col.astype(str).str.strip())
+    filled = (stripped != "").to_numpy()
+    keep_cols = [i for i, h in enumerate(table.headers) if h or filled[:, i].any()]
+    keep_rows = filled[:, keep_cols].any(axis=1) if keep_cols else np.zeros(len(filled), dtype=bool)
+    cells = table.cells.iloc[keep_rows, keep_cols]
+    cells = cells.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
+    table.headers = [table.headers[i] for i in keep_cols]
+    table.cells, table.rows = cells, table.rows[keep_rows]
+    if not table.headers:
+        raise ReadError("文件为空", "the file is empty")
+    if cells.empty:
+        raise ReadError("文件没有数据行", "the file has no data rows", row=table.header_row)
+    return table
+
+
+def _is_footer(cells: list[str]) -> bool:
+    keys = [vocabulary_key(c) for c in cells if c.strip()]
+    if any(k.startswith(TOTAL_PREFIXES) for k in keys):
+        return True
+    return len(keys) == 1 and keys[0].startswith(NOTE_PREFIXES)
+
+
+def _drop_footer(table: RawTable) -> RawTable:
+    """Drop 合计/总计 rows and a lone note line at the bottom (never in the middle of the data)."""
+    end = len(table.cells)
+    while end > 0 and _is_footer([str(v) for v in table.cells.iloc[end - 1].tolist()]):
+        end -= 1
+    if end == 0:
+        raise ReadError("文件没有数据行", "the file has no data rows", row=table.header_row)
+    table.cells, table.rows = table.cells.iloc[:end], table.rows[:end]
+    return table

@@ -1,0 +1,71 @@
+"""Personal data helpers: masks, salted hashes and where the salt comes from."""
+import stat
+
+import pandas as pd
+import pytest
+
+from analysis.privacy import (
+    SALT_ENV,
+    hash_id_number,
+    hash_id_numbers,
+    id_salt,
+    mask_id_number,
+    mask_id_numbers,
+    mask_name,
+    mask_names,
+    salt_path,
+)
+
+
+@pytest.mark.parametrize(("name", "masked"), [
+    ("张三明", "张*明"), ("李四", "李*"), ("欧阳小明", "欧*明"), ("王", "王*"), (" 赵 钱孙 ", "赵*孙"),
+])
+def test_mask_name_keeps_first_and_last_character_only(name, masked):
+    assert mask_name(name) == masked
+
+
+def test_mask_names_matches_mask_name_and_keeps_missing():
+    names = pd.Series(["张三明", "李四", "欧阳小明", "王", None, ""])
+    expected = [mask_name(n) for n in names[:4]] + [None, None]
+    assert [None if pd.isna(v) else v for v in mask_names(names)] == expected
+
+
+def test_mask_id_number_shows_first_six_and_last_four():
+    assert mask_id_number("62012119900101123x") == "620121********123X"
+    assert mask_id_number("12345") == "********"
+    masked = mask_id_numbers(pd.Series(["620121199001011234", None, "123"]))
+    assert [None if pd.isna(v) else v for v in masked] == ["620121********1234", None, "********"]
+
+
+def test_hash_is_salted_deterministic_and_ignores_case_of_x():
+    raw = "62012119900101123X"
+    assert hash_id_number(raw, b"a") == hash_id_number(raw.lower(), b"a")
+    assert hash_id_number(raw, b"a") != hash_id_number(raw, b"b")
+    assert len(hash_id_number(raw, b"a")) == 64 and raw not in hash_id_number(raw, b"a")
+    hashed = hash_id_numbers(pd.Series([raw, None, ""]), b"a")
+    assert hashed[0] == hash_id_number(raw, b"a") and hashed[1:].isna().all()
+
+
+def test_salt_file_is_created_once_private_and_stable(tmp_path, monkeypatch):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    db = tmp_path / "x.duckdb"
+    first = id_salt(db)
+    path = salt_path(db)
+    assert path.name == "x.duckdb.salt" and len(first) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert id_salt(db) == first
+    assert id_salt(tmp_path / "other.duckdb") != first
+
+
+def test_salt_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv(SALT_ENV, "county-secret")
+    assert id_salt(tmp_path / "x.duckdb") == b"county-secret"
+    assert not salt_path(tmp_path / "x.duckdb").exists()
+
+
+def test_empty_salt_file_is_an_error_not_a_new_salt(tmp_path, monkeypatch):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    db = tmp_path / "x.duckdb"
+    salt_path(db).write_text("")
+    with pytest.raises(ValueError, match="empty"):
+        id_salt(db)
