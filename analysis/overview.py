@@ -1,0 +1,182 @@
+"""The overview page's numbers for one region and year.
+
+Per-capita income is always total net income over total people (sum / sum), never a mean of
+household ratios. Region filters come from analysis.regioncodes.region_where (code ranges, bound).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from analysis.regioncodes import region_where
+from analysis.summary import RegionSummary, region_summary
+
+MONITORED_TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+AT_RISK_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures plus the previous year's per-capita income, for growth."""
+    summary: RegionSummary
+    previous_income_per_capita: float | None
+
+    @property
+    def growth(self) -> float | None:
+        now, before = self.summary.income_per_capita, self.previous_income_per_capita
+        return None if now is None or not before else now / before - 1
+
+    @property
+    def below_share(self) -> float | None:
+        households = self.summary.households
+        return self.summary.below_line_households / households if households else None
+
+    @property
+    def near_share(self) -> float | None:
+        households = self.summary.households
+        return self.summary.near_line_households / households if households else None
+
+
+@dataclass(frozen=True)
+class EmploymentStatus:
+    """Migrant workers against target in the latest month of the year with data."""
+    month: date
+    migrant_workers: int
+    target: int | None
+
+    @property
+    def target_share(self) -> float | None:
+        return self.migrant_workers / self.target if self.target else None
+
+
+def headline(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> Headline:
+    previous = region_summary(cur, region_code, year - 1)
+    return Headline(region_summary(cur, region_code, year), previous.income_per_capita)
+
+
+_MONITORED = """
+SELECT household_type,
+       count(*) AS households,
+       count(*) FILTER (WHERE risk_eliminated_on <= $year_end) AS eliminated
+FROM households h
+WHERE {region} AND household_type IN $types
+  AND (monitored_since IS NULL OR monitored_since <= $year_end)
+GROUP BY household_type
+"""
+
+
+def monitored_households(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
+    """Monitored households by type as of the end of `year`: household_type, households, eliminated.
+
+    A household counts from its 纳入监测日期 (or always, when the date is unknown) and as eliminated
+    once its 风险消除日期 has passed. All three types are listed, with zeros where none.
+    """
+    region, params = region_where(region_code, "h")
+    found = cur.execute(
+        _MONITORED.format(region=region),
+        {**params, "types": list(MONITORED_TYPES), "year_end": date(year, 12, 31)},
+    ).df()
+    frame = pd.DataFrame({"household_type": list(MONITORED_TYPES)}).merge(found, how="left", on="household_type")
+    return frame.fillna({"households": 0, "eliminated": 0}).astype({"households": "int64", "eliminated": "int64"})
+
+
+_EMPLOYMENT = """
+SELECT month, sum(migrant_workers) AS migrant_workers, sum(target) AS target
+FROM employment e
+WHERE {region} AND month BETWEEN $year_start AND $year_end
+GROUP BY month
+ORDER BY month
+"""
+
+
+def employment_by_month(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
+    """Migrant workers and target summed over the region's counties, per month of `year`."""
+    region, params = region_where(region_code, "e")
+    return cur.execute(
+        _EMPLOYMENT.format(region=region),
+        {**params, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31)},
+    ).df()
+
+
+def employment_status(monthly: pd.DataFrame) -> EmploymentStatus | None:
+    """The latest month of `employment_by_month`, or None when the year has no employment rows."""
+    if monthly.empty:
+        return None
+    last = monthly.iloc[-1]
+    target = None if pd.isna(last["target"]) else int(last["target"])
+    return EmploymentStatus(pd.Timestamp(last["month"]).date(), int(last["migrant_workers"]), target)
+
+
+_SOURCES = """
+SELECT i.year,
+       sum(i.wage_income) / sum(h.members) AS wage_income,
+       sum(i.crop_income + i.livestock_income + i.other_operating_income) / sum(h.members) AS operating_income,
+       sum(i.property_income) / sum(h.members) AS property_income,
+       sum(i.transfer_income) / sum(h.members) AS transfer_income,
+       sum(i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+           + i.property_income + i.transfer_income) / sum(h.members) AS income_per_capita
+FROM income i JOIN households h ON h.household_id = i.household_id
+WHERE {region} AND i.year <= $year
+GROUP BY i.year
+ORDER BY i.year
+"""
+
+
+def income_by_source(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
+    """Per-capita income by source for every year up to `year`: wage, operating, property, transfer."""
+    region, params = region_where(region_code, "i")
+    return cur.execute(_SOURCES.format(region=region), {**params, "year": year}).df()
+
+
+_AT_RISK = """
+WITH hh AS (
+    SELECT i.county_code, i.year, h.members,
+           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+             + i.property_income + i.transfer_income AS net_income,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
+    FROM income i
+    JOIN households h ON h.household_id = i.household_id
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    WHERE {region} AND i.year IN ($year, $year - 1)
+), counties AS (
+    SELECT county_code,
+           count(*) FILTER (WHERE year = $year) AS households,
+           count(*) FILTER (WHERE year = $year AND net_income / members < line) AS below,
+           count(*) FILTER (WHERE year = $year AND net_income / members >= line
+                                               AND net_income / members < 1.1 * line) AS near,
+           sum(net_income) FILTER (WHERE year = $year)
+             / sum(members) FILTER (WHERE year = $year) AS income_per_capita,
+           sum(net_income) FILTER (WHERE year = $year - 1)
+             / nullif(sum(members) FILTER (WHERE year = $year - 1), 0) AS previous_per_capita
+    FROM hh
+    GROUP BY county_code
+), names AS (
+    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
+    FROM regions WHERE length(code) = 6
+    GROUP BY code
+)
+SELECT c.county_code, coalesce(n.name, c.county_code) AS name, n.name_en, c.households,
+       c.below / c.households AS below_share,
+       c.near / c.households AS near_share,
+       c.income_per_capita,
+       c.income_per_capita / nullif(c.previous_per_capita, 0) - 1 AS growth
+FROM counties c LEFT JOIN names n ON n.code = c.county_code
+WHERE c.households > 0
+ORDER BY below_share DESC, c.county_code
+LIMIT $limit
+"""
+
+
+def counties_at_risk(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
+                     limit: int = AT_RISK_LIMIT) -> pd.DataFrame:
+    """Counties of the region with the largest share of households below the line in `year`.
+
+    Columns: county_code, name, name_en, households, below_share, near_share, income_per_capita,
+    growth (per-capita income against the previous year; NaN without a previous year).
+    """
+    region, params = region_where(region_code, "i")
+    return cur.execute(_AT_RISK.format(region=region), {**params, "year": year, "limit": limit}).df()

@@ -1,0 +1,129 @@
+"""Income Watch 增收监测: page config, the shared sidebar (language, region, year) and navigation.
+
+The view lives in the URL (?lang=en&region=620102&year=2023) so it can be bookmarked and shared.
+A link is read once per session; values it names that do not exist fall back with a warning.
+The sidebar widgets are controlled: the chosen view is kept in session state under VIEW and pushed
+into the widgets on every run, so a page switch (or a changed widget identity) never loses it.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.config import resolve_db_path
+from analysis.figures import IMAGE_FORMATS
+from analysis.i18n import LANG_NAMES, LANGS, t
+from analysis.regioncodes import NATIONAL
+from analysis.selection import RegionTree, view_from_link
+from pages._common import Shell, current_shell, database, run_query, set_shell
+
+st.set_page_config(page_title="增收监测 · Income Watch", page_icon=":material/monitoring:", layout="wide")
+
+VIEW = "view"  # the chosen lang, province, city, county, year and image_format
+LEVELS_BELOW = {"province": ("city", "county"), "city": ("county",)}
+EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
+
+
+def _remember(key: str) -> None:
+    """on_change: keep the new choice, clear the region levels below it and any link warnings."""
+    view = st.session_state[VIEW]
+    view[key] = st.session_state[key]
+    for lower in LEVELS_BELOW.get(key, ()):
+        view[lower] = ""
+    st.session_state.pop("link_problems", None)
+
+
+def _view_from_url(tree: RegionTree, years: list[int], ready: bool) -> dict:
+    """The view the URL asks for; problems with it are kept to be shown until the user chooses."""
+    params = st.query_params.to_dict()
+    if not ready:  # without data only the language can be checked
+        params = {key: value for key, value in params.items() if key == "lang"}
+    view, problems = view_from_link(params, tree, years)
+    st.session_state["link_problems"] = problems
+    province, city, county = tree.lineage(view.region)
+    return {"lang": view.lang, "province": province or NATIONAL, "city": city, "county": county,
+            "year": view.year, "image_format": "png"}
+
+
+def _widget(key: str) -> dict:
+    """Arguments that make a sidebar widget controlled by VIEW."""
+    st.session_state[key] = st.session_state[VIEW][key]
+    return {"key": key, "on_change": _remember, "args": (key,)}
+
+
+def _region_select(tree: RegionTree, lang: str) -> str:
+    """Province → city → county selectboxes; returns the most specific code chosen."""
+    def label(code: str) -> str:
+        return t("all_of", lang) if code == "" else tree.name(code, lang)
+
+    chosen = {"province": NATIONAL, "city": "", "county": ""}
+    chosen["province"] = st.selectbox(t("province", lang), [NATIONAL, *tree.children(NATIONAL)],
+                                      format_func=label, **_widget("province"))
+    if chosen["province"] != NATIONAL:
+        chosen["city"] = st.selectbox(t("city", lang), ["", *tree.children(chosen["province"])],
+                                      format_func=label, **_widget("city"))
+    if chosen["city"]:
+        chosen["county"] = st.selectbox(t("county", lang), ["", *tree.children(chosen["city"])],
+                                        format_func=label, **_widget("county"))
+    st.session_state[VIEW].update(chosen)  # a code the data no longer has falls back inside the widget
+    return chosen["county"] or chosen["city"] or chosen["province"]
+
+
+def _sidebar(tree: RegionTree, years: list[int]) -> tuple[str, str, int | None, str]:
+    view = st.session_state[VIEW]
+    if years and view["year"] not in years:  # e.g. the first import into an empty database
+        view["year"] = max(years)
+    with st.sidebar:
+        lang = st.segmented_control(t("language", view["lang"]), LANGS, required=True, format_func=LANG_NAMES.get,
+                                    **_widget("lang")) or view["lang"]
+        region = _region_select(tree, lang)
+        year = st.selectbox(t("year", lang), sorted(years, reverse=True), **_widget("year")) if years else None
+        image_format = st.segmented_control(t("chart_format", lang), IMAGE_FORMATS, format_func=str.upper,
+                                            required=True, help=t("chart_format_help", lang),
+                                            **_widget("image_format")) or "png"
+    view.update(lang=lang, year=year, image_format=image_format)
+    return lang, region, year, image_format
+
+
+def _write_link(lang: str, region: str, year: int | None) -> None:
+    wanted = {"lang": lang, "region": region} | ({"year": str(year)} if year is not None else {})
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _banner(shell: Shell) -> None:
+    if shell.ready and shell.fetch("is_synthetic"):
+        st.info(t("demo_banner", shell.lang), icon=":material/science:")
+    for problem in st.session_state.get("link_problems", []):
+        st.warning(problem.message(shell.lang), icon=":material/link_off:")
+
+
+def main() -> None:
+    db_path = str(resolve_db_path())
+    version = database(db_path).version
+    ready = version != "missing"
+    tree = RegionTree(run_query(db_path, version, "regions") if ready else EMPTY_REGIONS)
+    years = run_query(db_path, version, "income_years") if ready else []
+    if VIEW not in st.session_state:
+        st.session_state[VIEW] = _view_from_url(tree, years, ready)
+
+    lang, region, year, image_format = _sidebar(tree, years)
+    _write_link(lang, region, year)
+    set_shell(Shell(lang=lang, region=region, region_name=tree.name(region, lang) if region in tree else region,
+                    year=year, db_path=db_path, version=version, image_format=image_format))
+    _banner(current_shell())
+
+    # URL paths differ from the file names on purpose: until st.navigation has run once in a process
+    # (a server's first request; every AppTest run) Streamlit treats a pages/ folder as a v1 multipage
+    # app and would run pages/<url path>.py directly, without this shell.
+    pages = [
+        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
+                url_path="home", default=True),
+        st.Page("pages/import_data.py", title=t("page_import", lang), icon=":material/upload_file:",
+                url_path="import"),
+        st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="dataset"),
+    ]
+    st.navigation(pages).run()
+
+
+main()

@@ -1,0 +1,86 @@
+"""Overview 总览: headline figures, monitored households, migrant work, income sources, counties at risk."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import figures, formatting
+from analysis.i18n import region_name
+from analysis.overview import employment_status
+from pages._common import current_shell, require_database
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, region, year = shell.lang, shell.region, shell.year
+
+st.title(shell.t("overview_title", region=shell.region_name, year=year))
+head = shell.fetch("headline", region, year)
+if head.summary.households == 0:
+    st.info(shell.t("no_data_region", region=shell.region_name, year=year))
+    st.stop()
+summary = head.summary
+monitored = shell.fetch("monitored", region, year)
+monthly = shell.fetch("employment", region, year)
+status = employment_status(monthly)
+sources = shell.fetch("sources", region, year)
+at_risk = shell.fetch("at_risk", region, year)
+
+
+def share_note(key: str, share: float | None) -> dict:
+    """A grey, arrowless note under a metric (shares are context, not changes)."""
+    return {"delta": shell.t(key, share=formatting.percent(share)), "delta_color": "off", "delta_arrow": "off"}
+
+
+top, bottom = st.columns(4), st.columns(4)
+top[0].metric(shell.t("households"), formatting.count(summary.households, lang), border=True)
+top[1].metric(shell.t("people"), formatting.count(summary.people, lang), border=True)
+top[2].metric(shell.t("income_per_capita"), formatting.yuan(summary.income_per_capita, lang), border=True,
+              delta=None if head.growth is None else formatting.signed_percent(head.growth),
+              delta_description=shell.t("vs_previous"))
+top[3].metric(shell.t("monitoring_line"), formatting.yuan(summary.monitoring_line, lang), border=True)
+bottom[0].metric(shell.t("below_line"), formatting.count(summary.below_line_households, lang), border=True,
+                 **share_note("share_of_households", head.below_share))
+bottom[1].metric(shell.t("near_line"), formatting.count(summary.near_line_households, lang), border=True,
+                 **share_note("share_of_households", head.near_share))
+total, eliminated = int(monitored["households"].sum()), int(monitored["eliminated"].sum())
+bottom[2].metric(shell.t("monitored_total"), formatting.count(total, lang), border=True,
+                 **share_note("eliminated_share_note", eliminated / total if total else None))
+if status is None:
+    bottom[3].metric(shell.t("migrant_workers"), formatting.MISSING, border=True, help=shell.t("no_employment"))
+else:
+    bottom[3].metric(shell.t("migrant_workers"), formatting.count(status.migrant_workers, lang), border=True,
+                     help=shell.t("employment_caption", month=status.month.strftime("%Y-%m")),
+                     **share_note("target_done", status.target_share))
+st.caption(shell.t("line_caption", line=formatting.yuan(summary.monitoring_line, lang)))
+
+left, right = st.columns([3, 2])
+with left:
+    shell.chart(figures.income_sources_figure(sources, lang, title=f"{shell.region_name} · {shell.t('sources_title')}"),
+                key="sources")
+with right:
+    shell.chart(figures.monitored_figure(monitored, lang), key="monitored")
+    if status is not None:
+        shell.chart(figures.employment_figure(monthly, lang, title=shell.t("employment_chart", year=year)),
+                    key="employment")
+
+st.subheader(shell.t("risk_title"))
+percent_columns = ["below_share", "near_share", "growth"]
+at_risk = at_risk.assign(
+    county=[region_name(zh, en, lang) for zh, en in zip(at_risk["name"], at_risk["name_en"], strict=True)],
+    **{column: at_risk[column] * 100 for column in percent_columns},  # shown as "12.3%" by printf below
+)
+st.dataframe(
+    at_risk[["county", "households", "below_share", "near_share", "income_per_capita", "growth"]],
+    hide_index=True,
+    column_config={
+        "county": st.column_config.TextColumn(shell.t("county_name")),
+        "households": st.column_config.NumberColumn(shell.t("households"), format="%,d"),
+        "below_share": st.column_config.NumberColumn(shell.t("below_share"), format="%.1f%%"),
+        "near_share": st.column_config.NumberColumn(shell.t("near_share"), format="%.1f%%"),
+        "income_per_capita": st.column_config.NumberColumn(
+            shell.t("income_per_capita"), format="%,d yuan" if lang == "en" else "%,d 元"),
+        "growth": st.column_config.NumberColumn(shell.t("growth"), format="%+.1f%%"),
+    },
+)

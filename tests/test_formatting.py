@@ -1,0 +1,71 @@
+"""Server-side number formatting: 万 / 亿 for Chinese, separators and millions for English."""
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import formatting
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (0, "0", "0"),
+    (7, "7", "7"),
+    (9_999, "9,999", "9,999"),
+    (10_000, "1.00万", "10,000"),
+    (12_345, "1.23万", "12,345"),
+    (12_355, "1.24万", "12,355"),           # half-up on the decimal value, not float rounding
+    (99_995, "10.00万", "99,995"),
+    (1_234_567, "123.46万", "1.2 million"),
+    (99_999_999, "1.00亿", "100.0 million"),  # rounds up into the next unit instead of "10000.00万"
+    (123_456_789, "1.23亿", "123.5 million"),
+    (3_277_900_000, "32.78亿", "3.3 billion"),
+    (-12_345, "-1.23万", "-12,345"),
+    (-123_456_789, "-1.23亿", "-123.5 million"),
+    (-0.4, "0", "0"),                       # never "-0"
+])
+def test_count(value, zh, en):
+    assert formatting.count(value, "zh") == zh
+    assert formatting.count(value, "en") == en
+
+
+@pytest.mark.parametrize("missing", [None, math.nan])
+def test_missing_values_show_a_dash(missing):
+    for text in (formatting.count(missing), formatting.yuan(missing), formatting.yuan_total(missing),
+                 formatting.percent(missing), formatting.signed_percent(missing)):
+        assert text == formatting.MISSING
+
+
+def test_yuan_per_capita_in_full():
+    assert formatting.yuan(14_342) == "14,342 元"
+    assert formatting.yuan(14_342.5) == "14,343 元"
+    assert formatting.yuan(14_342, "en") == "14,342 yuan"
+    assert formatting.yuan(-250.4) == "-250 元"
+    assert formatting.yuan(0) == "0 元"
+
+
+def test_yuan_totals_are_compact():
+    assert formatting.yuan_total(95_811_000_000) == "958.11亿元"
+    assert formatting.yuan_total(123_456_789, "en") == "123.5 million yuan"
+    assert formatting.yuan_total(8_000) == "8,000元"
+
+
+def test_percentages():
+    assert formatting.percent(0.1234) == "12.3%"
+    assert formatting.percent(0.12345, decimals=2) == "12.35%"
+    assert formatting.percent(0) == "0.0%"
+    assert formatting.signed_percent(0.052) == "+5.2%"
+    assert formatting.signed_percent(-0.031) == "-3.1%"
+    assert formatting.signed_percent(-0.0001) == "0.0%"
+    assert formatting.signed_percent(0.0004) == "0.0%"
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_chinese_counts_read_back_close_to_the_value(value):
+    """Whatever the unit, the text means the value to within half a unit of its last digit."""
+    text = formatting.count(value, "zh")
+    units = {"亿": 10**8, "万": 10**4}
+    size = next((units[u] for u in units if text.endswith(u)), 1)
+    number = float(text.rstrip("万亿").replace(",", ""))
+    assert abs(number * size - value) <= (0.005 * size if size > 1 else 0.5)
+    assert size == 1 or abs(value) >= 9_999.5  # small counts are never put in 万
