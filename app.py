@@ -10,17 +10,28 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import dataset
 from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL
-from analysis.selection import RegionTree, view_from_link
+from analysis.selection import RegionTree, regions_with_data, view_from_link
 from pages._common import Shell, current_shell, database, run_query, set_shell
 
 st.set_page_config(page_title="增收监测 · Income Watch", page_icon=":material/monitoring:", layout="wide")
 
+SHELL_PARAMS = ("lang", "region", "year")
 VIEW = "view"  # the chosen lang, province, city, county, year and image_format
 LEVELS_BELOW = {"province": ("city", "county"), "city": ("county",)}
+# file, title key, icon, URL path, section key: one line per page, in menu order.
+# URL paths differ from the file names on purpose: until st.navigation has run once in a process
+# (a server's first request; every AppTest run) Streamlit treats a pages/ folder as a v1 multipage
+# app and would run pages/<url path>.py directly, without this shell.
+PAGES = (
+    ("pages/overview.py", "page_overview", ":material/dashboard:", "home", "section_watch"),
+    ("pages/import_data.py", "page_import", ":material/upload_file:", "import", "section_data"),
+    ("pages/data.py", "page_data", ":material/database:", "dataset", "section_data"),
+)
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
 
 
@@ -86,13 +97,16 @@ def _sidebar(tree: RegionTree, years: list[int]) -> tuple[str, str, int | None, 
 
 
 def _write_link(lang: str, region: str, year: int | None) -> None:
-    wanted = {"lang": lang, "region": region} | ({"year": str(year)} if year is not None else {})
-    if st.query_params.to_dict() != wanted:
+    """Put the shell's view in the URL; parameters a page owns (e.g. village=) are kept."""
+    current = st.query_params.to_dict()
+    wanted = {key: value for key, value in current.items() if key not in SHELL_PARAMS}
+    wanted |= {"lang": lang, "region": region} | ({"year": str(year)} if year is not None else {})
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
 def _banner(shell: Shell) -> None:
-    if shell.ready and shell.fetch("is_synthetic"):
+    if shell.ready and shell.fetch(dataset.is_synthetic):
         st.info(t("demo_banner", shell.lang), icon=":material/science:")
     for problem in st.session_state.get("link_problems", []):
         st.warning(problem.message(shell.lang), icon=":material/link_off:")
@@ -102,8 +116,8 @@ def main() -> None:
     db_path = str(resolve_db_path())
     version = database(db_path).version
     ready = version != "missing"
-    tree = RegionTree(run_query(db_path, version, "regions") if ready else EMPTY_REGIONS)
-    years = run_query(db_path, version, "income_years") if ready else []
+    tree = RegionTree(run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS)
+    years = run_query(db_path, version, dataset.income_years) if ready else []
     if VIEW not in st.session_state:
         st.session_state[VIEW] = _view_from_url(tree, years, ready)
 
@@ -113,16 +127,10 @@ def main() -> None:
                     year=year, db_path=db_path, version=version, image_format=image_format))
     _banner(current_shell())
 
-    # URL paths differ from the file names on purpose: until st.navigation has run once in a process
-    # (a server's first request; every AppTest run) Streamlit treats a pages/ folder as a v1 multipage
-    # app and would run pages/<url path>.py directly, without this shell.
-    pages = [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
-                url_path="home", default=True),
-        st.Page("pages/import_data.py", title=t("page_import", lang), icon=":material/upload_file:",
-                url_path="import"),
-        st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="dataset"),
-    ]
+    pages: dict[str, list] = {}
+    for file, title, icon, url_path, section in PAGES:
+        pages.setdefault(t(section, lang), []).append(
+            st.Page(file, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == "home"))
     st.navigation(pages).run()
 
 

@@ -1,9 +1,12 @@
 """Every string the user interface shows, in Chinese (default) and English.
 
+Shell strings live here; each page family's strings live in analysis/strings/<family>.py.
 `t(key, lang, **values)` looks a string up and fills `{placeholders}`. Data values (household
 types, region names) are translated by their own functions here, never by the pages.
 """
 from __future__ import annotations
+
+from analysis.strings import collect
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -11,6 +14,8 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, tuple[str, str]] = {
     # Shell
+    "section_watch": ("监测分析", "Monitoring and analysis"),
+    "section_data": ("数据与报告", "Data and reports"),
     "page_overview": ("总览", "Overview"),
     "page_import": ("数据导入", "Import"),
     "page_data": ("数据管理", "Data"),
@@ -37,6 +42,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "Region code region={value} in the link is invalid or has no data; showing all of China."),
     "url_bad_year": ("网址中的年度 year={value} 无效或没有数据，已显示 {fallback} 年。",
                      "Year year={value} in the link is invalid or has no data; showing {fallback}."),
+    "download_excel": ("下载 Excel", "Download Excel"),
+    "download_csv": ("下载 CSV", "Download CSV"),
     "chart_format": ("图表下载格式", "Chart download format"),
     "chart_format_help": ("图表右上角相机按钮下载的格式：PNG（3 倍清晰度）或 SVG（矢量）。",
                           "Format of the camera button on each chart: PNG (3× resolution) or SVG (vector)."),
@@ -126,6 +133,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imported_at": ("导入时间", "Imported at"),
     "outcome": ("结果", "Outcome"),
 }
+
+STRINGS = collect(STRINGS)
 
 TABLE_NAMES = {
     "regions": ("行政区划", "Regions"), "households": ("农户", "Households"), "income": ("收入", "Income"),

@@ -5,30 +5,18 @@ they must share its single DuckDB holder and the view it resolved (language, reg
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from analysis import catalog, dataset, overview, selection
+from analysis import dataset, tables
 from analysis.figures import plotly_config
 from analysis.i18n import t
 from analysis.store.connection import Database
 
-# Query name -> function(cursor, *args). Pages ask by name; results are cached per data version.
-QUERIES: dict[str, Callable[..., Any]] = {
-    "regions": selection.regions_with_data,
-    "income_years": dataset.income_years,
-    "dataset_info": dataset.dataset_info,
-    "is_synthetic": dataset.is_synthetic,
-    "import_log": catalog.import_log,
-    "headline": overview.headline,
-    "monitored": overview.monitored_households,
-    "employment": overview.employment_by_month,
-    "sources": overview.income_by_source,
-    "at_risk": overview.counties_at_risk,
-}
 _SHELL_KEY = "_incomewatch_shell"
 
 
@@ -39,14 +27,19 @@ def database(path: str) -> Database:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(name: str, db_path: str, version: str, args: tuple) -> Any:
-    """Runs a named query; keyed by name, arguments and data version (never by frames)."""
+def _cached(module: str, name: str, db_path: str, version: str, args: tuple) -> Any:
+    """Runs analysis function `module.name`; keyed by its name, arguments and data version (never by frames)."""
+    query = getattr(importlib.import_module(module), name)
     with database(db_path).cursor() as cur:
-        return QUERIES[name](cur, *args)
+        return query(cur, *args)
 
 
-def run_query(db_path: str, version: str, name: str, *args: Any) -> Any:
-    return _cached(name, db_path, version, args)
+def run_query(db_path: str, version: str, query: Callable[..., Any], *args: Any) -> Any:
+    """`query(cursor, *args)` for an analysis function, cached per data version.
+
+    Only plain, hashable arguments (codes, years, names, tuples): frames would be hashed from a sample.
+    """
+    return _cached(query.__module__, query.__qualname__, db_path, version, args)
 
 
 @dataclass(frozen=True)
@@ -67,14 +60,28 @@ class Shell:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
-    def fetch(self, name: str, *args: Any) -> Any:
-        """A named query on this run's data version."""
-        return run_query(self.db_path, self.version, name, *args)
+    def fetch(self, query: Callable[..., Any], *args: Any) -> Any:
+        """`query(cursor, *args)` on this run's data version, cached."""
+        return run_query(self.db_path, self.version, query, *args)
 
     def chart(self, figure: Any, key: str) -> None:
         """Show a house-template figure; theme=None keeps the CJK font, the config sets downloads."""
         st.plotly_chart(figure, theme=None, key=key,
                         config=plotly_config(self.image_format, filename=f"incomewatch-{key}-{self.region}"))
+
+
+    def table_downloads(self, frame: Any, name: str, key: str) -> None:
+        """Excel and CSV buttons for a table (masked, no executable cells); files are built on click."""
+        note = t("demo_banner", self.lang) if self.fetch(dataset.is_synthetic) else None
+        stem = f"incomewatch-{name}-{self.region}" + (f"-{self.year}" if self.year else "")
+        left, right = st.columns(2)
+        left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx",
+                             data=lambda: tables.to_excel_bytes({name: frame}, note=note),
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             icon=":material/table_view:")
+        right.download_button(t("download_csv", self.lang), key=f"{key}-csv", file_name=f"{stem}.csv",
+                              data=lambda: tables.to_csv_bytes(frame), mime="text/csv",
+                              icon=":material/download:")
 
 
 def set_shell(shell: Shell) -> None:

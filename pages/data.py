@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import catalog, formatting
+from analysis import catalog, dataset, formatting, selection
 from analysis.i18n import table_name
 from analysis.selection import RegionTree
 from pages._common import current_shell, require_database
@@ -14,8 +14,8 @@ require_database(shell)
 lang = shell.lang
 
 st.title(shell.t("data_title"))
-info = shell.fetch("dataset_info")
-covered = RegionTree(shell.fetch("regions")).counts()
+info = shell.fetch(dataset.dataset_info)
+covered = RegionTree(shell.fetch(selection.regions_with_data)).counts()
 years = info["income_years"]
 prices = f"{info['prices_from']} – {info['prices_to']}" if info["prices_from"] else formatting.MISSING
 
@@ -35,7 +35,7 @@ st.dataframe(counts, hide_index=True, column_config={
     "table": shell.t("table"), "rows": st.column_config.NumberColumn(shell.t("row_count"), format="%,d")})
 
 st.subheader(shell.t("import_log"))
-log = shell.fetch("import_log")
+log = shell.fetch(catalog.import_log)
 if log.empty:
     st.caption(shell.t("no_imports"))
 else:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import figures, formatting
+from analysis import formatting, overview
+from analysis.figures import overview as figures
 from analysis.i18n import region_name
 from analysis.overview import employment_status
 from pages._common import current_shell, require_database
@@ -16,16 +17,16 @@ if shell.year is None:
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("overview_title", region=shell.region_name, year=year))
-head = shell.fetch("headline", region, year)
+head = shell.fetch(overview.headline, region, year)
 if head.summary.households == 0:
     st.info(shell.t("no_data_region", region=shell.region_name, year=year))
     st.stop()
 summary = head.summary
-monitored = shell.fetch("monitored", region, year)
-monthly = shell.fetch("employment", region, year)
+monitored = shell.fetch(overview.monitored_households, region, year)
+monthly = shell.fetch(overview.employment_by_month, region, year)
 status = employment_status(monthly)
-sources = shell.fetch("sources", region, year)
-at_risk = shell.fetch("at_risk", region, year)
+sources = shell.fetch(overview.income_by_source, region, year)
+at_risk = shell.fetch(overview.counties_at_risk, region, year)
 
 
 def share_note(key: str, share: float | None) -> dict:

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 import streamlit  # noqa: F401  (importing it replaces plotly's default template: the case to guard)
 
-from analysis import figures
+from analysis.figures import base
+from analysis.figures import overview as figures
 
 SOURCES = pd.DataFrame({
     "year": [2022, 2023], "wage_income": [5000.0, 5400.0], "operating_income": [3000.0, -200.0],
@@ -24,10 +25,10 @@ EMPLOYMENT = pd.DataFrame({"month": pd.to_datetime(["2023-01-01", "2023-02-01"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_figure_carries_the_house_template_with_a_cjk_font(build, lang):
     fig = build(lang)
-    assert fig.layout.template.layout.font.family == figures.FONT_FAMILY
+    assert fig.layout.template.layout.font.family == base.FONT_FAMILY
     assert fig.layout.template.layout.paper_bgcolor == "white"
     assert fig.layout.title.text
-    assert "Noto Sans CJK SC" in figures.FONT_FAMILY
+    assert "Noto Sans CJK SC" in base.FONT_FAMILY
 
 
 def test_income_sources_stack_to_the_total_and_label_it():
@@ -48,10 +49,10 @@ def test_monitored_figure_splits_eliminated_from_remaining():
 
 
 def test_plotly_config_downloads_png_at_three_times_or_svg():
-    png = figures.plotly_config()
+    png = base.plotly_config()
     assert png["toImageButtonOptions"] == {"format": "png", "filename": "incomewatch", "scale": 3}
     assert png["displaylogo"] is False
-    svg = figures.plotly_config("svg", filename="x")
+    svg = base.plotly_config("svg", filename="x")
     assert svg["toImageButtonOptions"] == {"format": "svg", "filename": "x"}
     with pytest.raises(ValueError, match="image format"):
-        figures.plotly_config("pdf")
+        base.plotly_config("pdf")

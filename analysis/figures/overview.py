@@ -1,9 +1,6 @@
-"""DataFrames and results in, plotly figures out: one house template for the screen and for exports.
+"""Figures of the overview page: income by source, monitored households, migrant work.
 
-Builders never query, cache or render. Every figure gets `TEMPLATE` explicitly, because importing
-streamlit replaces plotly's default template with one of placeholder colours (black exports).
-Pages show figures with `st.plotly_chart(fig, theme=None, config=plotly_config(...))` so that
-Streamlit's own theme does not override the CJK font.
+Builders take DataFrames and plain arguments and return plotly figures; they never query or render.
 """
 from __future__ import annotations
 
@@ -11,62 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import formatting
-from analysis.i18n import household_type, t
-
-FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-INK, MUTED, GRID = "#1f2933", "#52606d", "#e4e7eb"
-SOURCE_COLOURS = {
-    "wage_income": "#2a6fb0",
-    "operating_income": "#e39b2d",
-    "property_income": "#8e6bbf",
-    "transfer_income": "#3f9d6e",
-}
-ELIMINATED, REMAINING = "#3f9d6e", "#d9534f"
-EXPORT_SCALE = 3
-IMAGE_FORMATS = ("png", "svg")
-
-TEMPLATE = go.layout.Template(
-    layout=go.Layout(
-        font={"family": FONT_FAMILY, "size": 15, "color": INK},
-        title={"font": {"family": FONT_FAMILY, "size": 19, "color": INK}, "x": 0, "xanchor": "left"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        colorway=list(SOURCE_COLOURS.values()) + [ELIMINATED, REMAINING, "#7b8794"],
-        separators=".,",
-        margin={"l": 60, "r": 20, "t": 70, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
-                "font": {"family": FONT_FAMILY, "size": 14}},
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": 14}},
-        xaxis={"showgrid": False, "linecolor": MUTED, "ticks": "outside", "tickcolor": MUTED,
-               "automargin": True},
-        yaxis={"gridcolor": GRID, "zeroline": False, "tickformat": ",d", "automargin": True},
-    )
+from analysis.figures.base import (
+    ELIMINATED,
+    FONT_FAMILY,
+    GRID,
+    INK,
+    MUTED,
+    REMAINING,
+    SOURCE_COLOURS,
+    SOURCES,
+    new_figure,
 )
-
-SOURCES = tuple(SOURCE_COLOURS)
-
-
-def plotly_config(image_format: str = "png", filename: str = "incomewatch") -> dict:
-    """Config for st.plotly_chart: the camera button downloads PNG at 3x, or SVG.
-
-    plotly.js 4 has one image button whose format comes from toImageButtonOptions; custom
-    modebar buttons need JavaScript callbacks, which a JSON config cannot carry. So SVG is
-    a second config, chosen by the user, rather than a second button.
-    """
-    if image_format not in IMAGE_FORMATS:
-        raise ValueError(f"image format must be one of {IMAGE_FORMATS}, not {image_format!r}")
-    options: dict = {"format": image_format, "filename": filename}
-    if image_format == "png":
-        options["scale"] = EXPORT_SCALE
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": options,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    }
-
-
-def _figure(title: str, height: int) -> go.Figure:
-    return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}, "height": height})
+from analysis.i18n import household_type, t
 
 
 def income_sources_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
@@ -75,7 +28,7 @@ def income_sources_figure(frame: pd.DataFrame, lang: str, *, title: str = "") ->
     `frame`: one row per year with columns year, wage_income, operating_income, property_income,
     transfer_income (yuan per person) and income_per_capita.
     """
-    fig = _figure(title or t("sources_title", lang), 420)
+    fig = new_figure(title or t("sources_title", lang), 420)
     years = frame["year"].astype(str)
     for source in SOURCES:
         values = frame[source]
@@ -101,7 +54,7 @@ def monitored_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.F
 
     `frame`: household_type, households, eliminated.
     """
-    fig = _figure(title or t("monitored_title", lang), 320)
+    fig = new_figure(title or t("monitored_title", lang), 320)
     labels = [household_type(name, lang) for name in frame["household_type"]]
     parts = (("risk_eliminated", frame["eliminated"], ELIMINATED),
              ("risk_remaining", frame["households"] - frame["eliminated"], REMAINING))
@@ -127,7 +80,7 @@ def employment_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
 
     `frame`: month (date), migrant_workers, target.
     """
-    fig = _figure(title or t("employment_title", lang), 300)
+    fig = new_figure(title or t("employment_title", lang), 300)
     months = [_month_label(month, lang) for month in pd.to_datetime(frame["month"])]
     for key, column, colour, dash in (("migrant_workers", "migrant_workers", SOURCE_COLOURS["wage_income"], None),
                                       ("target", "target", MUTED, "dash")):

@@ -1,0 +1,57 @@
+"""Run every bench module on the demo and national worlds and print one table."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import time
+from pathlib import Path
+
+import analysis.bench as bench
+from analysis.bench import OUT, BenchContext
+from analysis.demo import build_demo
+from analysis.store.connection import Database
+
+
+def world(name: str, households: int, provinces, rebuild: bool) -> tuple[Path, float | None]:
+    """The world's file, and its build time when it was (re)built now."""
+    path = OUT / f"{name}.duckdb"
+    if path.exists() and not rebuild:
+        return path, None
+    start = time.perf_counter()
+    build_demo(path, provinces=provinces, households=households)
+    return path, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description="Income Watch benchmarks")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the national world")
+    parser.add_argument("--large-households", type=int, default=30_000_000,
+                        help="households in the national world (x6 years of income rows)")
+    parser.add_argument("--only", help="run only this bench module (e.g. foundation)")
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    rows: list[tuple[str, str]] = []
+
+    demo, demo_seconds = world("demo", 200_000, ("620000", "640000"), rebuild=True)
+    rows.append(("demo build, 200k households (s)", f"{demo_seconds:.1f}"))
+    large, large_seconds = world("large", args.large_households, "all", rebuild=args.rebuild)
+    if large_seconds is not None:
+        rows.append((f"national world build, {args.large_households:,} households (s)", f"{large_seconds:.1f}"))
+    with Database(large).cursor() as cur:
+        income_rows = cur.execute("SELECT count(*) FROM income").fetchone()[0]
+    ctx = BenchContext(demo=demo, large=large, large_income_rows=income_rows)
+    rows.append(("national world income rows", f"{income_rows:,}"))
+
+    for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+        if args.only and module.name != args.only:
+            continue
+        rows += importlib.import_module(f"analysis.bench.{module.name}").run(ctx)
+
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value:>12}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

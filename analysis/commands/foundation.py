@@ -1,0 +1,86 @@
+"""Commands of the foundation: build the demo world, import files, headline summary, what is loaded."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analysis.commands import EXIT_REFUSED, CommandError, emit, latest_year, progress_printer, region_code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from analysis.demo import build_demo
+
+    provinces = "all" if args.provinces == "all" else tuple(
+        code if len(code) == 6 else code.ljust(6, "0") for code in args.provinces.split(",")
+    )
+    stats = build_demo(
+        args.db, provinces=provinces, households=args.households, seed=args.seed,
+        progress=progress_printer(not args.json),
+    )
+    payload = {"db": str(args.db), **stats.__dict__}
+    emit(args, payload, f"demo world written to {args.db}: " + ", ".join(f"{k}={v}" for k, v in stats.__dict__.items()))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.store.ingest import format_problems, ingest_files
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise CommandError("file not found / 文件不存在: " + ", ".join(missing))
+    report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind,
+                          progress=progress_printer(not args.json))
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for item in report.files:
+            print(f"{item.name}: {item.status} kind={item.kind} rows={item.rows} "
+                  f"inserted={item.inserted} replaced={item.replaced}")
+        if report.problems:
+            print(format_problems(report.problems), file=sys.stderr)
+    return 0 if report.ok else EXIT_REFUSED
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from analysis.store.connection import connect_read_only
+    from analysis.summary import region_summary
+
+    with connect_read_only(args.db) as con:
+        year = args.year or latest_year(con)
+        summary = region_summary(con, args.region, year)
+    payload = summary.to_dict()
+    emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items()))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from analysis.dataset import dataset_info
+    from analysis.store.connection import connect_read_only
+
+    with connect_read_only(args.db) as con:
+        info = dataset_info(con)
+    emit(args, info, "\n".join(f"{k}: {v}" for k, v in info.items()))
+    return 0
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    demo = sub.add_parser("demo", parents=[common], help="build the synthetic demo world")
+    demo.add_argument("--provinces", default="62,64", help="comma-separated province codes, or 'all'")
+    demo.add_argument("--households", type=int, default=200_000)
+    demo.add_argument("--seed", type=int, default=20231)
+    demo.set_defaults(func=cmd_demo)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="validate and load files (CSV, XLSX)")
+    ingest.add_argument("files", nargs="+")
+    ingest.add_argument("--kind", choices=["households", "income", "prices", "disasters", "employment", "thresholds"])
+    ingest.set_defaults(func=cmd_ingest)
+
+    summary = sub.add_parser("summary", parents=[common], help="headline figures for a region and year")
+    summary.add_argument("--region", type=region_code, default="000000")
+    summary.add_argument("--year", type=int, default=None, help="default: latest year with income data")
+    summary.set_defaults(func=cmd_summary)
+
+    info = sub.add_parser("info", parents=[common], help="what is loaded")
+    info.set_defaults(func=cmd_info)
