@@ -97,3 +97,20 @@ def test_an_import_in_another_process_shows_up_in_an_open_reader(demo_db, tmp_pa
     again = cli("ingest", str(new), "--json", db=db)
     assert json.loads(again.stdout)["files"][0]["status"] == "already_loaded"
     reader.close()
+
+
+def test_ingest_reads_the_named_sheet(demo_db, tmp_path):
+    from tests.helpers_ingest import xlsx_bytes
+
+    db = tmp_path / "sheet.duckdb"
+    shutil.copyfile(demo_db, db)
+    book = tmp_path / "lines.xlsx"
+    book.write_bytes(xlsx_bytes(["年度", "省级代码", "监测标准"], [[2024, "640000", 7777]], sheet="监测标准",
+                                before={"说明": [["本表为监测标准"]]}))
+    first = cli("ingest", str(book), "--json", db=db)
+    assert first.returncode == 1  # the first sheet is the notes sheet, not a table
+    named = cli("ingest", str(book), "--sheet", "监测标准", "--json", db=db)
+    assert named.returncode == 0, named.stdout + named.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT monitoring_line FROM thresholds WHERE year = 2024 AND province_code = '640000'"
+                           ).fetchall() == [(7777.0,)]

@@ -30,7 +30,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise CommandError("file not found / 文件不存在: " + ", ".join(missing))
-    report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind,
+    report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind, sheet=args.sheet,
                           progress=progress_printer(not args.json))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
@@ -75,6 +75,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     ingest = sub.add_parser("ingest", parents=[common], help="validate and load files (CSV, XLSX)")
     ingest.add_argument("files", nargs="+")
     ingest.add_argument("--kind", choices=["households", "income", "prices", "disasters", "employment", "thresholds"])
+    ingest.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
     ingest.set_defaults(func=cmd_ingest)
 
     summary = sub.add_parser("summary", parents=[common], help="headline figures for a region and year")
