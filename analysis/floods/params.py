@@ -1,0 +1,37 @@
+"""The flood analysis parameters of data/floods.toml (each value with unit and source there)."""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+
+from analysis.config import DATA_DIR
+
+PARAMS_FILE = DATA_DIR / "floods.toml"
+
+
+@dataclass(frozen=True)
+class FloodParams:
+    min_clusters: int
+    min_flooded_counties: int
+    event_window: tuple[int, int]
+    reference_period: int
+    confidence: float
+    mix_max_household_years: int
+    farm_heavy_share: float
+    wage_heavy_share: float
+    near_line_margin: float
+
+
+@functools.lru_cache(maxsize=1)
+def flood_params() -> FloodParams:
+    """Read and check data/floods.toml once per process."""
+    raw = tomllib.loads(PARAMS_FILE.read_text(encoding="utf-8"))
+    value = {key: entry["value"] for section in raw.values() for key, entry in section.items()}
+    params = FloodParams(**{**value, "event_window": tuple(value["event_window"])})
+    low, high = params.event_window
+    if not low <= params.reference_period < 0 <= high:
+        raise ValueError(f"{PARAMS_FILE}: reference_period must lie in event_window before 0")
+    if not 0 < params.confidence < 1:
+        raise ValueError(f"{PARAMS_FILE}: confidence must be between 0 and 1")
+    return params

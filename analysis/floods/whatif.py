@@ -1,0 +1,166 @@
+"""What if a flood hits these counties: the measured effect applied to their households, and who to help first.
+
+Every household's per-capita net income of the base year is multiplied by (1 + effect) for the three ends
+of the measured interval: `worse` (lower bound), `central`, `milder` (upper bound). The same proportional
+effect applies to every household of a county (the estimate is an average); households that live mostly
+on crops and livestock are likely to lose more than it says, wage-heavy ones less.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analysis.floods.labels import reason_label
+from analysis.floods.params import flood_params
+from analysis.i18n import household_type, region_name, t
+from analysis.regioncodes import region_where
+
+SCENARIOS = ("worse", "central", "milder")
+# Green-channel reasons, most urgent first.
+REASONS = ("falls_below", "may_fall_below", "already_below", "near_after")
+
+_NAMES = """names AS (SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
+                      FROM regions GROUP BY code)"""
+
+_COUNTIES = """
+WITH {names},
+hh AS (SELECT county_code, count(*) AS households FROM income WHERE year = $year AND {region} GROUP BY ALL),
+fl AS (SELECT county_code, count(*) AS floods FROM disasters WHERE hazard = 'flood' GROUP BY ALL)
+SELECT hh.county_code, coalesce(n.name, hh.county_code) AS name, n.name_en, hh.households,
+       coalesce(fl.floods, 0) AS floods
+FROM hh LEFT JOIN fl USING (county_code) LEFT JOIN names n ON n.code = hh.county_code
+ORDER BY floods DESC, hh.county_code
+"""
+
+# Every household of the chosen counties with its income after the flood in each scenario and its flags;
+# the names of counties and villages are joined only onto the small results.
+_SCENARIOS = """
+WITH hh AS (
+    SELECT i.household_id, i.county_code, i.village_code, h.household_type, h.members,
+           h.head_name_masked, h.id_number_masked,
+           (i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income + i.property_income
+            + i.transfer_income) / h.members AS per_capita,
+           (i.crop_income + i.livestock_income)
+             / nullif(i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+                      + i.property_income + i.transfer_income, 0) AS farm_share,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
+    FROM income i
+    JOIN households h ON h.household_id = i.household_id AND h.county_code IN $counties
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    WHERE i.year = $year AND i.county_code IN $counties
+), after AS (
+    SELECT *, per_capita < line AS below_now,
+           per_capita >= line AND per_capita < line * (1 + $margin) AS near_now,
+           per_capita * (1 + $worse) AS after_worse, per_capita * (1 + $central) AS after_central,
+           per_capita * (1 + $milder) AS after_milder
+    FROM hh
+), flagged AS (
+    SELECT *,
+           NOT below_now AND after_worse < line AS newly_below_worse,
+           NOT below_now AND after_central < line AS newly_below_central,
+           NOT below_now AND after_milder < line AS newly_below_milder,
+           after_worse >= line AND after_worse < line * (1 + $margin) AS near_after_worse,
+           after_central >= line AND after_central < line * (1 + $margin) AS near_after_central,
+           after_milder >= line AND after_milder < line * (1 + $margin) AS near_after_milder,
+           CASE WHEN NOT below_now AND after_central < line THEN 'falls_below'
+                WHEN NOT below_now AND after_worse < line THEN 'may_fall_below'
+                WHEN below_now THEN 'already_below'
+                WHEN after_worse < line * (1 + $margin) THEN 'near_after' END AS reason
+    FROM after
+)
+"""
+
+_BY_VILLAGE = _SCENARIOS + """, villages AS (
+    SELECT county_code, village_code, count(*) AS households, sum(members) AS people,
+           {counts}
+    FROM flagged GROUP BY ALL
+), {names}
+SELECT v.county_code, coalesce(c.name, v.county_code) AS county_name, c.name_en AS county_name_en,
+       v.village_code, coalesce(n.name, v.village_code) AS village_name, n.name_en AS village_name_en,
+       v.* EXCLUDE (county_code, village_code)
+FROM villages v LEFT JOIN names c ON c.code = v.county_code LEFT JOIN names n ON n.code = v.village_code
+ORDER BY v.county_code, v.village_code
+"""
+
+_LISTED = _SCENARIOS + """, {names}
+SELECT f.* EXCLUDE (below_now, near_now, newly_below_worse, newly_below_central, newly_below_milder,
+                    near_after_worse, near_after_central, near_after_milder),
+       coalesce(c.name, f.county_code) AS county_name, c.name_en AS county_name_en,
+       coalesce(n.name, f.village_code) AS village_name, n.name_en AS village_name_en
+FROM flagged f LEFT JOIN names c ON c.code = f.county_code LEFT JOIN names n ON n.code = f.village_code
+WHERE f.reason IS NOT NULL
+"""
+
+FLAGS = ("below_now", "near_now", *(f"{kind}_{s}" for kind in ("newly_below", "near_after") for s in SCENARIOS))
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A flood in `counties` in `year` with the given effect per scenario (proportional change)."""
+    year: int
+    counties: tuple[str, ...]
+    effects: dict[str, float]
+    listed: pd.DataFrame       # households on the green-channel list, with incomes before/after and `reason`
+    by_county: pd.DataFrame
+    by_village: pd.DataFrame
+
+    def total(self, column: str) -> int:
+        return int(self.by_county[column].sum())
+
+
+def region_counties(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
+    """Counties of the region with households in `year`: county_code, name, name_en, households,
+    floods (events in all years); most flood-prone first."""
+    region, params = region_where(region_code, "income")
+    return cur.execute(_COUNTIES.format(names=_NAMES, region=region), {**params, "year": year}).df()
+
+
+def what_if(cur: duckdb.DuckDBPyConnection, year: int, counties: tuple[str, ...],
+            effects: tuple[float, float, float]) -> WhatIf:
+    """Apply `effects` (worse, central, milder: proportional changes) to the households of `counties` in `year`."""
+    named = dict(zip(SCENARIOS, effects, strict=True))
+    if not named["worse"] <= named["central"] <= named["milder"]:
+        raise ValueError(f"effects must be ordered worse <= central <= milder, got {effects}")
+    params = {"year": year, "counties": list(counties), "margin": flood_params().near_line_margin, **named}
+    counts = ", ".join(f"count(*) FILTER (WHERE {flag}) AS {flag}" for flag in FLAGS)  # FLAGS: fixed names
+    by_village = cur.execute(_BY_VILLAGE.format(counts=counts, names=_NAMES), params).df()
+    listed = cur.execute(_LISTED.format(names=_NAMES), params).df()
+    county_keys = ["county_code", "county_name", "county_name_en"]
+    by_county = by_village.groupby(county_keys, as_index=False, dropna=False)[
+        ["households", "people", *FLAGS]].sum()
+    return WhatIf(year, counties, named, listed, by_county, by_village)
+
+
+def green_channel(result: WhatIf) -> pd.DataFrame:
+    """Households to visit first: on the list for a reason, most urgent reason first, then lowest income after."""
+    listed = result.listed.copy()
+    listed["priority"] = listed.reason.map({reason: i for i, reason in enumerate(REASONS)})
+    listed["gap"] = listed.after_central / listed.line
+    return listed.sort_values(["priority", "gap", "household_id"], ignore_index=True).drop(columns="gap")
+
+
+def green_channel_table(listed: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The list as field teams read it: localized headers and values, masked identities only, yuan rounded."""
+    def names(prefix: str) -> list[str]:
+        return [region_name(zh, en, lang) for zh, en in zip(listed[f"{prefix}_name"], listed[f"{prefix}_name_en"],
+                                                             strict=True)]
+    table = pd.DataFrame({
+        t("flood_col_priority", lang): listed.priority + 1,
+        t("flood_col_reason", lang): [reason_label(reason, lang) for reason in listed.reason],
+        t("flood_col_county", lang): names("county"),
+        t("flood_col_village", lang): names("village"),
+        t("flood_col_household_id", lang): listed.household_id,
+        t("flood_col_head", lang): listed.head_name_masked,
+        t("flood_col_id_masked", lang): listed.id_number_masked,
+        t("household_type", lang): [household_type(name, lang) for name in listed.household_type],
+        t("flood_col_members", lang): listed.members,
+        t("flood_col_income_now", lang): listed.per_capita.round(),
+        t("flood_col_income_after", lang): listed.after_central.round(),
+        t("flood_col_income_worse", lang): listed.after_worse.round(),
+        t("flood_col_line", lang): listed.line.round(),
+        t("flood_col_farm_share", lang): (listed.farm_share * 100).round(1),
+    })
+    return table.reset_index(drop=True)

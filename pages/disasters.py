@@ -1,0 +1,173 @@
+"""Disasters 灾情与返贫风险: events on a map and a timeline, what a flood costs here, what-if and the green channel."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import formatting, selection
+from analysis.figures import floods as figures
+from analysis.floods import display, events, whatif
+from analysis.floods.estimate import FloodModels, effect_by_income_mix, estimation_scopes, flood_models
+from analysis.floods.labels import hazard_label, severity_label, status_message
+from analysis.floods.params import flood_params
+from analysis.i18n import region_name
+from analysis.selection import RegionTree
+from pages._common import current_shell, require_database
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, region, year = shell.lang, shell.region, shell.year
+tree = RegionTree(shell.fetch(selection.regions_with_data))
+
+
+def interval(row: dict) -> str:
+    return f"[{formatting.signed_percent(row['ci_low'])}, {formatting.signed_percent(row['ci_high'])}]"
+
+
+def show_events() -> None:
+    span = shell.fetch(events.event_span, region)
+    if span is None:
+        st.info(shell.t("flood_no_events", region=shell.region_name))
+        return
+    left, middle, right = st.columns([3, 2, 2])
+    hazards = left.multiselect(shell.t("flood_col_hazard"), span.hazards, default=list(span.hazards),
+                               format_func=lambda h: hazard_label(h, lang), key="flood_hazards")
+    severities = middle.select_slider(shell.t("flood_col_severity"), options=[1, 2, 3, 4], value=(1, 4),
+                                      format_func=lambda s: severity_label(s, lang), key="flood_severities")
+    years = (span.first_year, span.last_year)
+    if span.first_year < span.last_year:
+        years = right.slider(shell.t("year"), span.first_year, span.last_year, years, key="flood_years")
+    found = shell.fetch(events.disaster_events, region, tuple(hazards), tuple(severities), tuple(years))
+    if found.empty:
+        st.info(shell.t("flood_no_match"))
+        return
+    cells = st.columns(4)
+    cells[0].metric(shell.t("flood_events"), formatting.count(len(found), lang), border=True)
+    cells[1].metric(shell.t("flood_affected"), formatting.count(found.affected_people.sum(), lang), border=True)
+    cells[2].metric(shell.t("flood_crop_damage"), formatting.count(round(found.crop_damage_ha.sum()), lang),
+                    border=True)
+    cells[3].metric(shell.t("flood_loss"), formatting.yuan_total(found.direct_loss.sum(), lang), border=True)
+    outlines = shell.fetch(events.county_outlines, region)
+    shell.chart(figures.event_map_figure(events.events_by_county(found), outlines, lang,
+                                         title=f"{shell.region_name} · {shell.t('flood_map_title')}"), key="flood-map")
+    shell.chart(figures.event_timeline_figure(found, lang), key="flood-timeline")
+    table = display.events_table(found, lang)
+    st.dataframe(table, hide_index=True)
+    shell.table_downloads(table, shell.t("flood_events"), key="flood-events")
+
+
+def measured_scope() -> tuple[str, FloodModels]:
+    """The most local region with enough data, and its models (the last ones tried if none has enough)."""
+    for scope in estimation_scopes(region):
+        models = shell.fetch(flood_models, scope)
+        if models.pooled.ok:
+            break
+    if scope != region and models.pooled.ok:
+        first = shell.fetch(flood_models, region).pooled
+        reason = status_message(first.status, lang, region=shell.region_name, clusters=first.n_clusters,
+                                flooded=first.n_flooded_counties)
+        st.info(reason + " " + shell.t("flood_scope_fallback", scope=tree.name(scope, lang)))
+    return scope, models
+
+
+def show_impact(scope: str, models: FloodModels) -> None:
+    scope_name, pooled = tree.name(scope, lang), models.pooled
+    if not pooled.ok:
+        st.warning(status_message(pooled.status, lang, region=scope_name, clusters=pooled.n_clusters,
+                                  flooded=pooled.n_flooded_counties))
+        return
+    row = pooled.term("flood")
+    cells = st.columns(4)
+    cells[0].metric(shell.t("flood_effect_metric"), formatting.signed_percent(row["effect"]), border=True,
+                    delta=shell.t("flood_ci", ci=interval(row)), delta_color="off", delta_arrow="off")
+    cells[1].metric(shell.t("flood_col_n_obs"), formatting.count(pooled.n_obs, lang), border=True,
+                    delta=shell.t("flood_households_behind", n=formatting.count(pooled.n_households, lang)),
+                    delta_color="off", delta_arrow="off")
+    cells[2].metric(shell.t("flood_clusters"), formatting.count(pooled.n_clusters, lang), border=True)
+    cells[3].metric(shell.t("flood_col_n_flooded"), formatting.count(pooled.n_flooded, lang), border=True,
+                    delta=shell.t("flood_flooded_counties", n=pooled.n_flooded_counties),
+                    delta_color="off", delta_arrow="off")
+    st.caption(shell.t("flood_method_caption", region=scope_name, level=round(flood_params().confidence * 100)))
+    study = models.event
+    if study.ok:
+        shell.chart(figures.event_study_figure(study.effects, lang), key="flood-event-study")
+        st.caption(shell.t("flood_pretrend", p=f"{study.pretrend_p:.2f}"))
+    by_severity, by_mix = models.severity, shell.fetch(effect_by_income_mix, scope)
+    left, right = st.columns(2)
+    with left:
+        shell.chart(figures.effects_figure(by_severity.effects, lang, title=shell.t("flood_by_severity")),
+                    key="flood-severity")
+    with right:
+        if by_mix.ok:
+            shell.chart(figures.effects_figure(by_mix.effects, lang, title=shell.t("flood_by_mix")), key="flood-mix")
+        else:
+            st.info(status_message(by_mix.status, lang, region=scope_name, clusters=by_mix.n_clusters,
+                                   flooded=by_mix.n_flooded_counties))
+        st.caption(shell.t("flood_mix_caption", farm=formatting.percent(flood_params().farm_heavy_share, decimals=0),
+                           wage=formatting.percent(flood_params().wage_heavy_share, decimals=0)))
+    shell.table_downloads(display.effects_table([pooled, by_severity, study, by_mix], lang),
+                          shell.t("flood_estimates"), key="flood-estimates")
+
+
+def severity_effect(models: FloodModels, severity: int) -> dict:
+    """The measured effect of that severity, or the average flood's when that severity was never measured."""
+    row = models.severity.term(f"severity_{severity}")
+    if row is None:
+        st.info(shell.t("flood_severity_fallback", severity=severity_label(severity, lang)))
+        row = models.pooled.term("flood")
+    return row
+
+
+def show_what_if(scope: str, models: FloodModels) -> None:
+    if not models.pooled.ok:
+        st.warning(shell.t("flood_whatif_needs_estimate"))
+        return
+    counties = shell.fetch(whatif.region_counties, region, year)
+    names = dict(zip(counties.county_code, [region_name(zh, en, lang) for zh, en in
+                                            zip(counties.name, counties.name_en, strict=True)], strict=True))
+    prone = counties.loc[counties.floods > 0, "county_code"].head(3).tolist()
+    left, right = st.columns([3, 1])
+    chosen = left.multiselect(shell.t("flood_pick_counties"), list(names), default=prone,
+                              format_func=names.get, key="flood_counties")
+    severity = right.select_slider(shell.t("flood_col_severity"), options=[1, 2, 3, 4], value=2,
+                                   format_func=lambda s: severity_label(s, lang), key="flood_whatif_severity")
+    if not chosen:
+        st.info(shell.t("flood_pick_hint"))
+        return
+    row = severity_effect(models, severity)
+    effects = tuple(round(float(row[k]), 6) for k in ("ci_low", "effect", "ci_high"))
+    result = shell.fetch(whatif.what_if, year, tuple(sorted(chosen)), effects)
+    st.caption(shell.t("flood_whatif_caption", effect=formatting.signed_percent(row["effect"]), ci=interval(row),
+                       year=year, region=tree.name(scope, lang)))
+    cells = st.columns(4)
+    cells[0].metric(shell.t("households"), formatting.count(result.total("households"), lang), border=True)
+    cells[1].metric(shell.t("flood_newly_below"), formatting.count(result.total("newly_below_central"), lang),
+                    border=True, delta=shell.t("flood_range", low=result.total("newly_below_milder"),
+                                               high=result.total("newly_below_worse")),
+                    delta_color="off", delta_arrow="off")
+    cells[2].metric(shell.t("flood_near_after"), formatting.count(result.total("near_after_central"), lang),
+                    border=True)
+    listed = whatif.green_channel(result)
+    cells[3].metric(shell.t("flood_green_count"), formatting.count(len(listed), lang), border=True)
+    shell.chart(figures.what_if_figure(result.by_county, lang), key="flood-whatif")
+    st.dataframe(display.village_table(result, lang), hide_index=True)
+
+    st.subheader(shell.t("flood_green_title"))
+    st.caption(shell.t("flood_green_caption"))
+    table = whatif.green_channel_table(listed, lang)
+    st.dataframe(table, hide_index=True)
+    shell.table_downloads(table, shell.t("flood_green_sheet"), key="flood-green")
+
+
+st.title(shell.t("flood_title", region=shell.region_name))
+events_tab, impact_tab, whatif_tab = st.tabs([shell.t("flood_tab_events"), shell.t("flood_tab_impact"),
+                                              shell.t("flood_tab_whatif")])
+with events_tab:
+    show_events()
+with impact_tab:
+    scope, models = measured_scope()
+    show_impact(scope, models)
+with whatif_tab:
+    show_what_if(scope, models)
