@@ -1,0 +1,48 @@
+"""Command of the risk map: `riskmap` prints a metric per unit with its rank and class, as the map shows it."""
+from __future__ import annotations
+
+import argparse
+
+from analysis import riskmap
+from analysis.commands import CommandError, emit, latest_year, region_code
+
+
+def cmd_riskmap(args: argparse.Namespace) -> int:
+    from analysis.store.connection import connect_read_only
+
+    with connect_read_only(args.db) as con:
+        year = args.year or latest_year(con)
+        frame = riskmap.ranked(riskmap.unit_metrics(con, args.region, year, args.level), args.metric)
+        settings = riskmap.MapSettings(args.metric, args.method, args.classes,
+                                       args.thresholds or (), level=args.level)
+        breaks = settings.breaks(riskmap.class_basis(con, year))
+    if frame.empty:
+        raise CommandError(f"no households in {args.region} in {year} / 该地区该年度没有农户数据")
+    frame = frame.assign(**{"class": riskmap.classify(frame["value"], breaks)}).sort_values(["rank", "code"])
+    rows = frame[["code", "name", "households", "value", "rank", "class"]]
+    payload = {"region": args.region, "year": year, "level": args.level, "metric": args.metric,
+               "method": args.method, "breaks": list(breaks), "units": rows.to_dict("records")}
+    text = "\n".join(f"{r.rank:>5.0f}  {r.code}  {r.name:<12} {r.value:10.4f}  class {r._6}"
+                     for r in rows.itertuples())
+    emit(args, payload, f"{args.metric} {year}, breaks {[round(b, 4) for b in breaks]}\n{text}")
+    return 0
+
+
+def _thresholds(value: str) -> tuple[float, ...]:
+    parsed = riskmap.parse_thresholds(value)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"thresholds like 2,5,10: {value!r}")
+    return parsed
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser("riskmap", parents=[common], help="a risk-map metric per unit, ranked and classed")
+    parser.add_argument("--region", type=region_code, default="000000")
+    parser.add_argument("--level", choices=tuple(riskmap.CHILD_LEVEL.values()), default="county")
+    parser.add_argument("--metric", choices=tuple(riskmap.METRICS), default="below_share")
+    parser.add_argument("--method", choices=riskmap.METHODS, default="quantile")
+    parser.add_argument("--classes", type=int, choices=range(riskmap.CLASS_RANGE[0], riskmap.CLASS_RANGE[1] + 1),
+                        default=riskmap.DEFAULT_CLASSES)
+    parser.add_argument("--thresholds", type=_thresholds, help="with --method manual: e.g. 2,5,10 (percent)")
+    parser.add_argument("--year", type=int)
+    parser.set_defaults(func=cmd_riskmap)

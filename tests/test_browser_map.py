@@ -1,0 +1,88 @@
+"""Real browser: national map → province → county → township → village → household by clicks, and back up.
+
+Reuses the server and chromium fixtures of tests/test_browser.py (a missing chromium fails when CI is set).
+Plotly's drag layer swallows element clicks, so the county is clicked by its screen position, which the
+map itself computes (MapLibre's `project`) from a point inside the county's outline.
+"""
+from __future__ import annotations
+
+import duckdb
+import shapely.geometry
+
+from analysis import regions
+from tests.test_browser import CHROMIUM_ARGS, chromium, server  # noqa: F401  (fixtures)
+
+MAP = ".js-plotly-plot"
+WAIT = 60_000
+
+
+def _click_map(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is, once its style and sources have loaded."""
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('.js-plotly-plot');
+        return Boolean(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded());
+    }""", timeout=WAIT)
+    x, y = page.evaluate("""([lon, lat]) => {
+        const map = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;
+        const point = map.project([lon, lat]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + point.x, box.top + point.y];
+    }""", [lon, lat])
+    page.mouse.click(x, y)
+
+
+def _pick_first_row(page) -> None:
+    """Tick the selection box of the first row of the page's first table (a canvas grid: by position)."""
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+
+
+def _inside(outlines: dict, code: str) -> shapely.geometry.Point:
+    return shapely.geometry.shape(next(f for f in outlines["features"] if f["id"] == code)["geometry"]
+                                  ).representative_point()
+
+
+def _busiest_county(demo_db) -> tuple[str, str]:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        code = con.execute("SELECT county_code FROM households WHERE county_code LIKE '62%' "
+                           "GROUP BY ALL ORDER BY count(*) DESC, county_code LIMIT 1").fetchone()[0]
+        name = con.execute("SELECT name FROM regions WHERE code = $c", {"c": code}).fetchone()[0]
+    return code, name
+
+
+def test_click_a_county_then_climb_back(server, chromium, demo_db, tmp_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    county, name = _busiest_county(demo_db)
+    gansu = _inside(regions.province_boundaries(), "620000")
+    inside = _inside(regions.county_boundaries("620000"), county)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{server}/?lang=zh")  # the server's first request registers the pages
+            page.get_by_role("heading", level=1).first.wait_for(timeout=WAIT)
+            page.goto(f"{server}/map?lang=zh&metric=below_share")
+            page.get_by_role("heading", name="全国 · ", exact=False).first.wait_for(timeout=WAIT)
+            _click_map(page, gansu.x, gansu.y)  # a province: its county map
+            page.get_by_role("heading", name="甘肃省 · ", exact=False).first.wait_for(timeout=WAIT)
+            page.wait_for_timeout(1000)  # the old map may still be on screen for a moment
+            _click_map(page, inside.x, inside.y)
+            page.wait_for_function("() => location.pathname.endsWith('/explore')", timeout=WAIT)
+            page.get_by_role("heading", name=f"{name} · ", exact=False).first.wait_for(timeout=WAIT)
+            assert f"region={county}" in page.url and "metric=below_share" in page.url
+            for param in ("township", "village", "household"):  # one row down at each level
+                _pick_first_row(page)
+                page.wait_for_function(f"() => location.search.includes('{param}=')", timeout=WAIT)
+                page.wait_for_timeout(1500)
+            assert page.get_by_text("户主（脱敏）").count() == 1  # the household card
+            page.screenshot(path=str(tmp_path / "household.png"), full_page=True)
+
+            page.get_by_role("button", name="甘肃省").click()  # breadcrumb: back to the province
+            page.get_by_role("heading", name="甘肃省 · ", exact=False).first.wait_for(timeout=WAIT)
+            page.wait_for_function("() => location.search.includes('region=620000')", timeout=WAIT)
+            assert page.url.split("?")[0].endswith("/explore")
+            page.get_by_role("button", name="全国").click()
+            page.wait_for_function("() => location.search.includes('region=000000')", timeout=WAIT)
+        finally:
+            browser.close()

@@ -1,0 +1,203 @@
+"""Risk map: classification methods, link settings, and every metric against a plain pandas recomputation."""
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import riskmap
+from analysis.figures import maps as figures
+from analysis.overview import MONITORED_TYPES
+
+YEAR = 2023
+
+
+def _brute_force_jenks(values: np.ndarray, classes: int) -> tuple[float, ...]:
+    """Every split of sorted values into `classes` runs; the lower bounds of the best one."""
+    x = np.sort(values)
+    best, best_cost = None, np.inf
+    for cuts in itertools.combinations(range(1, len(x)), classes - 1):
+        parts = np.split(x, cuts)
+        cost = sum(((p - p.mean()) ** 2).sum() for p in parts)
+        if cost < best_cost - 1e-12:
+            best, best_cost = tuple(float(p[0]) for p in parts[1:]), cost
+    return best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_jenks_matches_exhaustive_search(seed):
+    values = np.random.default_rng(seed).gamma(2.0, 3.0, size=11).round(2)
+    assert tuple(riskmap.jenks_breaks(values, 3)) == pytest.approx(_brute_force_jenks(values, 3))
+
+
+def test_jenks_finds_planted_clusters():
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(centre, 0.1, 40) for centre in (1, 5, 9)])
+    breaks = riskmap.class_breaks(values, "jenks", 3)
+    assert len(breaks) == 2
+    assert riskmap.classify(values, breaks).tolist() == [0] * 40 + [1] * 40 + [2] * 40
+
+
+def test_quantile_and_equal_interval_breaks():
+    values = np.arange(1, 101, dtype=float)
+    assert riskmap.class_breaks(values, "quantile", 4) == pytest.approx((25.75, 50.5, 75.25))
+    assert riskmap.class_breaks(values, "equal", 4) == pytest.approx((25.75, 50.5, 75.25))
+    skewed = np.array([0, 0, 0, 0, 1, 2, 100], dtype=float)
+    assert riskmap.class_breaks(skewed, "equal", 4) == pytest.approx((25, 50, 75))
+    assert riskmap.class_breaks([np.nan, np.nan], "quantile") == ()
+
+
+def test_repeated_values_give_fewer_classes_not_empty_ones():
+    values = np.array([0.0] * 50 + [0.1, 0.2, 0.3])
+    breaks = riskmap.class_breaks(values, "quantile", 5)
+    classes = riskmap.classify(values, breaks)
+    assert set(classes) == set(range(len(breaks) + 1))
+
+
+def test_manual_thresholds_and_classify():
+    breaks = riskmap.class_breaks([], "manual", thresholds=(0.05, 0.02, 0.02))
+    assert breaks == (0.02, 0.05)
+    assert riskmap.classify([0.0, 0.02, 0.03, 0.05, 0.5, np.nan], breaks).tolist() == [0, 1, 1, 2, 2, -1]
+    with pytest.raises(ValueError, match="unknown classification"):
+        riskmap.class_breaks([1.0], "kmeans")
+
+
+def test_parse_thresholds():
+    assert riskmap.parse_thresholds("2, 5，10%") == (2.0, 5.0, 10.0)
+    assert riskmap.parse_thresholds("2; x") is None
+    assert riskmap.parse_thresholds("") is None
+
+
+def test_settings_from_a_link_fall_back_per_value():
+    settings, problems = riskmap.map_settings({"metric": "growth", "method": "jenks", "classes": "4"})
+    assert (settings.metric, settings.method, settings.classes, problems) == ("growth", "jenks", 4, [])
+    settings, problems = riskmap.map_settings({"metric": "'; DROP", "classes": "99", "method": "manual",
+                                               "thresholds": "a,b"})
+    assert settings == riskmap.MapSettings()
+    assert [name for name, _ in problems] == ["metric", "classes", "thresholds"]
+    manual, _ = riskmap.map_settings({"method": "manual", "thresholds": "2,5", "metric": "below_share"})
+    assert manual.breaks(pd.DataFrame()) == pytest.approx((0.02, 0.05))  # typed in percent
+    assert riskmap.map_settings(manual.query_params())[0] == manual
+
+
+def test_class_labels_read_as_the_unit():
+    assert figures.class_labels((0.02, 0.05), "below_share", "zh") == ["< 2.0%", "2.0% – 5.0%", "≥ 5.0%"]
+    assert figures.class_labels((10.0,), "monitored_per_1000", "en") == ["< 10.0‰", "≥ 10.0‰"]
+
+
+@pytest.fixture(scope="module")
+def household_years(demo_db) -> pd.DataFrame:
+    """Households joined to their income in YEAR and YEAR − 1, straight from the tables, in pandas."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        households = con.execute("SELECT * FROM households").df()
+        income = con.execute("SELECT * FROM income WHERE year IN ($y, $y - 1)", {"y": YEAR}).df()
+        lines = con.execute("SELECT * FROM thresholds").df()
+        floods = con.execute("SELECT county_code, start_date FROM disasters WHERE hazard = 'flood'").df()
+    frame = income.merge(households.drop(columns=["county_code", "village_code"]), on="household_id")
+    sources = ["wage_income", "crop_income", "livestock_income", "other_operating_income", "property_income",
+               "transfer_income"]
+    frame["net_income"] = frame[sources].sum(axis=1)
+    frame["province_code"] = frame.county_code.str[:2] + "0000"
+    national = lines[lines.province_code == "000000"].set_index("year").monitoring_line
+    provincial = lines.set_index(["year", "province_code"]).monitoring_line
+    frame["line"] = [provincial.get((y, p), national[y]) for y, p in zip(frame.year, frame.province_code, strict=True)]
+    flooded = set(floods.county_code[pd.to_datetime(floods.start_date).dt.year == YEAR])
+    frame["flooded"] = frame.county_code.isin(flooded)
+    return frame
+
+
+def _expected(frame: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+    year_end = pd.Timestamp(YEAR, 12, 31)
+    now = frame[frame.year == YEAR].assign(unit=unit[frame.year == YEAR])
+    before = frame[frame.year == YEAR - 1].assign(unit=unit[frame.year == YEAR - 1])
+    per_capita = now.net_income / now.members
+    monitored = now.household_type.isin(MONITORED_TYPES) & (
+        now.monitored_since.isna() | (pd.to_datetime(now.monitored_since) <= year_end))
+    eliminated = monitored & (pd.to_datetime(now.risk_eliminated_on) <= year_end)
+    now = now.assign(below=per_capita < now.line, edge=(per_capita >= now.line) & (per_capita < 1.1 * now.line),
+                     monitored=monitored, eliminated=eliminated)
+    g = now.groupby("unit")
+    previous = before.groupby("unit").net_income.sum() / before.groupby("unit").members.sum()
+    income = g.net_income.sum() / g.members.sum()
+    return pd.DataFrame({
+        "below_share": g.below.mean(), "edge_share": g.edge.mean(), "growth": income / previous - 1,
+        "monitored_per_1000": g.monitored.mean() * 1000,
+        "eliminated_share": g.eliminated.sum() / g.monitored.sum().where(g.monitored.sum() > 0),
+        "livestock_share": g.livestock_income.sum() / g.net_income.sum(),
+        "flood_share": g.flooded.mean(), "households": g.size(),
+    })
+
+
+@pytest.mark.parametrize(("region", "level", "unit"), [
+    ("000000", "province", lambda f: f.county_code.str[:2] + "0000"),
+    ("620000", "county", lambda f: f.county_code),
+    ("640000", "village", lambda f: f.village_code),
+])
+def test_metrics_match_a_pandas_recomputation(demo_db, household_years, region, level, unit):
+    frame = household_years
+    if region != "000000":
+        frame = frame[frame.county_code.str[:2] == region[:2]]
+    expected = _expected(frame, unit(frame)).sort_index()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        got = riskmap.unit_metrics(con, region, YEAR, level).set_index("code").sort_index()
+    assert got.index.tolist() == expected.index.tolist()
+    assert got.households.tolist() == expected.households.tolist()
+    for metric in riskmap.METRICS:
+        pd.testing.assert_series_equal(got[metric], expected[metric], check_names=False, rtol=1e-9)
+    assert expected.flood_share.between(0, 1).all() and (expected.below_share > 0).any()
+
+
+def test_class_basis_is_every_county_and_ranks_run_high_to_low(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        basis = riskmap.class_basis(con, YEAR)
+        counties = con.execute("SELECT count(DISTINCT county_code) FROM households").fetchone()[0]
+    assert len(basis) == counties
+    ranked = riskmap.ranked(basis, "below_share").sort_values("rank")
+    assert ranked["value"].is_monotonic_decreasing and ranked["rank"].iloc[0] == 1
+
+
+def test_national_map_has_an_inset_with_the_islands():
+    outlines = riskmap.map_outlines("000000", "province")
+    inset = riskmap.inset_outlines(outlines)
+    assert "460000" in {f["id"] for f in inset["features"]}
+    lons, lats = riskmap.island_points()
+    assert len(lats) > 50 and min(lats) < 5  # 曾母暗沙 region
+    line_lons, line_lats = riskmap.maritime_line()
+    assert min(v for v in line_lats if v is not None) < 5 and None in line_lons
+
+
+@pytest.mark.parametrize(("region", "level"), [("000000", "province"), ("620000", "city"), ("640000", "county")])
+def test_units_summed_from_counties_equal_the_direct_query(demo_db, region, level):
+    from analysis.selection import regions_with_data
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        direct = riskmap.unit_metrics(con, region, YEAR, level).set_index("code").sort_index()
+        summed = riskmap.units_from_counties(riskmap.class_basis(con, YEAR), regions_with_data(con), region, level)
+    summed = summed.set_index("code").sort_index()
+    columns = ["name", *riskmap.SUMS, *riskmap.METRICS]
+    pd.testing.assert_frame_equal(summed[columns], direct[columns], check_dtype=False, rtol=1e-9)
+
+
+def test_map_figure_draws_offline_with_hover_and_inset(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        counties = riskmap.class_basis(con, YEAR)
+    frame = riskmap.ranked(counties, "below_share")
+    breaks = riskmap.class_breaks(counties["below_share"], "jenks", 4)
+    outlines = riskmap.map_outlines("000000", "county")
+    fig = figures.risk_map_figure(outlines, frame, "below_share", breaks, "en", title="t",
+                                  inset=riskmap.inset_outlines(outlines), maritime=riskmap.maritime_line(),
+                                  islands=riskmap.island_points(), main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
+    kinds = {trace.type for trace in fig.data}
+    assert kinds == {"choroplethmap", "scattermap"}  # no `geo` trace: nothing fetched from plotly's CDN
+    assert fig.layout.map.style == "white-bg" and fig.layout.map2.style == "white-bg"
+    classed = next(t for t in fig.data if t.type == "choroplethmap" and t.showscale)
+    first = list(classed.locations).index(frame.sort_values("rank")["code"].iloc[0])
+    name, code, value, rank, _ = classed.customdata[first]
+    assert code == frame.sort_values("rank")["code"].iloc[0] and value.endswith("%")
+    assert rank.startswith("Rank 1 of")
+    assert list(classed.colorbar.ticktext) == figures.class_labels(breaks, "below_share", "en")
+    drawn = {f["id"] for t in fig.data if t.type == "choroplethmap" and t.subplot == "map" for f in t.geojson["features"]}
+    assert drawn == {f["id"] for f in outlines["features"]}  # every county once: with data, or grey
