@@ -162,17 +162,38 @@ def with_metric_columns(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_BASIS = """
+WITH flooded AS (
+    SELECT DISTINCT county_code FROM disasters
+    WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
+), names AS (
+    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
+    WHERE length(code) = 6 GROUP BY code
+)
+SELECT c.county_code AS code, coalesce(n.name, c.county_code) AS name,
+       coalesce(n.name_en, n.name, c.county_code) AS name_en,
+       c.households, c.people, c.below, c.edge, c.net_income,
+       coalesce(p.net_income, 0) AS previous_net_income, coalesce(p.people, 0) AS previous_people,
+       c.livestock_income, c.monitored, c.eliminated,
+       CASE WHEN f.county_code IS NULL THEN 0 ELSE c.households END AS flood_households
+FROM county_year c
+LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
+LEFT JOIN flooded f ON f.county_code = c.county_code
+LEFT JOIN names n ON n.code = c.county_code
+WHERE c.year = $year AND c.households > 0
+ORDER BY code
+"""
+
+
 def class_basis(cur: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """All counties of the data in `year`: the values class breaks are fitted on, for every view and level.
 
-    Cached once per data version and year, it also feeds every province, city and county view
-    (`units_from_counties`), so only townships and villages need a query of their own. Computed one province
-    at a time: the household join then fits in memory at national scale instead of spilling to disk.
+    Read from the `county_year` sums kept by the write path (a few thousand rows even for all of China),
+    it also feeds every province, city and county view (`units_from_counties`), so only townships and
+    villages need a query of their own. Same columns as `unit_metrics(..., "county")`.
     """
-    provinces = [code for (code,) in cur.execute(
-        "SELECT DISTINCT substr(county_code, 1, 2) || '0000' AS code FROM households ORDER BY code").fetchall()]
-    parts = [unit_metrics(cur, code, year, "county") for code in provinces]
-    return pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    frame = cur.execute(_BASIS, {"year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31)}).df()
+    return with_metric_columns(frame)
 
 
 def units_from_counties(counties: pd.DataFrame, names: pd.DataFrame, region_code: str, level: str) -> pd.DataFrame:

@@ -65,6 +65,20 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from analysis.store.connection import write_transaction
+    from analysis.store.summaries import refresh_county_year
+
+    if not Path(args.db).is_file():
+        raise CommandError(f"database not found / 数据库不存在: {args.db}")
+    with write_transaction(args.db) as con:
+        refresh_county_year(con)
+        counties, years = con.execute("SELECT count(DISTINCT county_code), count(DISTINCT year) FROM county_year"
+                                      ).fetchone()
+    emit(args, {"counties": counties, "years": years}, f"county sums rebuilt: {counties} counties × {years} years")
+    return 0
+
+
 def register(sub, common: argparse.ArgumentParser) -> None:
     demo = sub.add_parser("demo", parents=[common], help="build the synthetic demo world")
     demo.add_argument("--provinces", default="62,64", help="comma-separated province codes, or 'all'")
@@ -82,6 +96,10 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     summary.add_argument("--region", type=region_code, default="000000")
     summary.add_argument("--year", type=int, default=None, help="default: latest year with income data")
     summary.set_defaults(func=cmd_summary)
+
+    refresh = sub.add_parser("refresh", parents=[common],
+                             help="rebuild the county sums (after upgrading a database written by an older version)")
+    refresh.set_defaults(func=cmd_refresh)
 
     info = sub.add_parser("info", parents=[common], help="what is loaded")
     info.set_defaults(func=cmd_info)

@@ -19,6 +19,7 @@ from analysis.demo.params import Params, line_lookup, load_monitoring_lines, loa
 from analysis.demo.places import chosen_provinces, plan_counties, plan_villages, synthetic_region_rows
 from analysis.regions import ensure_real_regions, real_regions
 from analysis.store.connection import write_transaction
+from analysis.store.summaries import refresh_county_year
 
 STREAM_HOUSEHOLDS = 10
 Progress = Callable[[float, str], None]
@@ -167,6 +168,8 @@ def build_demo(db_path: str | Path, *, provinces: str | Sequence[str] = ("620000
         _insert_frame(con, "disasters", disasters)
         _insert_frame(con, "employment", employment)
         _insert_frame(con, "thresholds", load_monitoring_lines())
+        report(0.94, "county sums")
+        refresh_county_year(con)
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("dataset", "synthetic_demo"), ("demo_seed", str(seed)), ("demo_provinces", ",".join(chosen)),
             ("demo_households", str(households)), ("built_at", datetime.now(UTC).isoformat(timespec="seconds")),

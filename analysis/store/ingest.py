@@ -25,6 +25,7 @@ from analysis.regions import add_unnamed_units, ensure_real_regions
 from analysis.store import formats as F
 from analysis.store.connection import connect_read_only, write_transaction
 from analysis.store.readers import ReadError, read_table
+from analysis.store.summaries import keep_current
 from analysis.store.validate import Problem, ProblemLog, format_problems, validate_table
 
 __all__ = ["FileResult", "IngestReport", "PreparedFile", "Problem", "format_problems", "ingest_files",
@@ -138,9 +139,11 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
         _finish(progress)
         return IngestReport(not problems, problems, results)
     with write_transaction(db_path) as con:
+        touched: set[str] = set()
         for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
             step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
-            _load_file(con, prepared[i], results[i])
+            touched |= _load_file(con, prepared[i], results[i])
+        keep_current(con, touched)
     _finish(progress)
     return IngestReport(True, [], results)
 
@@ -240,15 +243,16 @@ def _arrow_table(prepared: PreparedFile) -> pa.Table:
     return pa.Table.from_pandas(prepared.frame[schema.names], schema=schema, preserve_index=False)
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: FileResult) -> None:
-    """Replace by key inside the open transaction, then log the import."""
+def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: FileResult) -> set[str]:
+    """Replace by key inside the open transaction, then log the import; returns the counties whose sums change."""
     if con.execute("SELECT count(*) FROM import_log WHERE sha256 = $sha AND kind = $kind",
                    {"sha": prepared.sha256, "kind": prepared.kind}).fetchall()[0][0]:
         result.status = "already_loaded"  # another writer loaded it since we looked
-        return
+        return set()
     spec = F.KINDS[prepared.kind]
     con.register("staged", _arrow_table(prepared))
     try:
+        touched = _counties_touched(con, spec.name)
         same_key = " AND ".join(f"t.{k} = s.{k}" for k in spec.key)
         result.replaced = con.execute(
             f"SELECT count(*) FROM staged s WHERE EXISTS (SELECT 1 FROM {spec.table} t WHERE {same_key})"
@@ -259,6 +263,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
             raise RuntimeError(f"{prepared.name}: loaded {inserted} of {prepared.rows} rows")
         if spec.name == "households":
             _after_households(con, prepared)
+        touched |= _counties_touched(con, spec.name)
     finally:
         con.unregister("staged")
     result.inserted = prepared.rows - result.replaced
@@ -269,6 +274,23 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
         {"file": prepared.name, "sha": prepared.sha256, "kind": prepared.kind, "rows": prepared.rows,
          "inserted": result.inserted, "replaced": result.replaced, "at": datetime.now().replace(microsecond=0)},
     )
+    return touched
+
+
+# Counties whose county_year sums a staged file can change, asked before and after it is loaded
+# (a household that moves changes both its old and its new county).
+_TOUCHED = {
+    "households": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
+    "income": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
+    "thresholds": "SELECT DISTINCT county_code FROM county_year WHERE '000000' IN (SELECT province_code FROM staged)"
+                  " OR substr(county_code, 1, 2) || '0000' IN (SELECT province_code FROM staged)",
+}
+
+
+def _counties_touched(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    if kind not in _TOUCHED:
+        return set()
+    return {code for (code,) in con.execute(_TOUCHED[kind]).fetchall()}
 
 
 def _insert_plain(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:

@@ -135,3 +135,24 @@ LEFT JOIN (
             + property_income + transfer_income) / h.members AS per_capita_prev
     FROM income JOIN households h USING (household_id)
 ) prev ON prev.household_id = hy.household_id AND prev.year = hy.year;
+
+-- Sums per county and year, kept current by every write (analysis/store/summaries.py), so national views
+-- read a few thousand rows instead of joining every income row to its household. Ratios are computed
+-- from these sums by the readers, which makes any region the exact sum of its counties.
+CREATE TABLE IF NOT EXISTS county_year (
+    county_code             VARCHAR NOT NULL,
+    year                    INTEGER NOT NULL,
+    households              BIGINT NOT NULL,  -- households with an income row in the year
+    people                  BIGINT NOT NULL,
+    below                   BIGINT NOT NULL,  -- per-capita net income below the monitoring line
+    edge                    BIGINT NOT NULL,  -- at or above the line, below 1.1 × the line
+    net_income              DOUBLE NOT NULL,
+    wage_income             DOUBLE NOT NULL,
+    crop_income             DOUBLE NOT NULL,
+    livestock_income        DOUBLE NOT NULL,
+    other_operating_income  DOUBLE NOT NULL,
+    property_income         DOUBLE NOT NULL,
+    transfer_income         DOUBLE NOT NULL,
+    monitored               BIGINT NOT NULL,  -- monitored types enrolled by 31 Dec (or enrolment date unknown)
+    eliminated              BIGINT NOT NULL   -- of those, risk eliminated by 31 Dec
+);

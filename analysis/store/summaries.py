@@ -1,0 +1,65 @@
+"""The `county_year` sums: refreshed inside every write transaction for the counties it touched.
+
+National views (all counties of China on one map) cannot join 180 million income rows to 30 million
+households on every data version; these sums make them a read of a few thousand rows. Refreshing goes
+one province at a time so the household join stays within memory at national scale.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+from analysis.overview import MONITORED_TYPES
+
+_REFRESH = """
+INSERT INTO county_year
+SELECT county_code, year,
+       count(*), sum(members),
+       count(*) FILTER (WHERE net / members < line),
+       count(*) FILTER (WHERE net / members >= line AND net / members < 1.1 * line),
+       sum(net), sum(wage_income), sum(crop_income), sum(livestock_income), sum(other_operating_income),
+       sum(property_income), sum(transfer_income),
+       count(*) FILTER (WHERE monitored),
+       count(*) FILTER (WHERE monitored AND risk_eliminated_on <= year_end)
+FROM (
+    SELECT i.county_code, i.year, h.members, h.risk_eliminated_on, make_date(i.year, 12, 31) AS year_end,
+           i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income, i.property_income,
+           i.transfer_income,
+           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income + i.property_income
+               + i.transfer_income AS net,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           h.household_type IN $types AND coalesce(h.monitored_since <= make_date(i.year, 12, 31), TRUE)
+               AS monitored
+    FROM income i
+    JOIN households h ON h.household_id = i.household_id
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    WHERE i.county_code IN (SELECT code FROM refresh_counties)
+      AND h.county_code IN (SELECT code FROM refresh_counties)
+)
+GROUP BY county_code, year
+"""
+
+
+def refresh_county_year(con: duckdb.DuckDBPyConnection, counties: Iterable[str] | None = None) -> None:
+    """Recompute the sums of `counties` (every county with data when None), inside the caller's transaction."""
+    if counties is None:
+        counties = [code for (code,) in con.execute(
+            "SELECT DISTINCT county_code FROM households UNION SELECT DISTINCT county_code FROM county_year"
+        ).fetchall()]
+    by_province: dict[str, list[str]] = {}
+    for code in sorted(set(counties)):
+        by_province.setdefault(code[:2], []).append(code)
+    for codes in by_province.values():
+        con.execute("CREATE OR REPLACE TEMP TABLE refresh_counties AS SELECT unnest($codes::VARCHAR[]) AS code",
+                    {"codes": codes})
+        con.execute("DELETE FROM county_year WHERE county_code IN (SELECT code FROM refresh_counties)")
+        con.execute(_REFRESH, {"types": list(MONITORED_TYPES)})
+    con.execute("DROP TABLE IF EXISTS refresh_counties")
+
+
+def keep_current(con: duckdb.DuckDBPyConnection, touched: Iterable[str]) -> None:
+    """After a load: refresh the touched counties, or all of them for a database written before the sums existed."""
+    missing = con.execute("SELECT NOT EXISTS (FROM county_year) AND EXISTS (FROM income)").fetchone()[0]
+    refresh_county_year(con, None if missing else touched)

@@ -1,0 +1,93 @@
+"""county_year: the sums every write keeps current equal a full recomputation from the raw rows."""
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analysis.store.ingest import ingest_files
+from analysis.store.summaries import refresh_county_year
+
+TODAY = pd.Timestamp("2025-06-30").date()
+
+
+def _table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM county_year ORDER BY county_code, year").df()
+
+
+def _kept_equals_recomputed(db) -> None:
+    with duckdb.connect(str(db)) as con:
+        kept = _table(con)
+        con.execute("BEGIN")
+        con.execute("DELETE FROM county_year")
+        refresh_county_year(con)
+        recomputed = _table(con)
+        con.execute("ROLLBACK")
+    pd.testing.assert_frame_equal(kept, recomputed)
+
+
+def test_demo_sums_match_the_household_year_view(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        kept = _table(con).set_index(["county_code", "year"])
+        view = con.execute(
+            "SELECT county_code, year, count(*) AS households, sum(members) AS people,"
+            " count(*) FILTER (WHERE below_line) AS below, count(*) FILTER (WHERE near_line) AS edge,"
+            " sum(net_income) AS net_income FROM household_year GROUP BY ALL ORDER BY ALL"
+        ).df().set_index(["county_code", "year"])
+    assert len(kept) == len(view) > 0
+    for column in ("households", "people", "below", "edge"):
+        assert (kept[column] == view[column]).all(), column
+    assert kept["net_income"].to_numpy() == pytest.approx(view["net_income"].to_numpy())
+
+
+@pytest.fixture
+def copy(demo_db, tmp_path):
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+def _some_households(db, n: int = 2) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT * FROM households ORDER BY household_id LIMIT $n", {"n": n}).df()
+
+
+def test_income_correction_and_line_change_and_moved_household_keep_sums_current(copy, tmp_path):
+    first = _some_households(copy)
+    income = tmp_path / "income.csv"
+    pd.DataFrame({"户编号": first["household_id"], "年度": [2023, 2023], "工资性收入": [1, 900_000],
+                  "种植业收入": [0, 0], "养殖业收入": [0, 0], "财产性收入": [0, 0],
+                  "转移性收入": [0, 0]}).to_csv(income, index=False)
+    lines = tmp_path / "lines.csv"
+    pd.DataFrame({"年度": [2022], "省级代码": ["640000"], "监测标准": [9_999]}).to_csv(lines, index=False)
+    report = ingest_files(copy, [income, lines], today=TODAY)
+    assert report.ok, report.problems
+    _kept_equals_recomputed(copy)
+
+    with duckdb.connect(str(copy), read_only=True) as con:
+        other = con.execute("SELECT village_code FROM households WHERE county_code <> $c LIMIT 1",
+                            {"c": first.loc[0, "county_code"]}).fetchone()[0]
+    moved = tmp_path / "households.csv"
+    pd.DataFrame({"户编号": [first.loc[0, "household_id"]], "村级代码": [other],
+                  "户类型": [first.loc[0, "household_type"]], "家庭人口数": [7]}).to_csv(moved, index=False)
+    report = ingest_files(copy, [moved], today=TODAY)
+    assert report.ok, report.problems
+    _kept_equals_recomputed(copy)
+
+
+def test_a_database_from_before_the_sums_gets_them_on_its_next_load_or_by_command(copy, tmp_path):
+    with duckdb.connect(str(copy)) as con:
+        con.execute("DROP TABLE county_year")
+    lines = tmp_path / "lines.csv"
+    pd.DataFrame({"年度": [2019], "省级代码": ["620000"], "监测标准": [5_601]}).to_csv(lines, index=False)
+    assert ingest_files(copy, [lines], today=TODAY).ok
+    _kept_equals_recomputed(copy)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("SELECT count(DISTINCT county_code) FROM county_year").fetchone()[0] > 10
+        con.execute("DELETE FROM county_year")
+    from tests.test_cli import cli
+    done = cli("refresh", "--json", db=copy)
+    assert done.returncode == 0, done.stderr
+    _kept_equals_recomputed(copy)
