@@ -1,0 +1,88 @@
+"""UI strings of the income-trend page (收入趋势)."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "trend_page": ("收入趋势", "Income trends"),
+    "trend_title": ("{region} · 截至 {year} 年收入趋势", "{region} · income trends to {year}"),
+    "trend_summary": (
+        "**{year} 年人均纯收入 {income}，比上年 {change}。** {first}–{year} 年拟合年均增长 {growth}（{interval}）。"
+        "上年以来增长最多来自{driver}（{driver_pp} 个百分点）。",
+        "**Net income per capita in {year}: {income}, {change} on the year before.** Fitted annual growth "
+        "{first}–{year}: {growth} ({interval}). Most of the latest growth came from {driver} income ({driver_pp} "
+        "points).",
+    ),
+    "trend_summary_counties": (
+        "{counties} 个县中 **{low_slow} 个收入低且增长慢**（均低于中位数），收入最低的有：{examples}。",
+        "Of {counties} counties, **{low_slow} are low and slow** (below the median in both); the lowest: "
+        "{examples}.",
+    ),
+    "trend_interval": ("{level} 区间 {low} ～ {high}", "{level} interval {low} to {high}"),
+    "trend_interval_short": ("{level}：{low} ～ {high}", "{level}: {low} to {high}"),
+    "trend_line_multiple": ("相当于监测标准", "Multiple of the line"),
+    "trend_line_note": ("监测标准 {line}", "line {line}"),
+    "trend_growth": ("拟合年均增长", "Fitted annual growth"),
+    "trend_projection_metric": ("{year} 年预测", "Projection {year}"),
+    "trend_projection_help": (
+        "按对数线性趋势外推一年；区间为预测区间，既含趋势的不确定性，也含各年围绕趋势的波动。",
+        "The log-linear trend carried one year ahead; the interval is a prediction interval: the trend's "
+        "uncertainty plus the years' scatter around it.",
+    ),
+    "trend_width": ("预测区间宽 {width}", "range {width} wide"),
+    "trend_too_few": ("年度数据少于 3 年，无法拟合趋势。", "Fewer than 3 years of data: no trend can be fitted."),
+    "trend_method": (
+        "方法：对人均纯收入取对数，用稳健回归（statsmodels RLM，Huber T 权重）对年份拟合直线，"
+        "个别异常年份（如灾年）的影响被削弱（空心点 = 权重小于 1）；区间按 t 分布（自由度 n−2）计算。",
+        "Method: log per-capita income fitted on the year by robust regression (statsmodels RLM, Huber T "
+        "weights), so a single unusual year (a flood, a lockdown) pulls less (hollow markers = weight below 1); "
+        "intervals use Student t with n−2 degrees of freedom.",
+    ),
+    "trend_projection_caption": (
+        "只有 {n} 个年度点，{year} 年预测区间为 {low} ～ {high}，请按区间而非单一数值理解。",
+        "With only {n} yearly points the {year} projection ranges from {low} to {high}: read the interval, "
+        "not the single number.",
+    ),
+    "trend_chart": ("{region} 人均纯收入、趋势与预测", "{region}: income, trend, projection"),
+    "trend_children_chart": ("下级地区人均纯收入", "Income per capita of the areas below"),
+    "trend_band": ("趋势 {level} 置信带", "Trend, {level} confidence band"),
+    "trend_fitted": ("拟合趋势", "Fitted trend"),
+    "trend_weight": ("稳健权重", "robust weight"),
+    "trend_projection": ("预测（{level} 预测区间）", "Projection ({level} prediction interval)"),
+    "trend_yuan_axis": ("元/人·年", "yuan per person and year"),
+    "trend_sources_title": ("增长来自哪里", "Where the growth came from"),
+    "trend_decomposition_chart": ("各来源对增长的贡献（百分点）", "Contributions to growth (points)"),
+    "trend_waterfall_chart": ("{year} 年人均纯收入变化（元）", "Change into {year} (yuan per person)"),
+    "trend_child_sources_chart": ("{year} 年各地区增长来源（百分点）", "Sources of growth by area, {year} (points)"),
+    "trend_decomposition_caption": (
+        "某来源的贡献 = 该来源人均收入的变化 ÷ 上年人均纯收入 × 100；四项贡献之和恰好等于人均纯收入增长率。",
+        "A source's contribution = its change per person ÷ last year's income per capita × 100; the four "
+        "contributions add up exactly to the growth of income per capita.",
+    ),
+    "trend_pp": ("个百分点", "points"),
+    "trend_pp_axis": ("百分点", "percentage points"),
+    "trend_total_growth": ("人均纯收入增长", "Growth of income per capita"),
+    "trend_counties_title": ("哪些县收入低、增长慢", "Which counties are low and slow"),
+    "trend_scatter_chart": ("{year} 年各县收入水平与增长", "Counties: income level against growth, {year}"),
+    "trend_scatter_caption": (
+        "横轴：人均纯收入相当于监测标准的倍数；纵轴：近 {span} 年年均增长（复合）。虚线为中位数，红色虚线为监测标准；"
+        "点的大小表示农户数。红点 = 水平和增长均低于中位数。",
+        "Across: income per capita as a multiple of the monitoring line; up: compound annual growth over the "
+        "last {span} years. Dotted lines are the medians, the red dashed line the monitoring line; marker size "
+        "shows households. Red = below the median on both.",
+    ),
+    "trend_low_slow": ("收入低且增长慢", "Low and slow"),
+    "trend_other_counties": ("其他县", "Other counties"),
+    "trend_median": ("中位数", "median"),
+    "trend_level_axis": ("人均纯收入 ÷ 监测标准", "Income per capita ÷ monitoring line"),
+    "trend_growth_axis": ("年均增长", "Annual growth"),
+    "trend_low_slow_table": ("**收入低且增长慢的县（{n} 个）**", "**Low and slow counties ({n})**"),
+    "trend_no_counties": ("本地区没有可比较的多个县。", "This region has no several counties to compare."),
+    "trend_bands_title": ("收入分布：离监测线有多远", "Distribution: how far from the line"),
+    "trend_bands_chart": ("{year} 年农户人均纯收入分段（监测标准的倍数）",
+                          "Households by income per capita, {year} (multiples of the line)"),
+    "trend_band_axis": ("人均纯收入 ÷ 监测标准", "Income per capita ÷ monitoring line"),
+    "trend_share_of_type": ("占该类农户", "Share of the type's households"),
+    "trend_below_line_bands": ("低于监测线", "below the line"),
+    "trend_bands_caption": ("低于监测线的农户 {below}（占 {share}）。每户按本户人均纯收入与所在省份监测标准之比分段。",
+                            "{below} households below the line ({share}). Each household is placed by its own "
+                            "income per capita over its province's line."),
+}

@@ -1,0 +1,127 @@
+"""Income trends 收入趋势: is per-capita income rising, from which sources, and where is it stalling."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import formatting, trends
+from analysis.figures import trends as figures
+from analysis.i18n import region_name
+from pages._common import current_shell, require_database
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, region, year = shell.lang, shell.region, shell.year
+
+st.title(shell.t("trend_title", region=shell.region_name, year=year))
+view = shell.fetch(trends.income_view, region, year)
+series = view.series
+if series.empty or series["year"].iloc[-1] != year:
+    st.info(shell.t("no_data_region", region=shell.region_name, year=year))
+    st.stop()
+fit, lines, decomposition, counties = view.fit, view.lines, view.decomposition, view.counties
+low_slow = counties[counties["low_and_slow"]].sort_values("income_per_capita")
+income = float(series["income_per_capita"].iloc[-1])
+line = lines.set_index("year")["monitoring_line"].get(year)
+
+
+def note(text: str) -> dict:
+    """A grey, arrowless note under a metric (an interval or context, not a change)."""
+    return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+
+
+def interval(low: float, high: float) -> str:
+    return shell.t("trend_interval", level=formatting.percent(fit.confidence, decimals=0), low=low, high=high)
+
+
+# The one-minute answer first: the level, the growth and its uncertainty, what drove it, where it stalls.
+latest = decomposition.iloc[-1] if not decomposition.empty else None
+if fit is not None and latest is not None:
+    driver = max(trends.SOURCES, key=lambda source: latest[source])
+    st.markdown(shell.t(
+        "trend_summary", year=year, income=formatting.yuan(income, lang),
+        change=formatting.signed_percent(latest["total_pp"] / 100), first=fit.years[0],
+        growth=formatting.signed_percent(fit.growth),
+        interval=interval(formatting.signed_percent(fit.growth_low), formatting.signed_percent(fit.growth_high)),
+        driver=shell.t(driver).lower(), driver_pp=f"{latest[driver]:+.1f}"))
+if len(counties) >= 2:
+    names = [region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)][:3]
+    st.markdown(shell.t("trend_summary_counties", counties=len(counties), low_slow=len(low_slow),
+                        examples=("、" if lang == "zh" else ", ").join(names) or formatting.MISSING))
+
+cols = st.columns(4)
+cols[0].metric(shell.t("income_per_capita"), formatting.yuan(income, lang), border=True,
+               delta=None if latest is None else formatting.signed_percent(latest["total_pp"] / 100),
+               delta_description=shell.t("vs_previous"))
+cols[1].metric(shell.t("trend_line_multiple"), "—" if line is None else f"{income / line:.2f}×", border=True,
+               **note(shell.t("trend_line_note", line=formatting.yuan(line, lang))))
+if fit is None:
+    cols[2].metric(shell.t("trend_growth"), formatting.MISSING, border=True)
+    cols[3].metric(shell.t("trend_projection_metric", year=year + 1), formatting.MISSING, border=True)
+    st.info(shell.t("trend_too_few"))
+else:
+    cols[2].metric(shell.t("trend_growth"), formatting.signed_percent(fit.growth), border=True,
+                   help=shell.t("trend_method"),
+                   **note(shell.t("trend_interval_short", level=formatting.percent(fit.confidence, decimals=0),
+                                  low=formatting.signed_percent(fit.growth_low),
+                                  high=formatting.signed_percent(fit.growth_high))))
+    cols[3].metric(shell.t("trend_projection_metric", year=fit.next_year), formatting.yuan(fit.projection, lang),
+                   border=True, help=shell.t("trend_projection_help"),
+                   **note(shell.t("trend_width", width=formatting.yuan(fit.projection_width, lang))))
+
+left, right = st.columns(2)
+with left:
+    if fit is not None:
+        shell.chart(figures.trend_figure(fit, lines, lang, title=shell.t("trend_chart", region=shell.region_name)),
+                    key="trend")
+        st.caption(shell.t("trend_method") + " " + shell.t(
+            "trend_projection_caption", year=fit.next_year, low=formatting.yuan(fit.projection_low, lang),
+            high=formatting.yuan(fit.projection_high, lang), n=fit.n))
+with right:
+    shell.chart(figures.child_income_figure(view.children, lines, lang, title=shell.t("trend_children_chart")),
+                key="trend-children")
+
+st.subheader(shell.t("trend_sources_title"))
+left, right = st.columns(2)
+with left:
+    shell.chart(figures.decomposition_figure(decomposition, lang, title=shell.t("trend_decomposition_chart")),
+                key="trend-decomposition")
+with right:
+    if latest is not None:
+        shell.chart(figures.waterfall_figure(latest, lang, title=shell.t("trend_waterfall_chart", year=year)),
+                    key="trend-waterfall")
+st.caption(shell.t("trend_decomposition_caption"))
+if len(view.child_decomposition) > 1:
+    shell.chart(figures.child_decomposition_figure(view.child_decomposition, lang, title=shell.t("trend_child_sources_chart",
+                                                                                  year=year)),
+                key="trend-child-sources")
+
+st.subheader(shell.t("trend_counties_title"))
+if counties["growth"].notna().sum() >= 2:
+    shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t("trend_scatter_chart", year=year)),
+                key="trend-counties")
+    st.caption(shell.t("trend_scatter_caption", span=int(counties["span"].max())))
+    table = low_slow.assign(
+        county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)],
+        growth=low_slow["growth"] * 100)[["county", "households", "income_per_capita", "level", "growth"]]
+    st.markdown(shell.t("trend_low_slow_table", n=len(table)))
+    st.dataframe(table, hide_index=True, column_config={
+        "county": st.column_config.TextColumn(shell.t("county_name")),
+        "households": st.column_config.NumberColumn(shell.t("households"), format="%,d"),
+        "income_per_capita": st.column_config.NumberColumn(shell.t("income_per_capita"),
+                                                           format="%,d yuan" if lang == "en" else "%,d 元"),
+        "level": st.column_config.NumberColumn(shell.t("trend_line_multiple"), format="%.2f×"),
+        "growth": st.column_config.NumberColumn(shell.t("trend_growth_axis"), format="%+.1f%%"),
+    })
+    shell.table_downloads(table, "low-and-slow", key="trend-low-slow")
+else:
+    st.info(shell.t("trend_no_counties"))
+
+st.subheader(shell.t("trend_bands_title"))
+bands = shell.fetch(trends.income_bands, region, year)
+shell.chart(figures.bands_figure(bands, lang, title=shell.t("trend_bands_chart", year=year)), key="trend-bands")
+below = int(bands.loc[bands["below_line"], "households"].sum())
+st.caption(shell.t("trend_bands_caption", below=formatting.count(below, lang),
+                   share=formatting.percent(below / max(int(bands["households"].sum()), 1))))

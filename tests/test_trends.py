@@ -1,0 +1,175 @@
+"""Income trends: planted growth is recovered, decompositions add up, the command agrees with pandas."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import formatting, trends
+from analysis.commands import main as cli
+from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.i18n import t
+from analysis.summary import region_summary
+
+APP = str(PROJECT_ROOT / "app.py")
+YEARS = np.arange(2019, 2025)
+
+
+def _planted(growth: float, noise: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 10_000 * (1 + growth) ** (YEARS - YEARS[0]) * np.exp(rng.normal(0, noise, len(YEARS)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_planted_growth_is_recovered_within_its_interval(seed):
+    fit = trends.fit_trend(YEARS, _planted(0.07, 0.02, seed))
+    assert fit.growth_low < 0.07 < fit.growth_high
+    assert fit.growth_high - fit.growth_low < 0.08  # wide with six points, but it says something
+    truth_next = 10_000 * 1.07 ** 6
+    assert fit.projection_low < truth_next < fit.projection_high
+    assert fit.next_year == 2025 and fit.n == 6
+    assert all(lo < mid < hi for lo, mid, hi in zip(fit.band_low, fit.fitted, fit.band_high, strict=True))
+
+
+def test_intervals_cover_the_truth_about_as_often_as_they_claim():
+    hits = [trends.fit_trend(YEARS, _planted(0.07, 0.03, seed)) for seed in range(200)]
+    coverage = np.mean([f.growth_low < 0.07 < f.growth_high for f in hits])
+    assert 0.85 <= coverage <= 1.0  # t intervals on the robust fit: ≈92% measured for a 95% claim
+
+
+def test_one_bad_year_is_downweighted_and_pulls_less_than_in_ols():
+    income = 10_000 * 1.08 ** (YEARS - YEARS[0])
+    income[3] *= 0.75  # a flood year
+    fit = trends.fit_trend(YEARS, income)
+    ols_growth = np.expm1(np.polyfit(YEARS, np.log(income), 1)[0])
+    assert abs(fit.growth - 0.08) < abs(ols_growth - 0.08)
+    assert fit.weights[3] < 0.5 and min(np.delete(fit.weights, 3)) > 0.9
+
+
+def test_too_few_years_give_no_trend():
+    assert trends.fit_trend([2023, 2024], [10_000, 11_000]) is None
+    assert trends.fit_trend([2022, 2023, 2024], [10_000, -5, 11_000]) is None  # only positive incomes count
+
+
+def test_contributions_add_up_exactly_to_the_total_change():
+    sources = pd.DataFrame({"year": [2023, 2024], "wage_income": [4_000.0, 5_000.0],
+                            "operating_income": [3_000.0, 2_500.0], "property_income": [500.0, 500.0],
+                            "transfer_income": [2_500.0, 3_000.0]})
+    sources["income_per_capita"] = sources[list(trends.SOURCES)].sum(axis=1)
+    row = trends.growth_decomposition(sources).iloc[0]
+    assert [row[s] for s in trends.SOURCES] == [10.0, -5.0, 0.0, 5.0]
+    assert row["total_pp"] == 10.0 and row["change"] == 1_000.0
+
+
+def test_decomposition_on_the_demo_matches_each_years_growth(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        view = trends.income_view(con, "620000", 2024)
+    parts, by_city = view.decomposition, view.child_decomposition
+    assert list(parts["year"]) == [2020, 2021, 2022, 2023, 2024]
+    assert (parts[list(trends.SOURCES)].sum(axis=1) == parts["total_pp"]).all()
+    growth = (parts["income_per_capita"] / parts["previous_income"] - 1) * 100
+    np.testing.assert_allclose(parts["total_pp"], growth, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(parts["change"], parts["total_pp"] * parts["previous_income"] / 100, rtol=1e-12)
+    assert len(by_city) > 5 and set(by_city["year"]) == {2024}
+    assert by_city["code"].str.match(r"^62\d\d00$").all()
+
+
+def _pandas_income_per_capita(db, prefix: str) -> pd.Series:
+    with duckdb.connect(str(db), read_only=True) as con:
+        income, households = con.table("income").df(), con.table("households").df()
+    rows = income.merge(households[["household_id", "members"]], on="household_id")
+    rows = rows[rows["county_code"].str.startswith(prefix)]
+    net = rows[["wage_income", "crop_income", "livestock_income", "other_operating_income",
+                "property_income", "transfer_income"]].sum(axis=1)
+    return net.groupby(rows["year"]).sum() / rows.groupby("year")["members"].sum()
+
+
+@pytest.mark.parametrize("region", ["000000", "620000"])
+def test_trend_command_yearly_income_equals_a_plain_pandas_recomputation(demo_db, capsys, region):
+    assert cli(["trend", "--region", region, "--json", "--db", str(demo_db)]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    expected = _pandas_income_per_capita(demo_db, "" if region == "000000" else region[:2])
+    got = pd.Series({row["year"]: row["income_per_capita"] for row in payload["yearly"]})
+    pd.testing.assert_series_equal(got, expected, check_names=False, check_index_type=False, rtol=1e-12)
+    trend = payload["trend"]
+    assert trend["growth_low"] < trend["growth"] < trend["growth_high"]
+    assert trend["projection_low"] < trend["projection"] < trend["projection_high"]
+    assert trend["next_year"] == max(got.index) + 1
+
+
+def test_areas_with_missing_income_rows_are_still_sum_over_sum(demo_db, tmp_path):
+    """Households without a row in some year: their area-years take the join path, and stay exact."""
+    path = tmp_path / "gaps.duckdb"
+    shutil.copyfile(demo_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DELETE FROM income WHERE year = 2023 AND county_code LIKE '62%' AND hash(household_id) % 5 = 0")
+    with duckdb.connect(str(path), read_only=True) as con:
+        sums = trends.income_sums(con, "620000", 2024)
+        series = trends.income_view(con, "620000", 2024).series
+    expected = _pandas_income_per_capita(path, "62")
+    np.testing.assert_allclose(series["income_per_capita"], expected.to_numpy(), rtol=1e-12)
+    assert sums.loc[sums["year"] == 2023, "households"].sum() < sums.loc[sums["year"] == 2024, "households"].sum()
+
+
+def test_trend_command_text_and_errors(demo_db, capsys):
+    assert cli(["trend", "--region", "640000", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "fitted annual growth" in out and "prediction interval" in out
+    assert cli(["trend", "--region", "110000", "--db", str(demo_db)]) == 2
+    assert "no income data" in capsys.readouterr().err
+
+
+def test_bands_count_every_household_and_the_ones_below_the_line(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        bands = trends.income_bands(con, "620000", 2024)
+        summary = region_summary(con, "620000", 2024)
+    assert bands["households"].sum() == summary.households
+    assert bands.loc[bands["below_line"], "households"].sum() == summary.below_line_households
+    assert bands.drop_duplicates("band")["label"].tolist() == ["<0.8", "0.8–1.0", "1.0–1.1", "1.1–1.5",
+                                                                "1.5–2.0", "2.0–3.0", "≥3.0"]
+
+
+def test_low_and_slow_counties_are_below_both_medians(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        counties = trends.income_view(con, "000000", 2024).counties
+        one = trends.income_view(con, counties["code"].iloc[0], 2024).series
+    flagged = counties[counties["low_and_slow"]]
+    assert len(flagged) > 0
+    assert (flagged["income_per_capita"] < counties["income_per_capita"].median()).all()
+    assert (flagged["growth"] < counties["growth"].median()).all()
+    income = one.set_index("year")["income_per_capita"]
+    assert counties["growth"].iloc[0] == pytest.approx((income[2024] / income[2021]) ** (1 / 3) - 1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("region", ["000000", "640000"])
+def test_income_page_runs_in_both_languages(demo_db, monkeypatch, lang, region):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": lang, "region": region})
+    at.run().switch_page("pages/income.py").run()
+    assert [e.value for e in at.exception] == []
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        summary = region_summary(con, region, 2024)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("income_per_capita", lang)] == formatting.yuan(summary.income_per_capita, lang)
+    assert metrics[t("trend_growth", lang)].endswith("%")
+    assert at.title[0].value.startswith(t("national", lang) if region == "000000" else ("宁夏" if lang == "zh"
+                                                                                        else "Ningxia"))
+
+
+def test_the_areas_below_are_sum_over_sum_too(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        children = trends.income_view(con, "620000", 2024).children
+        income, households = con.table("income").df(), con.table("households").df()
+    city = children[children["year"] == 2024].iloc[0]
+    rows = income[(income["county_code"].str[:4] == city["code"][:4]) & (income["year"] == 2024)]
+    rows = rows.merge(households[["household_id", "members"]], on="household_id")
+    assert city["wage_income"] == pytest.approx(rows["wage_income"].sum() / rows["members"].sum(), rel=1e-12)
+    assert city["people"] == rows["members"].sum() and city["households"] == len(rows)
+    assert city["name"] != city["code"]  # named from the regions table
