@@ -1,7 +1,8 @@
 """The overview page's numbers for one region and year.
 
 Per-capita income is always total net income over total people (sum / sum), never a mean of
-household ratios. Region filters come from analysis.regioncodes.region_where (code ranges, bound).
+household ratios. Regions of a county or larger read the county_year sums; region filters come from
+analysis.regioncodes.region_where (code ranges, bound).
 """
 from __future__ import annotations
 
@@ -111,61 +112,40 @@ def employment_status(monthly: pd.DataFrame) -> EmploymentStatus | None:
 
 
 _SOURCES = """
-SELECT i.year,
-       sum(i.wage_income) / sum(h.members) AS wage_income,
-       sum(i.crop_income + i.livestock_income + i.other_operating_income) / sum(h.members) AS operating_income,
-       sum(i.property_income) / sum(h.members) AS property_income,
-       sum(i.transfer_income) / sum(h.members) AS transfer_income,
-       sum(i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-           + i.property_income + i.transfer_income) / sum(h.members) AS income_per_capita
-FROM income i JOIN households h ON h.household_id = i.household_id
-WHERE {region} AND i.year <= $year
-GROUP BY i.year
-ORDER BY i.year
+SELECT year,
+       sum(wage_income) / sum(people) AS wage_income,
+       sum(crop_income + livestock_income + other_operating_income) / sum(people) AS operating_income,
+       sum(property_income) / sum(people) AS property_income,
+       sum(transfer_income) / sum(people) AS transfer_income,
+       sum(net_income) / sum(people) AS income_per_capita
+FROM county_year c
+WHERE {region} AND year <= $year
+GROUP BY year
+ORDER BY year
 """
 
 
 def income_by_source(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
     """Per-capita income by source for every year up to `year`: wage, operating, property, transfer."""
-    region, params = region_where(region_code, "i")
+    region, params = region_where(region_code, "c")
     return cur.execute(_SOURCES.format(region=region), {**params, "year": year}).df()
 
 
 _AT_RISK = """
-WITH hh AS (
-    SELECT i.county_code, i.year, h.members,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
-    FROM income i
-    JOIN households h ON h.household_id = i.household_id
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
-    WHERE {region} AND i.year IN ($year, $year - 1)
-), counties AS (
-    SELECT county_code,
-           count(*) FILTER (WHERE year = $year) AS households,
-           count(*) FILTER (WHERE year = $year AND net_income / members < line) AS below,
-           count(*) FILTER (WHERE year = $year AND net_income / members >= line
-                                               AND net_income / members < 1.1 * line) AS near,
-           sum(net_income) FILTER (WHERE year = $year)
-             / sum(members) FILTER (WHERE year = $year) AS income_per_capita,
-           sum(net_income) FILTER (WHERE year = $year - 1)
-             / nullif(sum(members) FILTER (WHERE year = $year - 1), 0) AS previous_per_capita
-    FROM hh
-    GROUP BY county_code
-), names AS (
+WITH names AS (
     SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
     FROM regions WHERE length(code) = 6
     GROUP BY code
 )
 SELECT c.county_code, coalesce(n.name, c.county_code) AS name, n.name_en, c.households,
        c.below / c.households AS below_share,
-       c.near / c.households AS near_share,
-       c.income_per_capita,
-       c.income_per_capita / nullif(c.previous_per_capita, 0) - 1 AS growth
-FROM counties c LEFT JOIN names n ON n.code = c.county_code
-WHERE c.households > 0
+       c.edge / c.households AS near_share,
+       c.net_income / c.people AS income_per_capita,
+       (c.net_income / c.people) / nullif(p.net_income / nullif(p.people, 0), 0) - 1 AS growth
+FROM county_year c
+LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
+LEFT JOIN names n ON n.code = c.county_code
+WHERE {region} AND c.year = $year AND c.households > 0
 ORDER BY below_share DESC, c.county_code
 LIMIT $limit
 """
@@ -178,5 +158,5 @@ def counties_at_risk(cur: duckdb.DuckDBPyConnection, region_code: str, year: int
     Columns: county_code, name, name_en, households, below_share, near_share, income_per_capita,
     growth (per-capita income against the previous year; NaN without a previous year).
     """
-    region, params = region_where(region_code, "i")
+    region, params = region_where(region_code, "c")
     return cur.execute(_AT_RISK.format(region=region), {**params, "year": year, "limit": limit}).df()

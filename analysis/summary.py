@@ -7,6 +7,13 @@ import duckdb
 
 from analysis.regioncodes import NATIONAL, province_of, region_level, region_where
 
+# Regions of a county or larger are sums of county_year rows; townships and villages read households.
+_COUNTY_SUMS = """
+SELECT coalesce(sum(households), 0), coalesce(sum(people), 0), sum(net_income) / nullif(sum(people), 0),
+       coalesce(sum(below), 0), coalesce(sum(edge), 0)
+FROM county_year c
+WHERE c.year = $year AND {filter}
+"""
 _HOUSEHOLD_INCOME = """
 WITH hh AS (
     SELECT i.household_id, h.members,
@@ -22,7 +29,6 @@ WITH hh AS (
 SELECT count(*) AS households,
        coalesce(sum(members), 0) AS people,
        sum(net_income) / nullif(sum(members), 0) AS income_per_capita,
-       median(net_income / members) AS median_household_per_capita,
        count(*) FILTER (WHERE net_income / members < line) AS below_line_households,
        count(*) FILTER (WHERE net_income / members >= line AND net_income / members < 1.1 * line)
            AS near_line_households
@@ -44,7 +50,6 @@ class RegionSummary:
     households: int
     people: int
     income_per_capita: float | None
-    median_household_per_capita: float | None
     monitoring_line: float | None
     below_line_households: int
     near_line_households: int
@@ -62,18 +67,20 @@ def monitoring_line(cur: duckdb.DuckDBPyConnection, region_code: str, year: int)
 
 def region_summary(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> RegionSummary:
     """Households, people, income and households below/near the line for a region and year."""
-    income_filter, params = region_where(region_code, "i")
-    households_filter, _ = region_where(region_code, "h")
-    sql = _HOUSEHOLD_INCOME.format(income_filter=income_filter, households_filter=households_filter)
-    row = cur.execute(sql, {**params, "year": year}).fetchone()
-    households, people, per_capita, median, below, near = row
+    if region_level(region_code) in ("township", "village"):
+        income_filter, params = region_where(region_code, "i")
+        households_filter, _ = region_where(region_code, "h")
+        sql = _HOUSEHOLD_INCOME.format(income_filter=income_filter, households_filter=households_filter)
+    else:
+        county_filter, params = region_where(region_code, "c")
+        sql = _COUNTY_SUMS.format(filter=county_filter)
+    households, people, per_capita, below, near = cur.execute(sql, {**params, "year": year}).fetchone()
     return RegionSummary(
         region=region_code,
         year=year,
         households=int(households),
         people=int(people),
         income_per_capita=None if per_capita is None else float(per_capita),
-        median_household_per_capita=None if median is None else float(median),
         monitoring_line=monitoring_line(cur, region_code, year),
         below_line_households=int(below),
         near_line_households=int(near),

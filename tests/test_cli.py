@@ -51,6 +51,23 @@ def test_summary_json_equals_a_plain_recomputation(demo_db, region, prefix):
     assert printed["income_per_capita"] == pytest.approx(expected["income_per_capita"], rel=1e-9)
 
 
+def test_summary_of_a_township_and_a_village_reads_households(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        village = con.execute("SELECT village_code FROM income WHERE year = 2023 LIMIT 1").fetchone()[0]
+    for code in (village[:9], village):
+        done = cli("summary", "--region", code, "--year", "2023", "--json", db=demo_db)
+        assert done.returncode == 0, done.stderr
+        printed, expected = json.loads(done.stdout), _recomputed_in(demo_db, code, 2023)
+        assert (printed["households"], printed["below_line_households"]) == expected
+
+
+def _recomputed_in(db, code: str, year: int) -> tuple[int, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = con.execute("SELECT * FROM household_year WHERE year = ?", [year]).df()
+    inside = frame[frame["village_code"].str.startswith(code)]
+    return len(inside), int((inside["per_capita_net_income"] < inside["monitoring_line"]).sum())
+
+
 def test_bad_arguments_exit_non_zero_without_traceback(demo_db, tmp_path):
     bad_region = cli("summary", "--region", "62x", db=demo_db)
     assert bad_region.returncode == 2 and "not a region code" in bad_region.stderr
