@@ -46,50 +46,41 @@ _SOURCE_SUMS = """
        sum(i.property_income) AS property_income,
        sum(i.transfer_income) AS transfer_income
 """
-_INCOME_SUMS = """
-SELECT {area} AS code, i.year, count(*) AS households,""" + _SOURCE_SUMS + """
-FROM income i
-WHERE {region} AND i.year BETWEEN $first AND $year
-GROUP BY ALL
-"""
-_HOUSEHOLD_SUMS = """
-SELECT {area} AS code, count(*) AS register_households, sum(h.members) AS register_people
-FROM households h WHERE {region}
-GROUP BY ALL
+_COUNTY_YEAR_SUMS = """
+SELECT county_code AS code, year, households, people, wage_income,
+       crop_income + livestock_income + other_operating_income AS operating_income,
+       property_income, transfer_income
+FROM county_year c
+WHERE {region} AND year BETWEEN $first AND $year
 """
 _JOINED_SUMS = """
 SELECT {area} AS code, i.year, count(*) AS households, sum(h.members) AS people,""" + _SOURCE_SUMS + """
 FROM income i JOIN households h ON h.household_id = i.household_id AND {household_region}
-WHERE {region} AND i.year BETWEEN $first AND $year AND {area} IN $codes
+WHERE {region} AND i.year BETWEEN $first AND $year
 GROUP BY ALL
 """
 
 
 def income_sums(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, first_year: int = 0) -> pd.DataFrame:
     """Total income by source (yuan), households and people per area and year: what the income page
-    reads. Areas are counties inside a city or larger region, townships inside a county, villages
-    below. Columns: code, year, households, people and the four SOURCES.
-
-    Joining 180 million income rows to 30 million households for their members is the slow part.
-    Where an area's income rows in a year are as many as its registered households, every household
-    has its row (one per household and year, in its own village: ingestion enforces both), so the
-    area's people are its register's members; only the other area-years go through the join.
+    reads. Areas are counties inside a city or larger region (read from the county_year sums kept by
+    the write path), townships inside a county, villages below (one county's rows, joined to their
+    households). Columns: code, year, households, people and the four SOURCES.
     """
-    area = AREA_EXPRESSIONS[SUM_AREA[region_level(region_code)]]
-    region, params = region_where(region_code, "i")
-    household_region, _ = region_where(region_code, "h")
-    years = {**params, "first": first_year, "year": year}
-    sums = cur.execute(_INCOME_SUMS.format(area=area.format(a="i"), region=region), years).df()
-    register = cur.execute(_HOUSEHOLD_SUMS.format(area=area.format(a="h"), region=household_region), params).df()
-    sums = sums.merge(register, on="code", how="left")
-    complete = sums["households"] == sums["register_households"]
-    sums["people"] = sums["register_people"].where(complete)
-    if not complete.all():
-        sql = _JOINED_SUMS.format(area=area.format(a="i"), region=region, household_region=household_region)
-        joined = cur.execute(sql, {**years, "codes": sorted(set(sums.loc[~complete, "code"]))}).df()
-        sums = pd.concat([sums[complete], sums[~complete][["code", "year"]].merge(joined, on=["code", "year"])])
+    level = SUM_AREA[region_level(region_code)]
+    years = {"first": first_year, "year": year}
+    if level == "county":
+        region, params = region_where(region_code, "c")
+        sql = _COUNTY_YEAR_SUMS.format(region=region)
+    else:
+        region, params = region_where(region_code, "i")
+        household_region, _ = region_where(region_code, "h")
+        area = AREA_EXPRESSIONS[level].format(a="i")
+        sql = _JOINED_SUMS.format(area=area, region=region, household_region=household_region)
+    sums = cur.execute(sql, {**params, **years}).df()
     columns = ["code", "year", "households", "people", *SOURCES]
-    return sums[columns].astype({"people": "int64"}).sort_values(["code", "year"]).reset_index(drop=True)
+    return sums[columns].astype({"people": "int64", "households": "int64"}).sort_values(["code", "year"]
+                                                                                      ).reset_index(drop=True)
 
 
 _NAMES = """
