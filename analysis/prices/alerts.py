@@ -1,0 +1,88 @@
+"""Alerts for price falls and spikes, the WFP ALPS way, fitted without look-ahead.
+
+For each month t with at least `min_months` of history, OLS of log price on a constant, a linear
+trend and 11 month dummies over months 1..t only; score = (log price_t − fitted_t) / sd, where sd
+is the residual standard deviation of that fit (floored at `min_residual_sd`). Bands on |score|:
+normal, stress, alert, crisis (data/livestock.toml [alerts]); the sign tells a fall from a spike.
+"""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.prices.params import param
+from analysis.prices.series import monthly_prices
+
+BANDS = ("normal", "stress", "alert", "crisis")
+
+
+def _design(index: pd.DatetimeIndex) -> np.ndarray:
+    months = index.month.to_numpy()
+    dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
+    return np.column_stack([np.ones(len(index)), np.arange(len(index), dtype=float), dummies])
+
+
+def band_of(score: float, bands: list[float] | None = None) -> str:
+    """normal / stress / alert / crisis for a score (NaN: normal)."""
+    limits = bands or param("alerts", "bands")
+    if score != score:
+        return "normal"
+    return BANDS[int(np.searchsorted(np.asarray(limits, float), abs(score), side="right"))]
+
+
+def alert_scores(monthly: pd.Series, *, min_months: int | None = None, min_sd: float | None = None) -> pd.DataFrame:
+    """date, price, fitted, score, band, direction for each month; months without enough history get NaN.
+
+    Month t's score uses months up to and including t only, so a past score never changes when
+    later prices arrive.
+    """
+    min_months = int(param("alerts", "min_months") if min_months is None else min_months)
+    min_sd = float(param("alerts", "min_residual_sd") if min_sd is None else min_sd)
+    clean = monthly.dropna()
+    logs, x = np.log(clean.to_numpy(float)), _design(clean.index)
+    fitted, score = np.full(len(clean), np.nan), np.full(len(clean), np.nan)
+    for t in range(min_months - 1, len(clean)):
+        beta, *_ = np.linalg.lstsq(x[: t + 1], logs[: t + 1], rcond=None)
+        resid = logs[: t + 1] - x[: t + 1] @ beta
+        sd = max(float(np.sqrt(resid @ resid / max(t + 1 - x.shape[1], 1))), min_sd)
+        fitted[t], score[t] = np.exp(x[t] @ beta), resid[-1] / sd
+    bands = [band_of(s) for s in score]
+    direction = np.where(np.isnan(score), "", np.where(score < 0, "fall", "spike"))
+    return pd.DataFrame({"date": clean.index, "price": clean.to_numpy(), "fitted": fitted, "score": score,
+                         "band": bands, "direction": direction})
+
+
+def price_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str) -> pd.DataFrame:
+    return alert_scores(monthly_prices(cur, region_code)[commodity])
+
+
+def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+    """Every commodity's latest scored month: commodity, date, price, score, band, direction, change_12m, current.
+
+    `current` is False when the commodity's latest price is more than `max_age_months` older than
+    the newest price loaded (FAO GIEWS: no warning on stale prices).
+    """
+    rows = []
+    for commodity, monthly in monthly_prices(cur, region_code).items():
+        scores = alert_scores(monthly).dropna(subset=["score"])
+        if scores.empty:
+            continue
+        last = scores.iloc[-1]
+        year_ago = monthly.get(last["date"] - pd.DateOffset(years=1))
+        rows.append({"commodity": commodity, **last.to_dict(),
+                     "change_12m": last["price"] / year_ago - 1 if year_ago else np.nan})
+    frame = pd.DataFrame(rows, columns=["commodity", "date", "price", "fitted", "score", "band", "direction",
+                                        "change_12m"])
+    if frame.empty:
+        return frame.assign(current=pd.Series(dtype=bool))
+    newest = frame["date"].max()
+    age = (newest.year - frame["date"].dt.year) * 12 + newest.month - frame["date"].dt.month
+    return frame.assign(current=age <= int(param("alerts", "max_age_months")))
+
+
+def commodities_in_stress(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+    """The current alerts table: commodities whose latest month is in stress or worse, worst first."""
+    frame = latest_alerts(cur, region_code)
+    frame = frame[frame["current"] & (frame["band"] != "normal")]
+    return frame.assign(order=frame["score"].abs()).sort_values("order", ascending=False).drop(columns="order")

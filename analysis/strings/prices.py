@@ -1,0 +1,75 @@
+"""UI strings of the price monitoring page (prefix price_)."""
+STRINGS: dict[str, tuple[str, str]] = {
+    "price_page": ("价格监测", "Livestock prices"),
+    "price_title": ("畜产品价格监测 · {series}", "Livestock prices · {series}"),
+    "price_series_caption": ("价格序列：{series}。县、市使用所在省的价格，没有时使用全国价格；单位 元/公斤。",
+                             "Price series: {series}. Counties and cities use their province's prices, else the "
+                             "national series; yuan per kg."),
+    "price_no_prices": ("数据库中没有价格数据。", "No prices loaded."),
+    "price_commodity": ("品种", "Commodity"),
+    "price_freq": ("频率", "Frequency"),
+    "price_freq_month": ("月度", "Monthly"),
+    "price_freq_week": ("周度", "Weekly"),
+    "price_c_beef": ("牛肉", "Beef"),
+    "price_c_mutton": ("羊肉", "Mutton"),
+    "price_c_pork": ("猪肉", "Pork"),
+    "price_c_live_cattle": ("活牛", "Live cattle"),
+    "price_c_live_sheep": ("活羊", "Live sheep"),
+    "price_c_live_hog": ("生猪", "Live hogs"),
+    "price_c_maize": ("玉米", "Maize"),
+    "price_band_normal": ("正常", "Normal"),
+    "price_band_stress": ("承压", "Stress"),
+    "price_band_alert": ("预警", "Alert"),
+    "price_band_crisis": ("危机", "Crisis"),
+    "price_dir_fall": ("下跌", "Fall"),
+    "price_dir_spike": ("上涨", "Spike"),
+    "price_series_chart": ("{commodity}价格与趋势（元/公斤）", "{commodity} price and trend (yuan/kg)"),
+    "price_price": ("价格", "Price"),
+    "price_trend": ("趋势（STL）", "Trend (STL)"),
+    "price_seasonal_chart": ("{commodity}季节因素（按月份平均，%）", "{commodity} seasonal effect by calendar month (%)"),
+    "price_seasonal": ("季节因素", "Seasonal effect"),
+    "price_alerts_title": ("当前价格预警（承压及以上）", "Current price alerts (stress or worse)"),
+    "price_no_alerts": ("当前没有品种处于承压或更高级别。", "No commodity is in stress or worse now."),
+    "price_alert_caption": (
+        "预警得分参照 WFP ALPS：用截至当月的数据拟合 对数价格 = 常数 + 线性趋势 + 月份效应，得分 = (实际 − 拟合) ÷ 残差标准差；"
+        "|得分| < {b1} 正常，{b1}–{b2} 承压，{b2}–{b3} 预警，≥ {b3} 危机。负值为下跌，正值为上涨。每月得分只用到当月为止的数据。",
+        "Alert score after WFP ALPS: log price = constant + linear trend + month effects, fitted on data up to that "
+        "month only; score = (observed − fitted) ÷ residual sd. |score| < {b1} normal, {b1}–{b2} stress, {b2}–{b3} "
+        "alert, ≥ {b3} crisis. Negative is a fall, positive a spike. No month's score uses later data."),
+    "price_alert_chart": ("{commodity}预警得分", "{commodity} alert score"),
+    "price_score": ("得分", "Score"),
+    "price_band": ("级别", "Band"),
+    "price_direction": ("方向", "Direction"),
+    "price_month": ("月份", "Month"),
+    "price_change_12m": ("同比", "12-month change"),
+    "price_forecast_title": ("价格预测（未来 {horizon} 个月）", "Forecast ({horizon} months ahead)"),
+    "price_horizon": ("预测月数", "Months ahead"),
+    "price_forecast_chart": ("{commodity}价格预测（{level} 预测区间）", "{commodity} forecast ({level} prediction interval)"),
+    "price_forecast_mean": ("预测值", "Forecast"),
+    "price_interval": ("预测区间", "Prediction interval"),
+    "price_mape": ("回测误差（MAPE）", "Backtest error (MAPE)"),
+    "price_mape_help": ("滚动起点回测：在最近 {origins} 个月的每个月，只用当时已有的数据重新拟合并预测，与实际价格比较的平均绝对百分比误差。",
+                        "Rolling-origin backtest: at each of the last {origins} months the model is refitted on the "
+                        "data available then and its forecasts compared with the prices that followed (mean absolute "
+                        "percentage error)."),
+    "price_forecast_caption": ("模型：扣除月份效应后的对数价格用 ETS（加性误差、阻尼趋势）拟合，再加回月份效应。",
+                               "Model: ETS (additive error, damped trend) on the log price after taking out month "
+                               "effects, which are put back on the forecast."),
+    "price_h": ("提前月数", "Months ahead"),
+    "price_origins": ("回测次数", "Backtest origins"),
+    "price_too_short": ("价格数据不足，无法预测：{error}", "Too few prices to forecast: {error}"),
+    "price_passthrough_title": ("活畜价格向肉价的传导", "Pass-through from live animals to meat"),
+    "price_passthrough_caption": (
+        "月度对数价格变化回归：肉价变化 = 常数 + 活畜价格当月及滞后 {lags} 个月变化之和；传导系数为各期系数之和"
+        "（活畜价格变动 1% 时肉价变动的百分比），置信区间使用 HAC（Newey–West）标准误。",
+        "Regression of monthly log changes: meat price change on the live price change this month and {lags} months "
+        "back; pass-through is the sum of the coefficients (the % change of the meat price after a 1% change of the "
+        "live price), with a HAC (Newey–West) confidence interval."),
+    "price_live": ("活畜", "Live animal"),
+    "price_retail": ("肉类", "Meat"),
+    "price_estimate": ("传导系数", "Pass-through"),
+    "price_ci": ("{level} 置信区间", "{level} confidence interval"),
+    "price_months": ("月数", "Months"),
+    "price_r2": ("R²（拟合优度）", "R² (fit)"),
+    "price_params": ("参数与来源", "Parameters and sources"),
+}

@@ -1,0 +1,100 @@
+"""Price monitoring 价格监测: series with trend and season, alerts for falls and spikes, forecast, pass-through."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import formatting, prices
+from analysis.figures import prices as figures
+from analysis.prices.labels import band_name, commodity_name, direction_name
+from analysis.prices.params import param, sources
+from pages._common import current_shell, require_database
+
+shell = current_shell()
+require_database(shell)
+lang, region = shell.lang, shell.region
+
+commodities = shell.fetch(prices.available_commodities, region)
+series = shell.fetch(prices.series_label, region, lang)
+st.title(shell.t("price_title", series=series))
+if not commodities:
+    st.info(shell.t("price_no_prices"))
+    st.stop()
+st.caption(shell.t("price_series_caption", series=series))
+
+st.subheader(shell.t("price_alerts_title"))
+bands = [float(b) for b in param("alerts", "bands")]
+stress = shell.fetch(prices.commodities_in_stress, region)
+if stress.empty:
+    st.success(shell.t("price_no_alerts"))
+else:
+    shown = pd.DataFrame({
+        shell.t("price_commodity"): [commodity_name(c, lang) for c in stress["commodity"]],
+        shell.t("price_month"): stress["date"].dt.strftime("%Y-%m"),
+        shell.t("price_price"): stress["price"].round(2),
+        shell.t("price_score"): stress["score"].round(2),
+        shell.t("price_band"): [band_name(b, lang) for b in stress["band"]],
+        shell.t("price_direction"): [direction_name(d, lang) for d in stress["direction"]],
+        shell.t("price_change_12m"): [formatting.signed_percent(v) for v in stress["change_12m"]],
+    })
+    st.dataframe(shown, hide_index=True)
+    shell.table_downloads(shown, "price-alerts", key="price-alerts")
+st.caption(shell.t("price_alert_caption", b1=bands[0], b2=bands[1], b3=bands[2]))
+
+left, right = st.columns([2, 1])
+default = commodities.index("live_cattle") if "live_cattle" in commodities else 0
+commodity = left.selectbox(shell.t("price_commodity"), commodities, index=default,
+                           format_func=lambda c: commodity_name(c, lang), key="price_commodity")
+freq = right.segmented_control(shell.t("price_freq"), prices.FREQUENCIES, required=True, default="month",
+                               format_func=lambda f: shell.t("price_freq_month" if f == "month" else "price_freq_week"),
+                               key="price_freq") or "month"
+name = commodity_name(commodity, lang)
+
+raw = shell.fetch(prices.price_series, region, commodity, freq)
+parts = shell.fetch(prices.price_decomposition, region, commodity)
+shell.chart(figures.series_figure(raw, lang, shell.t("price_series_chart", commodity=name), trend=parts), key="price-series")
+shell.chart(figures.seasonal_figure(parts, lang, shell.t("price_seasonal_chart", commodity=name)), key="price-seasonal")
+
+scores = shell.fetch(prices.price_alerts, region, commodity)
+shell.chart(figures.alert_figure(scores, lang, shell.t("price_alert_chart", commodity=name), bands), key="price-alert")
+
+horizon = st.slider(shell.t("price_horizon"), 3, 6, int(param("forecast", "horizon")), key="price_horizon")
+st.subheader(shell.t("price_forecast_title", horizon=horizon))
+try:
+    forecast = shell.fetch(prices.price_forecast, region, commodity, horizon)
+except ValueError as exc:
+    st.info(shell.t("price_too_short", error=exc))
+else:
+    level = formatting.percent(forecast.interval, decimals=0)
+    chart, error = st.columns([3, 1])
+    with chart:
+        shell.chart(figures.forecast_figure(forecast.history, forecast.forecast, lang,
+                                            shell.t("price_forecast_chart", commodity=name, level=level)),
+                    key="price-forecast")
+    origins = int(param("forecast", "backtest_origins"))
+    error.metric(shell.t("price_mape"), formatting.percent(forecast.mape), border=True,
+                 help=shell.t("price_mape_help", origins=origins))
+    error.dataframe(pd.DataFrame({
+        shell.t("price_h"): forecast.backtest["horizon"],
+        shell.t("price_mape"): [formatting.percent(v) for v in forecast.backtest["mape"]],
+        shell.t("price_origins"): forecast.backtest["origins"],
+    }), hide_index=True)
+    st.caption(shell.t("price_forecast_caption"))
+
+st.subheader(shell.t("price_passthrough_title"))
+passthrough = shell.fetch(prices.pass_through, region)
+confidence = formatting.percent(float(param("passthrough", "confidence")), decimals=0)
+table = pd.DataFrame({
+    shell.t("price_live"): [commodity_name(c, lang) for c in passthrough["live"]],
+    shell.t("price_retail"): [commodity_name(c, lang) for c in passthrough["retail"]],
+    shell.t("price_estimate"): passthrough["estimate"].round(2),
+    shell.t("price_ci", level=confidence): [f"{lo:.2f} – {hi:.2f}" for lo, hi in
+                                            zip(passthrough["lower"], passthrough["upper"], strict=True)],
+    shell.t("price_months"): passthrough["months"],
+    shell.t("price_r2"): passthrough["r_squared"].round(2),
+})
+st.dataframe(table, hide_index=True)
+st.caption(shell.t("price_passthrough_caption", lags=int(param("passthrough", "lags"))))
+
+with st.expander(shell.t("price_params")):
+    st.dataframe(pd.DataFrame(sources()), hide_index=True)

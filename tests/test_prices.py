@@ -1,0 +1,129 @@
+"""Price monitoring: alerts on planted falls and spikes without look-ahead, forecasts, pass-through, command, page."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.commands import main as cli
+from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.prices import (
+    alert_scores,
+    available_commodities,
+    backtest,
+    decompose,
+    estimate_pass_through,
+    forecast_series,
+    latest_alerts,
+    price_region,
+    price_series,
+)
+
+APP = str(PROJECT_ROOT / "app.py")
+MONTHS = pd.date_range("2018-01-01", periods=72, freq="MS")
+SEASON = 0.04 * np.cos(2 * np.pi * (MONTHS.month.to_numpy() - 1) / 12)  # peak in January, as before 春节
+
+
+def synthetic(seed: int, noise: float = 0.005, trend: float = 0.002) -> pd.Series:
+    """A monthly price: 30 yuan, a slow trend, a seasonal swing and small noise, in logs."""
+    rng = np.random.default_rng(seed)
+    logs = np.log(30) + trend * np.arange(len(MONTHS)) + SEASON + noise * rng.standard_normal(len(MONTHS))
+    return pd.Series(np.exp(logs), index=MONTHS)
+
+
+def test_a_planted_fall_is_flagged_and_a_plain_series_stays_quiet():
+    quiet = alert_scores(synthetic(1))
+    assert quiet["score"].notna().sum() == len(MONTHS) - 35
+    assert set(quiet["band"]) <= {"normal", "stress"}
+    fallen = synthetic(1)
+    fallen.iloc[-4:] *= 0.75  # a 25% fall over the last four months
+    scores = alert_scores(fallen)
+    last = scores.iloc[-1]
+    assert (last["band"], last["direction"]) == ("crisis", "fall")
+    assert set(scores["band"].iloc[:-4]) <= {"normal", "stress"}  # nothing before the fall
+
+
+def test_a_planted_spike_is_a_spike():
+    spiked = synthetic(2)
+    spiked.iloc[-1] *= 1.3
+    last = alert_scores(spiked).iloc[-1]
+    assert (last["band"], last["direction"]) == ("crisis", "spike")
+
+
+def test_scores_never_look_ahead():
+    series = synthetic(3, noise=0.03)
+    full = alert_scores(series)
+    cut = alert_scores(series.iloc[:50])
+    pd.testing.assert_frame_equal(full.iloc[:50].reset_index(drop=True), cut)
+
+
+def test_forecast_interval_contains_the_truth():
+    history, future = synthetic(4).iloc[:60], synthetic(4, noise=0.0).iloc[60:66]
+    forecast = forecast_series(history, 6, 0.9)
+    assert list(forecast["date"]) == list(future.index)
+    assert ((forecast["lower"].to_numpy() <= future.to_numpy()) & (future.to_numpy() <= forecast["upper"].to_numpy())).all()
+    assert (forecast["lower"] < forecast["mean"]).all() and (forecast["mean"] < forecast["upper"]).all()
+    assert np.abs(forecast["mean"].to_numpy() / future.to_numpy() - 1).max() < 0.03
+
+
+def test_backtest_error_is_small_on_a_regular_series_and_counts_origins():
+    errors = backtest(synthetic(5), horizon=3, origins=3, min_months=36)
+    assert list(errors["horizon"]) == [1, 2, 3]
+    assert list(errors["origins"]) == [3, 2, 1]
+    assert (errors["mape"] < 0.03).all()
+
+
+def test_pass_through_interval_covers_the_planted_value():
+    rng = np.random.default_rng(6)
+    live = pd.Series(np.exp(np.log(30) + np.cumsum(0.04 * rng.standard_normal(120))),
+                     index=pd.date_range("2015-01-01", periods=120, freq="MS"))
+    retail_changes = 0.6 * np.log(live).diff().fillna(0) + 0.01 * rng.standard_normal(120)
+    retail = np.exp(np.log(70) + retail_changes.cumsum())
+    result = estimate_pass_through(live, retail, "live_cattle", "beef", lags=2, hac_lags=3, confidence=0.95)
+    assert result.lower < 0.6 < result.upper
+    assert result.upper - result.lower < 0.2 and result.months == 117
+
+
+def test_decomposition_recovers_the_seasonal_swing():
+    parts = decompose(synthetic(7))
+    january = parts.loc[parts["date"].dt.month == 1, "seasonal"].mean()
+    july = parts.loc[parts["date"].dt.month == 7, "seasonal"].mean()
+    assert january == pytest.approx(0.04, abs=0.015) and july == pytest.approx(-0.04, abs=0.015)
+
+
+def test_series_follow_the_province_or_the_country(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert price_region(con, "620102") == "620000"
+        assert price_region(con, "110000") == "000000"
+        assert "live_cattle" in available_commodities(con, "640000")
+        weekly = price_series(con, "620000", "beef", "week")
+        monthly = price_series(con, "620000", "beef", "month")
+        assert len(weekly) > 4 * len(monthly) - 20 and len(monthly) == 84
+        latest = latest_alerts(con, "620000")
+    assert set(latest["band"]) <= {"normal", "stress", "alert", "crisis"} and latest["current"].all()
+
+
+def test_price_alerts_command(demo_db, capsys):
+    assert cli(["price-alerts", "--db", str(demo_db), "--region", "620000", "--all", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["price_series"] == "620000"
+    assert {a["commodity"] for a in payload["alerts"]} >= {"live_cattle", "beef", "mutton"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_prices_page_runs(demo_db, monkeypatch, lang):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"lang": lang, "region": "620000"})
+    at.run()
+    at.switch_page("pages/prices.py").run()
+    assert [e.value for e in at.exception] == []
+    assert at.title[0].value == ("畜产品价格监测 · 甘肃省" if lang == "zh" else "Livestock prices · Gansu")
+    at.segmented_control(key="price_freq").set_value("week").run()
+    at.selectbox(key="price_commodity").set_value("live_sheep").run()
+    assert [e.value for e in at.exception] == []
+    assert any(m.label in ("回测误差（MAPE）", "Backtest error (MAPE)") for m in at.metric)
