@@ -1,0 +1,93 @@
+"""Briefing reports (汇报材料) for a region and year: Word document, PowerPoint deck, presentation mode.
+
+`build_briefing` gathers the numbers, auto-written paragraphs, charts and tables as a `Briefing`
+(sections come from analysis/briefing/sections/, one module per page family); `render_charts` turns
+its charts into PNGs once; `to_docx` and `to_pptx` write them. Progress goes to an optional
+`progress(fraction, message)` callback, as elsewhere in analysis/.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from analysis import dataset, export, formatting, overview
+from analysis.briefing.model import Briefing, Chart, Context, KeyFigure, Section, Table
+from analysis.briefing.narrative import region_label
+from analysis.briefing.sections import section_functions
+from analysis.briefing.slides import to_pptx
+from analysis.briefing.word import to_docx
+from analysis.i18n import t
+
+Progress = Callable[[float, str], None]
+
+WRITERS = {"docx": to_docx, "pptx": to_pptx}
+__all__ = ["WRITERS", "Briefing", "Chart", "Context", "KeyFigure", "Progress", "Section", "Table", "build_briefing",
+           "documents", "key_figures", "render_charts"]
+
+
+def key_figures(ctx: Context) -> tuple[KeyFigure, ...]:
+    """The headline numbers, formatted as the overview page shows them."""
+    head = ctx.query(overview.headline, ctx.region, ctx.year)
+    summary, lang = head.summary, ctx.lang
+    growth = None if head.growth is None else formatting.signed_percent(head.growth)
+    return (
+        KeyFigure(ctx.t("households"), formatting.count(summary.households, lang)),
+        KeyFigure(ctx.t("people"), formatting.count(summary.people, lang)),
+        KeyFigure(ctx.t("income_per_capita"), formatting.yuan(summary.income_per_capita, lang), growth),
+        KeyFigure(ctx.t("monitoring_line"), formatting.yuan(summary.monitoring_line, lang)),
+        KeyFigure(ctx.t("below_line"), formatting.count(summary.below_line_households, lang)),
+        KeyFigure(ctx.t("near_line"), formatting.count(summary.near_line_households, lang)),
+    )
+
+
+def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang: str = "zh") -> Briefing:
+    """Every registered section for the region and year (no images yet: see `render_charts`).
+
+    Without income data for the region and year there is nothing to brief on: no sections.
+    """
+    ctx = Context(cur, region, region_label(cur, region, lang), year, lang)
+    synthetic = dataset.is_synthetic(cur)
+    caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),)
+    has_data = ctx.query(overview.headline, region, year).summary.households > 0
+    sections = tuple(section for function in section_functions() if has_data and (section := function(ctx)))
+    return Briefing(
+        title=ctx.t("brief_title", region=ctx.region_name, year=year),
+        region=region, region_name=ctx.region_name, year=year, lang=lang, synthetic=synthetic,
+        source=ctx.t("brief_source", dataset=ctx.t("brief_dataset_demo" if synthetic else "brief_dataset_imported")),
+        caveats=caveats, key_figures=key_figures(ctx), sections=sections,
+    )
+
+
+def render_charts(briefing: Briefing, progress: Progress | None = None,
+                  share: tuple[float, float] = (0.0, 0.8)) -> dict[str, bytes]:
+    """PNG bytes per chart key, rendered once for both documents; empty when this server cannot export.
+
+    `share` is the part of the overall progress bar this step fills.
+    """
+    charts = briefing.charts
+    if not export.available():
+        return {}
+    start, end = share
+    images = {}
+    for number, chart in enumerate(charts, start=1):
+        if progress:
+            progress(start + (end - start) * (number - 1) / len(charts),
+                     t("brief_progress_charts", briefing.lang, n=number, total=len(charts)))
+        images[chart.key] = export.figure_bytes(chart.figure, "png")
+    return images
+
+
+def documents(briefing: Briefing, formats: tuple[str, ...] = tuple(WRITERS),
+              progress: Progress | None = None) -> dict[str, bytes]:
+    """The briefing's files by extension ("docx", "pptx"), sharing one rendering of the charts."""
+    images = render_charts(briefing, progress, share=(0.05, 0.85))
+    files = {}
+    for number, fmt in enumerate(formats):
+        if progress:
+            key = "brief_progress_word" if fmt == "docx" else "brief_progress_slides"
+            progress(0.85 + 0.15 * number / len(formats), t(key, briefing.lang))
+        files[fmt] = WRITERS[fmt](briefing, images)
+    if progress:
+        progress(1.0, t("brief_progress_done", briefing.lang))
+    return files

@@ -1,0 +1,96 @@
+"""What a briefing is made of: sections of paragraphs, charts and tables, built by functions.
+
+A section function takes a `Context` and returns a `Section` (or None when it has nothing to say);
+writers (Word, PowerPoint, the page, presentation mode) only read these objects.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.i18n import t
+
+
+@dataclass(frozen=True)
+class Context:
+    """The view a section is written for."""
+    cur: duckdb.DuckDBPyConnection
+    region: str
+    region_name: str
+    year: int
+    lang: str
+    _results: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def query(self, function: Callable[..., Any], *args: Any) -> Any:
+        """`function(cur, *args)`, run once per briefing: several sections need the same headline."""
+        key = (function.__module__, function.__qualname__, args)
+        if key not in self._results:
+            self._results[key] = function(self.cur, *args)
+        return self._results[key]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # stable, used in file names and widget keys
+    figure: go.Figure
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table twice: numbers (for Excel) and formatted text (for documents), same labelled columns."""
+    key: str
+    title: str
+    frame: pd.DataFrame
+    text: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+    change: str | None = None  # against the previous year, e.g. "+3.6%"
+
+    def text(self, lang: str) -> str:
+        """The value with its change, for documents: "17,232 元（较上年+3.6%）"."""
+        if self.change is None:
+            return self.value
+        note = f"{t('vs_previous', lang)} {self.change}" if lang == "en" else f"{t('vs_previous', lang)}{self.change}"
+        return f"{self.value} ({note})" if lang == "en" else f"{self.value}（{note}）"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    title: str
+    region: str
+    region_name: str
+    year: int
+    lang: str
+    synthetic: bool
+    source: str
+    caveats: tuple[str, ...]
+    key_figures: tuple[KeyFigure, ...]
+    sections: tuple[Section, ...]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [chart for section in self.sections for chart in section.charts]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for section in self.sections for table in section.tables]

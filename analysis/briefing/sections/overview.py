@@ -1,0 +1,105 @@
+"""Sections from the overview family: income, monitoring and migrant work, counties of concern."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import formatting, overview
+from analysis.briefing import narrative
+from analysis.briefing.model import Chart, Context, Section, Table
+from analysis.figures import overview as figures
+from analysis.figures.base import SOURCES
+from analysis.i18n import region_name
+
+ORDER = 10
+
+
+def income_section(ctx: Context) -> Section | None:
+    head = ctx.query(overview.headline, ctx.region, ctx.year)
+    summary = head.summary
+    if summary.households == 0:
+        return None
+    lang = ctx.lang
+    paragraphs = [ctx.t("brief_income_text", year=ctx.year, region=ctx.region_name,
+                        households=formatting.count(summary.households, lang),
+                        people=formatting.count(summary.people, lang),
+                        income=formatting.yuan(summary.income_per_capita, lang),
+                        change=narrative.change(ctx, head.growth))]
+    sources = overview.income_by_source(ctx.cur, ctx.region, ctx.year)
+    latest = sources[sources["year"] == ctx.year]
+    if not latest.empty and latest["income_per_capita"].iloc[0]:
+        row = latest.iloc[0]
+        shares = {source.removesuffix("_income"): formatting.percent(row[source] / row["income_per_capita"])
+                  for source in SOURCES}
+        paragraphs.append(ctx.t("brief_sources_text", **shares))
+    title = f"{ctx.region_name} · {ctx.t('sources_title')}"
+    chart = Chart("sources", figures.income_sources_figure(sources, lang, title=title))
+    return Section(ctx.t("brief_income_heading"), tuple(paragraphs), (chart,))
+
+
+def monitoring_section(ctx: Context) -> Section | None:
+    head = ctx.query(overview.headline, ctx.region, ctx.year)
+    summary = head.summary
+    if summary.households == 0:
+        return None
+    lang = ctx.lang
+    paragraphs = [ctx.t("brief_line_text", line=formatting.yuan(summary.monitoring_line, lang),
+                        below=formatting.count(summary.below_line_households, lang),
+                        below_share=formatting.percent(head.below_share),
+                        near=formatting.count(summary.near_line_households, lang),
+                        near_share=formatting.percent(head.near_share))]
+    monitored = overview.monitored_households(ctx.cur, ctx.region, ctx.year)
+    total, eliminated = int(monitored["households"].sum()), int(monitored["eliminated"].sum())
+    if total:
+        paragraphs.append(ctx.t("brief_monitored_text", total=formatting.count(total, lang),
+                                eliminated=formatting.count(eliminated, lang),
+                                share=formatting.percent(eliminated / total),
+                                remaining=formatting.count(total - eliminated, lang)))
+    charts = [Chart("monitored", figures.monitored_figure(monitored, lang))]
+    monthly = overview.employment_by_month(ctx.cur, ctx.region, ctx.year)
+    status = overview.employment_status(monthly)
+    if status is not None:
+        paragraphs.append(ctx.t("brief_employment_text", month=status.month.strftime("%Y-%m"),
+                                workers=formatting.count(status.migrant_workers, lang),
+                                share=formatting.percent(status.target_share)))
+        title = ctx.t("employment_chart", year=ctx.year)
+        charts.append(Chart("employment", figures.employment_figure(monthly, lang, title=title)))
+    return Section(ctx.t("brief_monitoring_heading"), tuple(paragraphs), tuple(charts))
+
+
+def _counties_table(ctx: Context, at_risk: pd.DataFrame, names: list[str]) -> Table:
+    lang = ctx.lang
+    labels = {key: ctx.t(key) for key in ("county_name", "households", "below_share", "near_share",
+                                         "income_per_capita", "growth")}
+    frame = pd.DataFrame({labels["county_name"]: names, labels["households"]: at_risk["households"],
+                          labels["below_share"]: at_risk["below_share"], labels["near_share"]: at_risk["near_share"],
+                          labels["income_per_capita"]: at_risk["income_per_capita"].round(0),
+                          labels["growth"]: at_risk["growth"]})
+    text = pd.DataFrame({labels["county_name"]: names,
+                         labels["households"]: [formatting.count(v, lang) for v in at_risk["households"]],
+                         labels["below_share"]: [formatting.percent(v) for v in at_risk["below_share"]],
+                         labels["near_share"]: [formatting.percent(v) for v in at_risk["near_share"]],
+                         labels["income_per_capita"]: [formatting.yuan(v, lang) for v in at_risk["income_per_capita"]],
+                         labels["growth"]: [formatting.signed_percent(v) for v in at_risk["growth"]]})
+    return Table("counties", ctx.t("brief_counties_table"), frame, text)
+
+
+def counties_section(ctx: Context) -> Section | None:
+    """Counties with the largest share below the line; only meaningful above county level."""
+    if len(ctx.region) == 6 and ctx.region[4:] != "00":
+        return None
+    at_risk = overview.counties_at_risk(ctx.cur, ctx.region, ctx.year)
+    if at_risk.empty:
+        return None
+    names = [region_name(zh, en, ctx.lang) for zh, en in zip(at_risk["name"], at_risk["name_en"], strict=True)]
+    top = [(name, formatting.percent(share)) for name, share in zip(names[:3], at_risk["below_share"], strict=False)]
+    paragraphs = [ctx.t("brief_counties_text", items=narrative.items(ctx, top))]
+    falling = [(name, formatting.signed_percent(growth))
+               for name, growth in zip(names, at_risk["growth"], strict=True) if pd.notna(growth) and growth < 0]
+    if falling:
+        paragraphs.append(ctx.t("brief_counties_falling", n=len(falling), items=narrative.items(ctx, falling)))
+    elif at_risk["growth"].notna().any():
+        paragraphs.append(ctx.t("brief_counties_rising"))
+    return Section(ctx.t("brief_counties_heading"), tuple(paragraphs), tables=(_counties_table(ctx, at_risk, names),))
+
+
+SECTIONS = (income_section, monitoring_section, counties_section)

@@ -1,0 +1,64 @@
+"""The price-alert section, from the prices family's alerts (WFP ALPS scores, analysis.prices.alerts)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import formatting
+from analysis.briefing import narrative
+from analysis.briefing.model import Context, Section, Table
+from analysis.i18n import t
+from analysis.prices.alerts import latest_alerts
+from analysis.prices.series import price_region
+
+ORDER = 40
+COMMODITY_KEYS = {
+    "live_cattle": "brief_commodity_live_cattle", "live_sheep": "brief_commodity_live_sheep",
+    "live_hog": "brief_commodity_live_hog", "beef": "brief_commodity_beef", "mutton": "brief_commodity_mutton",
+    "pork": "brief_commodity_pork", "maize": "brief_commodity_maize",
+}
+BAND_KEYS = {"normal": "brief_band_normal", "stress": "brief_band_stress", "alert": "brief_band_alert",
+             "crisis": "brief_band_crisis"}
+DIRECTION_KEYS = {"fall": "brief_direction_fall", "spike": "brief_direction_spike"}
+
+
+def commodity_name(name: str, lang: str) -> str:
+    """Known commodities by name in both languages; others as imported."""
+    return t(COMMODITY_KEYS[name], lang) if name in COMMODITY_KEYS else name
+
+
+def _table(ctx: Context, alerts: pd.DataFrame) -> Table:
+    names = [commodity_name(name, ctx.lang) for name in alerts["commodity"]]
+    bands = [ctx.t(BAND_KEYS[band]) for band in alerts["band"]]
+    directions = [ctx.t(DIRECTION_KEYS[d]) if d in DIRECTION_KEYS else "" for d in alerts["direction"]]
+    months = [pd.Timestamp(day).strftime("%Y-%m") for day in alerts["date"]]
+    columns = [ctx.t(key) for key in ("brief_commodity", "brief_month", "brief_price", "brief_change_12m",
+                                      "brief_score", "brief_alert_level")]
+    numbers = [names, months, alerts["price"].round(2), alerts["change_12m"], alerts["score"].round(2),
+               [f"{band} {direction}".strip() for band, direction in zip(bands, directions, strict=True)]]
+    text = [names, months, [f"{v:.2f}" for v in alerts["price"]],
+            [formatting.signed_percent(v) for v in alerts["change_12m"]], [f"{v:+.2f}" for v in alerts["score"]],
+            numbers[-1]]
+    frame = pd.DataFrame(dict(zip(columns, numbers, strict=True)))
+    return Table("prices", ctx.t("brief_prices_table"), frame, pd.DataFrame(dict(zip(columns, text, strict=True))))
+
+
+def prices_section(ctx: Context) -> Section | None:
+    alerts = latest_alerts(ctx.cur, ctx.region)
+    if alerts.empty:
+        return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_none"),))
+    alerts = alerts[alerts["current"]].assign(order=lambda f: -f["score"].abs()).sort_values("order")
+    values = {"date": pd.Timestamp(alerts["date"].max()).strftime("%Y-%m"),
+              "area": narrative.region_label(ctx.cur, price_region(ctx.cur, ctx.region), ctx.lang)}
+    warned = alerts[alerts["band"].isin(("alert", "crisis"))]
+    if warned.empty:
+        paragraph = ctx.t("brief_prices_calm", **values)
+    else:
+        pairs = [(commodity_name(name, ctx.lang),
+                  ctx.t("brief_price_item", change=formatting.signed_percent(change), level=ctx.t(BAND_KEYS[band])))
+                 for name, change, band in zip(warned["commodity"], warned["change_12m"], warned["band"], strict=True)]
+        paragraph = ctx.t("brief_prices_text", items=narrative.items(ctx, pairs), **values)
+    return Section(ctx.t("brief_prices_heading"), (paragraph, ctx.t("brief_prices_method")),
+                   tables=(_table(ctx, alerts.drop(columns="order")),))
+
+
+SECTIONS = (prices_section,)

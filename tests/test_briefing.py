@@ -1,0 +1,171 @@
+"""Briefings: the Word and PowerPoint files open, hold the charts, tables and the CLI's numbers; the page builds them."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from docx import Document
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from analysis import briefing, export, formatting
+from analysis.briefing.narrative import region_label
+from analysis.briefing.sections import section_functions
+from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.i18n import t
+from tests.test_export import require_export
+
+APP = str(PROJECT_ROOT / "app.py")
+PROVINCE = "620000"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=os.environ | {"PYTHONPATH": str(PROJECT_ROOT)}, check=False)
+
+
+@pytest.fixture(scope="module")
+def year(demo_db) -> int:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return con.execute("SELECT max(year) FROM income").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def summary(demo_db, year) -> dict:
+    """What `python -m analysis summary --json` prints for the province."""
+    done = cli("summary", "--db", str(demo_db), "--region", PROVINCE, "--year", str(year), "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def built(demo_db, year):
+    """The province's briefing in Chinese, and both files from one rendering of its charts."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        document = briefing.build_briefing(con, PROVINCE, year, "zh")
+    return document, briefing.documents(document)
+
+
+def docx_text(document) -> str:
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_briefing_has_the_overview_and_price_sections(built):
+    document, _ = built
+    headings = [section.heading for section in document.sections]
+    assert headings == [t(key, "zh") for key in ("brief_income_heading", "brief_monitoring_heading",
+                                                 "brief_counties_heading", "brief_prices_heading")]
+    assert [chart.key for chart in document.charts] == ["sources", "monitored", "employment"]
+    assert [table.key for table in document.tables] == ["counties", "prices"]
+    assert document.synthetic and t("brief_caveat_synthetic", "zh") in document.caveats
+
+
+def test_sections_come_from_functions_in_document_order():
+    names = [function.__name__ for function in section_functions()]
+    assert names[:3] == ["income_section", "monitoring_section", "counties_section"]
+    assert names.index("prices_section") > names.index("counties_section")
+
+
+def test_word_file_opens_with_charts_tables_and_the_cli_numbers(built, summary):
+    require_export()
+    document, files = built
+    word = Document(io.BytesIO(files["docx"]))
+    assert len(word.inline_shapes) == len(document.charts) == 3
+    assert len(word.tables) == 1 + len(document.tables)  # key figures + section tables
+    text = docx_text(word)
+    assert document.title in text and t("brief_caveat_synthetic", "zh") in text
+    for expected in (f"农户{formatting.count(summary['households'])}户", f"{formatting.count(summary['people'])}人",
+                     formatting.yuan(summary["income_per_capita"]), formatting.yuan(summary["monitoring_line"]),
+                     f"低于监测线的农户{formatting.count(summary['below_line_households'])}户",
+                     f"{formatting.count(summary['near_line_households'])}户"):
+        assert expected in text
+
+
+def test_powerpoint_has_one_chart_per_slide(built):
+    require_export()
+    document, files = built
+    deck = Presentation(io.BytesIO(files["pptx"]))
+    shapes = [shape for slide in deck.slides for shape in slide.shapes]
+    assert len(deck.slides) == 2 + len(document.charts)  # cover, key figures, one per chart
+    assert sum(shape.shape_type == 13 for shape in shapes) == len(document.charts)  # 13: picture
+    assert sum(shape.has_table for shape in shapes) == 1
+    for slide in list(deck.slides)[2:]:
+        assert sum(shape.shape_type == 13 for shape in slide.shapes) == 1
+
+
+def test_cli_writes_the_docx_with_progress_on_stderr(demo_db, year, summary, tmp_path):
+    require_export()
+    out = tmp_path / "briefing.docx"
+    done = cli("report", "--db", str(demo_db), "--region", PROVINCE, "--year", str(year), "--out", str(out),
+               "--lang", "en", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "100.0%" in done.stderr and "Rendering chart 1 of 3" in done.stderr
+    report = json.loads(done.stdout)
+    assert report["charts"] == 3 and report["charts_exported"] is True
+    word = Document(str(out))
+    assert len(word.inline_shapes) == 3
+    text = docx_text(word)
+    assert f"{formatting.count(summary['households'], 'en')} households" in text
+    assert formatting.yuan(summary["income_per_capita"], "en") in text
+
+
+def test_cli_refuses_other_extensions_and_years_without_data(demo_db, tmp_path):
+    done = cli("report", "--db", str(demo_db), "--region", PROVINCE, "--out", str(tmp_path / "x.pdf"))
+    assert done.returncode == 2
+    assert ".docx or .pptx" in done.stderr
+    done = cli("report", "--db", str(demo_db), "--region", PROVINCE, "--year", "1990", "--out", str(tmp_path / "x.docx"))
+    assert done.returncode == 2
+    assert "no data for region 620000 in 1990" in done.stderr
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_without_a_browser_the_word_file_says_how_to_get_charts(built, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    export.browser_path.cache_clear()
+    try:
+        document, _ = built
+        word = Document(io.BytesIO(briefing.documents(document, ("docx",))["docx"]))
+    finally:
+        monkeypatch.undo()
+        export.browser_path.cache_clear()
+    assert len(word.inline_shapes) == 0
+    assert docx_text(word).count(export.INSTALL_HINT) == len(document.charts)
+
+
+def test_a_county_briefing_has_no_counties_section(demo_db, year):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        county = con.execute("SELECT min(county_code) FROM income").fetchone()[0]
+        document = briefing.build_briefing(con, county, year, "en")
+    assert t("brief_counties_heading", "en") not in [section.heading for section in document.sections]
+    assert document.sections
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_briefing_page_builds_both_files(demo_db, monkeypatch, year, lang):
+    require_export()
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update(lang=lang, region=PROVINCE)
+    at.run()
+    at.switch_page("pages/briefing.py").run()
+    assert [e.value for e in at.exception] == []
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        name = region_label(con, PROVINCE, lang)
+    assert at.title[0].value == t("brief_page_title", lang, region=name, year=year)
+    assert any(t("brief_income_heading", lang) in m.value for m in at.markdown)
+    labels = [b.proto.label for b in at.get("download_button")]
+    charts = labels.count(t("export_png", lang))  # every chart offers PNG, SVG and PDF
+    assert charts == 3 and labels.count(t("export_svg", lang)) == labels.count(t("export_pdf", lang)) == charts
+    if lang == "en":
+        return  # building once (in Chinese) is enough; English checks the page and preview
+    at.button[0].click().run()
+    assert [e.value for e in at.exception] == []
+    assert [s.value for s in at.success if s.value.startswith(t("brief_ready", lang, seconds="")[:3])]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("brief_download_docx", lang) in labels and t("brief_download_pptx", lang) in labels
