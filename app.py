@@ -16,7 +16,16 @@ from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL
 from analysis.selection import RegionTree, regions_with_data, view_from_link
-from pages._common import Shell, current_shell, database, run_query, set_shell
+from pages._common import (
+    Shell,
+    current_shell,
+    database,
+    presentation_style,
+    presenting,
+    run_query,
+    set_presenting,
+    set_shell,
+)
 
 st.set_page_config(page_title="增收监测 · Income Watch", page_icon=":material/monitoring:", layout="wide")
 
@@ -29,6 +38,16 @@ LEVELS_BELOW = {"province": ("city", "county"), "city": ("county",)}
 # app and would run pages/<url path>.py directly, without this shell.
 PAGES = (
     ("pages/overview.py", "page_overview", ":material/dashboard:", "home", "section_watch"),
+    ("pages/risk_map.py", "map_page_risk_map", ":material/map:", "map", "section_watch"),
+    ("pages/drilldown.py", "map_page_drilldown", ":material/account_tree:", "explore", "section_watch"),
+    ("pages/income.py", "trend_page", ":material/trending_up:", "trends", "section_watch"),
+    ("pages/employment.py", "emp_page", ":material/work:", "jobs", "section_watch"),
+    ("pages/screening.py", "screen_page", ":material/person_search:", "screen", "section_warning"),
+    ("pages/risk_model.py", "risk_page", ":material/crisis_alert:", "risk", "section_warning"),
+    ("pages/prices.py", "price_page", ":material/trending_down:", "livestock-prices", "section_warning"),
+    ("pages/simulator.py", "sim_page", ":material/science:", "price-what-if", "section_warning"),
+    ("pages/disasters.py", "flood_page", ":material/flood:", "floods", "section_warning"),
+    ("pages/briefing.py", "brief_page", ":material/slideshow:", "meeting", "section_data"),
     ("pages/import_data.py", "page_import", ":material/upload_file:", "import", "section_data"),
     ("pages/data.py", "page_data", ":material/database:", "dataset", "section_data"),
 )
@@ -92,6 +111,9 @@ def _sidebar(tree: RegionTree, years: list[int]) -> tuple[str, str, int | None, 
         image_format = st.segmented_control(t("chart_format", lang), IMAGE_FORMATS, format_func=str.upper,
                                             required=True, help=t("chart_format_help", lang),
                                             **_widget("image_format")) or "png"
+        st.session_state["present_toggle"] = presenting()  # off whenever the sidebar is visible
+        st.toggle(t("brief_present", lang), key="present_toggle", help=t("brief_present_help", lang),
+                  on_change=set_presenting, args=(True,))
     view.update(lang=lang, year=year, image_format=image_format)
     return lang, region, year, image_format
 
@@ -126,12 +148,16 @@ def main() -> None:
     set_shell(Shell(lang=lang, region=region, region_name=tree.name(region, lang) if region in tree else region,
                     year=year, db_path=db_path, version=version, image_format=image_format))
     _banner(current_shell())
+    presentation_style(lang)
 
     pages: dict[str, list] = {}
     for file, title, icon, url_path, section in PAGES:
         pages.setdefault(t(section, lang), []).append(
             st.Page(file, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == "home"))
-    st.navigation(pages).run()
+    page = st.navigation(pages, position="hidden" if presenting() else "sidebar")
+    if presenting() and page.url_path != "meeting":  # presentation mode shows the briefing's slides
+        st.switch_page("pages/briefing.py", query_params=st.query_params.to_dict())
+    page.run()
 
 
 main()

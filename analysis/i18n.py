@@ -14,7 +14,8 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, tuple[str, str]] = {
     # Shell
-    "section_watch": ("监测分析", "Monitoring and analysis"),
+    "section_watch": ("监测", "Monitoring"),
+    "section_warning": ("预警与情景", "Early warning and what-if"),
     "section_data": ("数据与报告", "Data and reports"),
     "page_overview": ("总览", "Overview"),
     "page_import": ("数据导入", "Import"),

@@ -8,16 +8,19 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
-from analysis import dataset, tables
+from analysis import dataset, export, tables
 from analysis.figures import plotly_config
 from analysis.i18n import t
+from analysis.regioncodes import NATIONAL, region_level
 from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
+_EXPORT_LABELS = {"png": "export_png", "svg": "export_svg", "pdf": "export_pdf"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,10 +67,30 @@ class Shell:
         """`query(cursor, *args)` on this run's data version, cached."""
         return run_query(self.db_path, self.version, query, *args)
 
-    def chart(self, figure: Any, key: str) -> None:
-        """Show a house-template figure; theme=None keeps the CJK font, the config sets downloads."""
+    def chart(self, figure: Any, key: str, *, downloads: bool = True) -> None:
+        """Show a house-template figure (theme=None keeps the CJK font) with PNG/SVG/PDF downloads under it.
+
+        The toolbar's camera button stays (browser-side, format from the sidebar); the downloads are
+        rendered on the server at print quality, only when clicked.
+        """
         st.plotly_chart(figure, theme=None, key=key,
                         config=plotly_config(self.image_format, filename=f"incomewatch-{key}-{self.region}"))
+        if downloads:
+            self.figure_downloads(figure, key)
+
+    def figure_downloads(self, figure: Any, key: str) -> None:
+        """A small popover of server-rendered files, or how to enable them when this server cannot."""
+        stem = f"incomewatch-{key}-{self.region}" + (f"-{self.year}" if self.year else "")
+        with st.popover(t("export_figure", self.lang), icon=":material/download:", key=f"{key}-export"):
+            if not export.available():
+                st.info(t("export_unavailable", self.lang, command=export.INSTALL_HINT), icon=":material/info:")
+                return
+            for fmt in export.FORMATS:
+                st.download_button(t(_EXPORT_LABELS[fmt], self.lang), key=f"{key}-export-{fmt}",
+                                   file_name=f"{stem}.{fmt}", mime=export.MIME[fmt],
+                                   data=partial(export.figure_bytes, figure, fmt), on_click="ignore",
+                                   icon=":material/image:")
+            st.caption(t("export_hint", self.lang))
 
 
     def table_downloads(self, frame: Any, name: str, key: str) -> None:
@@ -84,6 +107,41 @@ class Shell:
                               icon=":material/download:")
 
 
+PRESENT_PARAM = "present"  # ?present=1: presentation mode, for projectors
+# Static CSS only (no data text): hide the sidebar and Streamlit's header, enlarge text and numbers.
+_PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] { display: none !important; }
+html { font-size: 22px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 1rem 3rem; }
+[data-testid="stMetricValue"] { font-size: 3.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.5rem; }
+h1 { font-size: 2.6rem; }
+</style>"""
+
+
+def presenting() -> bool:
+    """Whether the link asks for presentation mode."""
+    return st.query_params.get(PRESENT_PARAM) == "1"
+
+
+def set_presenting(on: bool) -> None:
+    """Enter or leave presentation mode: the mode lives in the link, so it can be bookmarked."""
+    if on:
+        st.query_params[PRESENT_PARAM] = "1"
+    else:
+        st.query_params.pop(PRESENT_PARAM, None)
+
+
+def presentation_style(lang: str) -> None:
+    """In presentation mode, the projector CSS; a present= value other than 0 or 1 is reported."""
+    value = st.query_params.get(PRESENT_PARAM)
+    if value not in (None, "0", "1"):
+        st.warning(t("brief_bad_present", lang, value=value), icon=":material/link_off:")
+    if presenting():
+        st.html(_PRESENT_CSS)
+
+
 def set_shell(shell: Shell) -> None:
     st.session_state[_SHELL_KEY] = shell
 
@@ -98,3 +156,15 @@ def require_database(shell: Shell) -> None:
         st.error(t("db_missing", "zh", path=shell.db_path))
         st.error(t("db_missing", "en", path=shell.db_path))
         st.stop()
+
+
+def show_region(code: str) -> None:
+    """Point the sidebar's province → city → county cascade at `code` (takes effect on the next run).
+
+    For pages that move the view (a click on a map, a breadcrumb); "view" is app.py's VIEW state.
+    """
+    level = region_level(code)
+    st.session_state["view"].update(
+        province=NATIONAL if level == "national" else code[:2] + "0000",
+        city=code[:4] + "00" if level in ("city", "county") else "",
+        county=code if level == "county" else "")

@@ -16,7 +16,7 @@ from analysis.selection import RegionTree, regions_with_data, view_from_link
 from analysis.summary import region_summary
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = ("pages/overview.py", "pages/import_data.py", "pages/data.py")
+PAGES = tuple(re.findall(r'^    \("(pages/\w+\.py)"', (PROJECT_ROOT / "app.py").read_text(encoding="utf-8"), re.M))
 BANNER = "演示数据 · synthetic demo data"
 
 
