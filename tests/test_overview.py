@@ -130,10 +130,16 @@ def test_no_employment_rows_means_no_status(cur):
     assert overview.employment_status(overview.employment_by_month(cur, NATIONAL, 1990)) is None
 
 
-@pytest.mark.parametrize("level", [0, 3])
+@pytest.mark.parametrize("level", [0, 3, "township", "village"])
 def test_income_by_source_matches_pandas(cur, world, tree, latest, level):
-    region = _regions(tree)[level]
-    income = world["income"][_inside(world["income"]["county_code"], region) & (world["income"]["year"] <= latest)]
+    if isinstance(level, int):
+        region = _regions(tree)[level]
+        inside = _inside(world["income"]["county_code"], region)
+    else:  # below a county the sums come from household rows, not county_year
+        village = world["income"]["village_code"].iloc[0]
+        region = village[:9] if level == "township" else village
+        inside = world["income"]["village_code"].str.startswith(region)
+    income = world["income"][inside & (world["income"]["year"] <= latest)]
     sums = income.groupby("year")[[*SOURCES, "net_income", "members"]].sum()
 
     got = overview.income_by_source(cur, region, latest).set_index("year")
