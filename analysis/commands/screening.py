@@ -1,0 +1,64 @@
+"""Commands of the screening family: `screen` (rule counts) and `risk` (out-of-year model evaluation)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.commands import CommandError, emit, latest_year, region_code
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from analysis import screening
+    from analysis.store.connection import connect_read_only
+
+    try:
+        rules = screening.load_rules(args.rules)
+    except (screening.RulesError, FileNotFoundError) as exc:
+        raise CommandError(f"screening rules / 筛查规则: {exc}") from None
+    with connect_read_only(args.db) as con:
+        year = args.year or latest_year(con)
+        counts = screening.screening_counts(con, args.region, year, rules)
+    totals = screening.screening_totals(counts, rules)
+    payload = {"region": args.region, "year": year, **totals.to_dict()}
+    lines = [f"{key}: {value}" for key, value in payload.items() if key != "by_reason"]
+    lines += [f"  {rule.id} ({rule.name_zh}): {totals.by_reason[rule.id]}" for rule in rules]
+    emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    from analysis import riskmodel
+    from analysis.store.connection import connect_read_only
+
+    with connect_read_only(args.db) as con:
+        try:
+            year = riskmodel.evaluation_year(con, args.year or latest_year(con))
+            result = riskmodel.evaluate(con, args.region, year)
+        except riskmodel.NotEnoughData as exc:
+            raise CommandError(f"risk model / 风险模型: {exc}") from None
+    payload = {
+        "region": args.region, "fitted_on_outcomes_through": year, "evaluated_on": f"{year}->{year + 1}",
+        "households": result.households, "below_line_next_year": result.positives,
+        "auc_model": round(result.auc_model, 4), "auc_below_line_rule": round(result.auc_rule, 4),
+        "top_k": result.k, "precision_model_top_k": round(result.precision_model, 4),
+        "precision_below_line_rule": round(result.precision_rule, 4),
+        "fit_observations": result.model.observations,
+        "odds_ratios": result.model.odds_ratios().round(4).to_dict(orient="records"),
+    }
+    emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items() if k != "odds_ratios"))
+    return 0
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    screen = sub.add_parser("screen", parents=[common], help="screen households by the rules (应纳尽纳)")
+    screen.add_argument("--year", type=int, default=None, help="default: latest year with income data")
+    screen.add_argument("--region", type=region_code, default="000000")
+    screen.add_argument("--rules", type=Path, default=None, help="rules file (default: data/screening_rules.toml)")
+    screen.set_defaults(func=cmd_screen)
+
+    risk = sub.add_parser("risk", parents=[common],
+                          help="fit the risk model and judge it on the next year, against the below-line rule")
+    risk.add_argument("--year", type=int, default=None,
+                      help="last outcome year fitted; judged on year -> year+1 (default: the latest possible)")
+    risk.add_argument("--region", type=region_code, default="000000")
+    risk.set_defaults(func=cmd_risk)

@@ -1,0 +1,260 @@
+"""Early warning: which households fall below the monitoring line next year, from this year's features.
+
+A logistic regression (statsmodels Logit) on household transitions t → t+1: features of year t,
+outcome `below_next` = per-capita net income below the line in t+1. Features are defined once, in
+SQL (`FEATURES`), and used both to fit (fetched into pandas) and to score (a bound-parameter linear
+predictor in SQL, cheap at any scale). The model is judged honestly: fitted on transitions whose
+outcome year is at most T, evaluated on T → T+1, against the below-line rule used as a score.
+Large worlds are fitted and evaluated on a deterministic hash sample of households (MAX_ROWS).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from analysis.regioncodes import NATIONAL, region_where
+
+MAX_ROWS = 250_000  # household-years fitted or evaluated at most; larger worlds are hash-sampled
+CALIBRATION_BINS = 10
+
+# Feature name → SQL over the `hy` columns below. Shares are of net income (0 when income is not positive);
+# crop, other operating and property income are the reference part of the composition.
+FEATURES: dict[str, str] = {
+    "log_income_ratio": "least(greatest(ln(greatest(per_capita, 0.05 * line) / line), -3), 3)",
+    "below_line": "(per_capita < line)::DOUBLE",
+    "wage_share": "CASE WHEN net_income > 0 THEN least(greatest(wage_income / net_income, 0), 2) ELSE 0 END",
+    "transfer_share": "CASE WHEN net_income > 0 THEN least(greatest(transfer_income / net_income, 0), 2) ELSE 0 END",
+    "livestock_share": "CASE WHEN net_income > 0 THEN least(greatest(livestock_income / net_income, 0), 2) ELSE 0 END",
+    "members": "members::DOUBLE",
+    "labour_share": "coalesce(labor_count, 0)::DOUBLE / members",
+    "rigid_share": "CASE WHEN net_income > 0 THEN least(rigid_spending / net_income, 3) ELSE 3 END",
+    "disaster_severity": "disaster_severity::DOUBLE",
+    "relocated": "coalesce(relocated, FALSE)::DOUBLE",
+    "type_formerly_poor": "(household_type = '脱贫户')::DOUBLE",
+    "type_unstable": "(household_type = '脱贫不稳定户')::DOUBLE",
+    "type_edge": "(household_type = '边缘易致贫户')::DOUBLE",
+    "type_sudden": "(household_type = '突发严重困难户')::DOUBLE",
+}
+
+# Household-years of the region from $first_year to $last_year with the columns FEATURES use, and the
+# outcome in the next year (NULL when there is no next year).
+_HOUSEHOLD_YEARS = """
+WITH inc AS (
+    SELECT i.household_id, i.year, i.county_code, i.wage_income, i.livestock_income, i.transfer_income,
+           coalesce(i.medical_expense, 0) + coalesce(i.education_expense, 0) AS rigid_spending,
+           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
+             + i.property_income + i.transfer_income AS net_income
+    FROM income i
+    WHERE {region_i} AND i.year BETWEEN $first_year AND $last_year + 1 AND {sample}
+), disaster AS (
+    SELECT county_code, year(start_date) AS year, max(severity) AS disaster_severity
+    FROM disasters GROUP BY ALL
+), hy AS (
+    SELECT inc.*, h.members, h.labor_count, h.relocated, h.household_type,
+           inc.net_income / h.members AS per_capita,
+           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           coalesce(d.disaster_severity, 0) AS disaster_severity
+    FROM inc JOIN households h ON h.household_id = inc.household_id
+    LEFT JOIN thresholds tp ON tp.year = inc.year AND tp.province_code = substr(inc.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = inc.year AND tn.province_code = '000000'
+    LEFT JOIN disaster d ON d.county_code = inc.county_code AND d.year = inc.year
+    WHERE {region_h}
+), featured AS (
+    SELECT household_id, year, {features}
+    FROM hy
+    WHERE year BETWEEN $first_year AND $last_year AND line IS NOT NULL
+), scored AS (
+    SELECT f.*, n.per_capita < n.line AS below_next
+    FROM featured f LEFT JOIN hy n ON n.household_id = f.household_id AND n.year = f.year + 1
+)
+"""
+
+
+class NotEnoughData(ValueError):
+    """Too few years or outcomes to fit or evaluate the model."""
+
+
+def _household_years_sql(region_code: str, first_year: int, last_year: int, sample_mod: int) -> tuple[str, dict]:
+    params: dict = {"first_year": first_year, "last_year": last_year}
+    region_i, region_params = region_where(region_code, "i")
+    region_h, _ = region_where(region_code, "h")
+    params |= region_params
+    sample = "TRUE"
+    if sample_mod > 1:
+        # Hash the households (one row each), not their income rows (one per year).
+        sample = "i.household_id IN (SELECT household_id FROM households WHERE hash(household_id) % $sample_mod = 0)"
+        params["sample_mod"] = sample_mod
+    features = ", ".join(f"{sql} AS {name}" for name, sql in FEATURES.items())
+    return _HOUSEHOLD_YEARS.format(region_i=region_i, region_h=region_h, sample=sample, features=features), params
+
+
+def _sample_mod(cur: duckdb.DuckDBPyConnection, region_code: str, years: int) -> int:
+    """1 to use every household, else k to keep about one household in k (hash of household_id)."""
+    region, params = region_where(region_code, "h")
+    households = cur.execute(f"SELECT count(*) FROM households h WHERE {region}", params).fetchone()[0]
+    return max(1, math.ceil(households * years / MAX_ROWS))
+
+
+def transitions(cur: duckdb.DuckDBPyConnection, region_code: str, first_year: int, last_year: int) -> pd.DataFrame:
+    """Household-years first_year … last_year with a known next year: household_id, year, FEATURES, below_next."""
+    mod = _sample_mod(cur, region_code, last_year - first_year + 1)
+    sql, params = _household_years_sql(region_code, first_year, last_year, mod)
+    frame = cur.execute(sql + "SELECT * FROM scored WHERE below_next IS NOT NULL", params).df()
+    return frame.sort_values(["year", "household_id"], ignore_index=True)  # in pandas: cheaper than in SQL
+
+
+def _year_range(cur: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    first, last = cur.execute("SELECT min(year), max(year) FROM income").fetchone()
+    if first is None:
+        raise NotEnoughData("no income data")
+    return int(first), int(last)
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """A fitted model (hashable, so pages can pass it to shell.fetch): coefficients with 95% intervals."""
+    outcome_through: int                 # fitted on transitions t → t+1 with t+1 ≤ this year
+    names: tuple[str, ...]               # "const" then features (features constant in the data are dropped)
+    coefficients: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    observations: int
+    positives: int
+
+    def odds_ratios(self) -> pd.DataFrame:
+        """feature, odds_ratio, lower, upper (95%), without the intercept."""
+        return pd.DataFrame({"feature": self.names, "odds_ratio": np.exp(self.coefficients),
+                             "lower": np.exp(self.lower), "upper": np.exp(self.upper)}).iloc[1:].reset_index(drop=True)
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        """Probability of being below the line next year for rows holding the FEATURES columns."""
+        x = features[list(self.names[1:])].to_numpy(dtype=float)
+        return 1 / (1 + np.exp(-(self.coefficients[0] + x @ np.asarray(self.coefficients[1:]))))
+
+
+def fit_risk_model(cur: duckdb.DuckDBPyConnection, outcome_through: int) -> RiskModel:
+    """Fit on every region's transitions t → t+1 with t+1 ≤ `outcome_through`."""
+    first, _ = _year_range(cur)
+    data = transitions(cur, NATIONAL, first, outcome_through - 1)
+    y = data["below_next"].astype(float).to_numpy()
+    if len(data) == 0 or y.sum() < 10 or (1 - y).sum() < 10:
+        raise NotEnoughData(f"too few transitions with outcomes up to {outcome_through} to fit the model")
+    x = data[list(FEATURES)]
+    x = sm.add_constant(x.loc[:, x.std() > 0], has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on near-separated dummies; intervals show it
+        result = sm.Logit(y, x).fit(disp=0, maxiter=200, method="newton")
+    interval = result.conf_int(0.05)
+    return RiskModel(outcome_through, tuple(x.columns), tuple(map(float, result.params)),
+                     tuple(map(float, interval[0])), tuple(map(float, interval[1])), len(y), int(y.sum()))
+
+
+def risk_scores(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
+                model: RiskModel | None = None) -> pd.DataFrame:
+    """household_id, risk_score: probability of being below the line in year+1, from year's features.
+
+    `model` defaults to one fitted on outcomes up to `year`; pages fetch it once per data version
+    (`shell.fetch(fit_risk_model, year)`) and pass it, so scoring a region is one SQL query.
+    """
+    model = model or fit_risk_model(cur, year)
+    sql, params = _household_years_sql(region_code, year, year, 1)
+    linear = " + ".join(["$b0", *(f"$b{i} * {name}" for i, name in enumerate(model.names[1:], start=1))])
+    params |= {f"b{i}": value for i, value in enumerate(model.coefficients)}
+    query = sql + f"SELECT household_id, 1 / (1 + exp(-({linear}))) AS risk_score FROM scored ORDER BY household_id"
+    return cur.execute(query, params).df()
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve by the Mann–Whitney U statistic (ties count one half)."""
+    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
+    positives, negatives = labels.sum(), (~labels).sum()
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    order = np.argsort(scores, kind="mergesort")
+    sorted_scores = scores[order]
+    ranks = np.empty(len(scores))
+    _, first, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
+    ranks[order] = np.repeat(first + (counts + 1) / 2, counts)  # average rank of each tie group, 1-based
+    u = ranks[labels].sum() - positives * (positives + 1) / 2
+    return float(u / (positives * negatives))
+
+
+def precision_at_k(scores: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Share of positives among the k highest scores (ties broken by position)."""
+    if k <= 0:
+        return float("nan")
+    top = np.argsort(-np.asarray(scores, dtype=float), kind="mergesort")[:k]
+    return float(np.asarray(labels, dtype=bool)[top].mean())
+
+
+def calibration(scores: np.ndarray, labels: np.ndarray, bins: int = CALIBRATION_BINS) -> pd.DataFrame:
+    """Deciles of the predicted probability: bin, households, predicted (mean), observed (rate)."""
+    frame = pd.DataFrame({"score": scores, "label": np.asarray(labels, dtype=float)})
+    frame["bin"] = pd.qcut(frame["score"].rank(method="first"), bins, labels=False) + 1
+    return frame.groupby("bin").agg(households=("label", "size"), predicted=("score", "mean"),
+                                    observed=("label", "mean")).reset_index()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Out-of-year evaluation: fitted with outcomes up to `year`, judged on year → year+1 in the region."""
+    year: int
+    model: RiskModel
+    households: int
+    positives: int
+    k: int                      # households the below-line rule flags; the model's top-k is the same size
+    auc_model: float
+    auc_rule: float
+    precision_model: float
+    precision_rule: float
+    calibration: pd.DataFrame
+
+
+def evaluation_year(cur: duckdb.DuckDBPyConnection, year: int) -> int:
+    """The latest year ≤ `year` that has a next year to be judged on."""
+    first, last = _year_range(cur)
+    chosen = min(year, last - 1)
+    if chosen <= first:
+        raise NotEnoughData("at least three years of income are needed to fit and evaluate the model")
+    return chosen
+
+
+def evaluate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> Evaluation:
+    """Fit on outcomes up to `year`, then judge the predictions of year → year+1 in the region."""
+    model = fit_risk_model(cur, year)
+    test = transitions(cur, region_code, year, year)
+    labels = test["below_next"].to_numpy(dtype=bool)
+    if labels.sum() == 0 or labels.all():
+        raise NotEnoughData(f"no households (or only) below the line in {year + 1} in this region")
+    scores = model.predict(test)
+    rule = test["below_line"].to_numpy()
+    k = int(rule.sum())
+    return Evaluation(year, model, len(test), int(labels.sum()), k, auc(scores, labels), auc(rule, labels),
+                      precision_at_k(scores, labels, k), float(labels[rule > 0].mean()) if k else float("nan"),
+                      calibration(scores, labels))
+
+
+_LIST = """
+SELECT h.household_id, h.village_code, coalesce(v.name, h.village_code) AS village_name, h.head_name_masked,
+       h.household_type, h.members
+FROM households h
+LEFT JOIN (SELECT code, any_value(name) AS name FROM regions WHERE length(code) = 12 GROUP BY code) v
+       ON v.code = h.village_code
+WHERE h.household_id IN $ids
+"""
+
+
+def highest_risk(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, model: RiskModel,
+                 limit: int = 200) -> pd.DataFrame:
+    """The `limit` households of the region most likely below the line in year+1, highest first:
+    household_id, village_code, village_name, head_name_masked, household_type, members, risk_score."""
+    scores = risk_scores(cur, region_code, year, model).nlargest(limit, "risk_score")
+    details = cur.execute(_LIST, {"ids": scores["household_id"].tolist()}).df()
+    return scores.merge(details, on="household_id")[
+        ["household_id", "village_code", "village_name", "head_name_masked", "household_type", "members", "risk_score"]]

@@ -1,0 +1,100 @@
+"""Screening 筛查预警: who the rules flag, who should be enrolled, whom to check before closing."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import formatting, riskmodel, screening
+from analysis.figures import screening as figures
+from analysis.i18n import region_name
+from pages._common import current_shell, require_database
+
+SHOWN_ROWS = 500
+
+shell = current_shell()
+require_database(shell)
+if shell.year is None:
+    st.info(shell.t("no_income"))
+    st.stop()
+lang, region, year = shell.lang, shell.region, shell.year
+
+st.title(shell.t("screen_title", region=shell.region_name, year=year))
+st.caption(shell.t("screen_intro"))
+try:
+    rules = screening.load_rules()
+except screening.RulesError as exc:
+    st.error(shell.t("screen_rules_error", error=exc))
+    st.stop()
+
+counts = shell.fetch(screening.screening_counts, region, year, rules)
+if counts.empty:
+    st.info(shell.t("no_data_region", region=shell.region_name, year=year))
+    st.stop()
+totals = screening.screening_totals(counts, rules)
+
+
+def share_note(part: int) -> dict:
+    share = part / totals.households if totals.households else None
+    return {"delta": shell.t("screen_share_note", share=formatting.percent(share)), "delta_color": "off",
+            "delta_arrow": "off"}
+
+
+columns = st.columns(4)
+columns[0].metric(shell.t("screen_screened"), formatting.count(totals.households, lang), border=True)
+columns[1].metric(shell.t("screen_flagged"), formatting.count(totals.households_flagged, lang), border=True,
+                  **share_note(totals.households_flagged))
+columns[2].metric(shell.t("screen_not_enrolled"), formatting.count(totals.not_enrolled, lang), border=True,
+                  **share_note(totals.not_enrolled))
+columns[3].metric(shell.t("screen_check"), formatting.count(totals.check_before_closing, lang), border=True,
+                  **share_note(totals.check_before_closing))
+
+left, right = st.columns(2)
+with left:
+    reasons = pd.DataFrame({"reason": [rule.name(lang) for rule in rules],
+                            "households": [totals.by_reason[rule.id] for rule in rules]})
+    shell.chart(figures.reasons_figure(reasons, lang), key="screen-reasons")
+with right:
+    outlines = screening.county_outlines(counts["county_code"].tolist())
+    shell.chart(figures.county_map_figure(counts, outlines, lang), key="screen-map")
+
+st.subheader(shell.t("screen_county_table"))
+by_county = pd.DataFrame({
+    shell.t("county_name"): [region_name(zh, en, lang) for zh, en in zip(counts["name"], counts["name_en"],
+                                                                          strict=True)],
+    shell.t("screen_screened"): counts["households"],
+    shell.t("screen_flagged_col"): counts["flagged"],
+    shell.t("screen_not_enrolled"): counts["not_enrolled"],
+    shell.t("screen_check"): counts["check_before_closing"],
+    **{rule.name(lang): counts[rule.id] for rule in rules},
+})
+st.dataframe(by_county, hide_index=True)
+shell.table_downloads(by_county, "screening-counties", key="screen-counties")
+
+st.subheader(shell.t("screen_lists"))
+flagged = shell.fetch(screening.flagged_households, region, year, rules)
+try:
+    model = shell.fetch(riskmodel.fit_risk_model, year)
+    scores = shell.fetch(riskmodel.risk_scores, region, year, model)
+except riskmodel.NotEnoughData as exc:
+    scores = None
+    st.caption(shell.t("screen_no_score", reason=exc))
+visit = screening.ranked(flagged, scores)
+lists = (("screen_tab_visit", "screen_visit_caption", visit, "screening-visit"),
+         ("screen_tab_enrol", "screen_enrol_caption", screening.should_enrol(visit), "screening-enrol"),
+         ("screen_tab_check", "screen_check_caption", screening.check_before_closing(visit), "screening-check"))
+for tab, (_, caption, frame, name) in zip(st.tabs([shell.t(key) for key, *_ in lists]), lists, strict=True):
+    with tab:
+        st.caption(shell.t(caption))
+        if frame.empty:
+            st.info(shell.t("screen_none"))
+            continue
+        table = screening.household_list(frame, rules, lang)
+        if len(table) > SHOWN_ROWS:
+            st.caption(shell.t("screen_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(table), lang)))
+        st.dataframe(table.head(SHOWN_ROWS), hide_index=True)
+        shell.table_downloads(table, name, key=name)
+
+with st.expander(shell.t("screen_rules_title")):
+    st.dataframe(screening.rules_table(rules, lang).rename(columns={
+        "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
+        "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True)
