@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import drilldown, formatting, riskmap
+from analysis import drilldown, formatting, riskmap, riskmodel
 from analysis.figures import maps as figures
 from analysis.figures.overview import income_sources_figure
 from analysis.i18n import household_type, region_name
@@ -203,6 +203,17 @@ def village_view() -> None:
         st.rerun()
 
 
+def risk_score(profile: dict) -> str:
+    """The risk model's score for this household, or a dash where the data are too thin to fit it."""
+    try:
+        model = shell.fetch(riskmodel.fit_risk_model, year)
+    except riskmodel.NotEnoughData:
+        return formatting.MISSING
+    scores = shell.fetch(riskmodel.risk_scores, profile["village_code"], year, model)
+    mine = scores.loc[scores["household_id"] == path.household, "risk_score"]
+    return formatting.percent(float(mine.iloc[0])) if len(mine) else formatting.MISSING
+
+
 def household_view() -> None:
     """The household card: profile, income by source against the line, expenses, animals sold, floods."""
     card = shell.fetch(drilldown.household_card, path.household)
@@ -213,6 +224,9 @@ def household_view() -> None:
     cols[2].metric(shell.t("map_drill_members"), f"{profile['members']} / {profile['labor_count'] or 0}", border=True,
                    help=shell.t("map_drill_members_help"))
     cols[3].metric(shell.t("map_drill_risk_cause"), profile["risk_cause"] or formatting.MISSING, border=True)
+
+    st.metric(shell.t("map_drill_risk_score"), risk_score(profile), border=True,
+              help=shell.t("map_drill_risk_score_help", year=year))
 
     def day(value: object) -> str:
         return formatting.MISSING if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

@@ -5,7 +5,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import drilldown
+from analysis import drilldown, formatting
 from analysis.config import DB_ENV, PROJECT_ROOT
 from analysis.i18n import t
 
@@ -73,7 +73,7 @@ def test_every_level_opens_from_its_link(open_page, place, lang):
                 assert at.query_params[name] == query[name]
         if in_title:
             assert in_title in at.title[0].value
-    assert at.metric.len == 4  # the household card: head (masked), type, members, risk cause
+    assert at.metric.len == 5  # the household card: head (masked), type, members, risk cause, risk score
     assert len(at.dataframe[0].value) == 6  # one row per year 2019–2024: income, line, spending, animals, floods
 
 
@@ -92,6 +92,18 @@ def test_a_household_link_alone_moves_the_sidebar_to_its_county(open_page, place
     assert at.selectbox(key="county").value == place["county"]
     assert at.query_params["region"] == place["county"]
     assert at.query_params["village"] == place["village"]
+
+
+def test_the_household_card_shows_the_risk_models_score(open_page, place, demo_db):
+    from analysis import riskmodel
+
+    at = open_page(household=place["household"])
+    shown = next(m.value for m in at.metric if m.label == t("map_drill_risk_score", "zh"))
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        year = con.execute("SELECT max(year) FROM income").fetchone()[0]
+        scores = riskmodel.risk_scores(con, place["village"], year)
+    expected = scores.loc[scores["household_id"] == place["household"], "risk_score"].iloc[0]
+    assert shown == formatting.percent(float(expected))
 
 
 @pytest.mark.parametrize(("query", "key"), [

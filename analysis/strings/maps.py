@@ -106,6 +106,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map_drill_flag_relocated": ("易地搬迁", "relocated"),
     "map_drill_flag_flood": ("洪灾县", "flooded county"),
     "map_drill_risk_cause": ("致贫风险", "Risk cause"),
+    "map_drill_risk_score": ("明年低于监测线的概率", "Chance of falling below the line next year"),
+    "map_drill_risk_score_help": (
+        "风险模型（Logistic 回归）按本户 {year} 年的收入、结构、人口、刚性支出、养殖和灾情估计；见「风险模型」页的检验。",
+        "From the risk model (logistic regression) on this household's {year} income, composition, size, rigid "
+        "spending, livestock and disasters; see the Risk model page for how well it does."),
     "map_drill_card_facts": ("身份证号（脱敏）{id} · 纳入监测 {since} · 风险消除 {eliminated} · 易地搬迁 {relocated}",
                              "ID (masked) {id} · monitored since {since} · risk eliminated {eliminated} · "
                              "relocated {relocated}"),
