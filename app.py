@@ -138,6 +138,10 @@ def main() -> None:
     db_path = str(resolve_db_path())
     version = database(db_path).version
     ready = version != "missing"
+    if ready and run_query(db_path, version, dataset.needs_refresh):
+        for lang in LANGS:
+            st.error(t("db_needs_refresh", lang, path=db_path))
+        st.stop()
     tree = RegionTree(run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS)
     years = run_query(db_path, version, dataset.income_years) if ready else []
     if VIEW not in st.session_state:

@@ -16,6 +16,14 @@ def is_synthetic(cur: duckdb.DuckDBPyConnection) -> bool:
     return meta(cur).get("dataset") == "synthetic_demo"
 
 
+def needs_refresh(cur: duckdb.DuckDBPyConnection) -> bool:
+    """True for a database written before the county sums existed: the pages would read nothing from it."""
+    tables = {name for (name,) in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "county_year" not in tables:
+        return True
+    return bool(cur.execute("SELECT NOT EXISTS (FROM county_year) AND EXISTS (FROM income)").fetchone()[0])
+
+
 def table_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in DATA_TABLES)
     return {name: int(n) for name, n in cur.execute(union).fetchall()}

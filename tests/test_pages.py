@@ -239,3 +239,14 @@ def test_import_reports_problems_and_refuses_to_load(writable_world, lang):
     assert set(report[t("file", lang)]) == {"bad.csv"}
     assert at.button[0].disabled
     assert writable_world.read_bytes() == before
+
+
+def test_a_database_from_before_the_county_sums_says_how_to_upgrade(demo_db, tmp_path, monkeypatch):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("DROP TABLE county_year")
+    monkeypatch.setenv(DB_ENV, str(old))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert _problems(at) == []
+    assert [e.value for e in at.error] == [t("db_needs_refresh", lang, path=str(old)) for lang in ("zh", "en")]
