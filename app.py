@@ -158,7 +158,7 @@ def main() -> None:
     for file, title, icon, url_path, section in PAGES:
         pages.setdefault(t(section, lang), []).append(
             st.Page(file, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == "home"))
-    page = st.navigation(pages, position="hidden" if presenting() else "sidebar")
+    page = st.navigation(pages, position="hidden" if presenting() else "sidebar", expanded=True)
     if presenting() and page.url_path != "meeting":  # presentation mode shows the briefing's slides
         st.switch_page("pages/briefing.py", query_params=st.query_params.to_dict())
     page.run()
