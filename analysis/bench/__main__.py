@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     rows.append(("national world income rows", f"{income_rows:,}"))
 
     for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
-        if args.only and module.name != args.only:
+        if module.name.startswith("_") or (args.only and module.name != args.only):
             continue
         rows += importlib.import_module(f"analysis.bench.{module.name}").run(ctx)
 
