@@ -158,6 +158,16 @@ def require_database(shell: Shell) -> None:
         st.stop()
 
 
+def income_page_shell() -> Shell:
+    """The shell for a page about income years: stops with instructions without a database or income data."""
+    shell = current_shell()
+    require_database(shell)
+    if shell.year is None:
+        st.info(shell.t("no_income"))
+        st.stop()
+    return shell
+
+
 def show_region(code: str) -> None:
     """Point the sidebar's province → city → county cascade at `code` (takes effect on the next run).
 

@@ -8,7 +8,7 @@ import streamlit as st
 from analysis import export
 from analysis.briefing import Briefing, build_briefing, documents
 from analysis.briefing.word import heading_number
-from pages._common import current_shell, presenting, require_database, set_presenting
+from pages._common import income_page_shell, presenting, set_presenting
 
 FILES = "brief_files"  # session state: (view, {"docx": bytes, "pptx": bytes}, seconds)
 LABELS = {"docx": "brief_download_docx", "pptx": "brief_download_pptx"}
@@ -16,11 +16,7 @@ SLIDE = "brief_slide"  # session state: the slide shown in presentation mode
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 export.warm_up()  # starts the export browser while the numbers load, so the first build does not wait
 briefing: Briefing = shell.fetch(build_briefing, region, year, lang)

@@ -11,13 +11,9 @@ from analysis.floods.labels import hazard_label, severity_label, status_message
 from analysis.floods.params import flood_params
 from analysis.i18n import region_name
 from analysis.selection import RegionTree
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 tree = RegionTree(shell.fetch(selection.regions_with_data))
 

@@ -14,15 +14,11 @@ from analysis.figures.overview import income_sources_figure
 from analysis.i18n import household_type, region_name
 from analysis.regioncodes import NATIONAL, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
-from pages._common import current_shell, require_database, show_region
+from pages._common import income_page_shell, show_region
 
 SEEN = "drill_region_seen"  # the shell region of this page's last run: a change means the user chose another
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, year = shell.lang, shell.year
 tree = RegionTree(shell.fetch(regions_with_data))
 settings, problems = riskmap.map_settings(st.query_params.to_dict())

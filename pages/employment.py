@@ -9,15 +9,11 @@ from analysis.figures import employment as figures
 from analysis.i18n import region_name
 from analysis.overview import employment_status
 from analysis.regioncodes import NATIONAL
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
 SHORT_ROW, WATCH_ROW = "background-color: #fbe3e2", "background-color: #fff4e0"
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("emp_title", region=shell.region_name, year=year))

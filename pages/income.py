@@ -6,13 +6,9 @@ import streamlit as st
 from analysis import formatting, trends
 from analysis.figures import trends as figures
 from analysis.i18n import region_name
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("trend_title", region=shell.region_name, year=year))

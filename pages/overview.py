@@ -7,13 +7,9 @@ from analysis import formatting, overview
 from analysis.figures import overview as figures
 from analysis.i18n import region_name
 from analysis.overview import employment_status
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("overview_title", region=shell.region_name, year=year))

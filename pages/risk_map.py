@@ -11,13 +11,9 @@ from analysis.figures import plotly_config
 from analysis.i18n import region_name
 from analysis.regioncodes import NATIONAL
 from analysis.selection import RegionTree, regions_with_data, shown_value
-from pages._common import current_shell, require_database, show_region
+from pages._common import income_page_shell, show_region
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, year = shell.lang, shell.year
 settings, problems = riskmap.map_settings(st.query_params.to_dict())
 for name, value in problems:

@@ -7,15 +7,11 @@ import streamlit as st
 from analysis import formatting, riskmodel, screening
 from analysis.figures import screening as figures
 from analysis.i18n import region_name
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
 SHOWN_ROWS = 500
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("screen_title", region=shell.region_name, year=year))

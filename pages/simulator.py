@@ -12,13 +12,9 @@ from analysis.prices.params import param, species_params
 from analysis.regioncodes import NATIONAL, province_of, region_level
 from analysis.regions import county_boundaries
 from analysis.simulate.summary import comparison_table, summary_sentence
-from pages._common import current_shell, require_database
+from pages._common import income_page_shell
 
-shell = current_shell()
-require_database(shell)
-if shell.year is None:
-    st.info(shell.t("no_income"))
-    st.stop()
+shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 SPECIES = species_params()
 COMMODITIES = simulate.commodities()
