@@ -14,3 +14,20 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("world") / "demo.duckdb"
     build_demo(path, households=3000, seed=7)
     return path
+
+
+@pytest.fixture
+def open_app(demo_db, monkeypatch):
+    """Open the app on the demo world as a new session: the link's query parameters, then `page` if given."""
+    from streamlit.testing.v1 import AppTest
+
+    from analysis.config import DB_ENV, PROJECT_ROOT
+
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+
+    def start(page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+        at.query_params.update(query)
+        at.run()
+        return at.switch_page(page).run() if page else at
+    return start

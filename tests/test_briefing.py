@@ -11,12 +11,11 @@ import duckdb
 import pytest
 from docx import Document
 from pptx import Presentation
-from streamlit.testing.v1 import AppTest
 
 from analysis import briefing, export, formatting
 from analysis.briefing.narrative import region_label
 from analysis.briefing.sections import section_functions
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 from tests.test_export import require_export
 
@@ -147,13 +146,9 @@ def test_a_county_briefing_has_no_counties_section(demo_db, year):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_briefing_page_builds_both_files(demo_db, monkeypatch, year, lang):
+def test_briefing_page_builds_both_files(demo_db, open_app, year, lang):
     require_export()
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update(lang=lang, region=PROVINCE)
-    at.run()
-    at.switch_page("pages/briefing.py").run()
+    at = open_app("pages/briefing.py", lang=lang, region=PROVINCE)
     assert [e.value for e in at.exception] == []
     with duckdb.connect(str(demo_db), read_only=True) as con:
         name = region_label(con, PROVINCE, lang)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import drilldown, formatting
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -28,14 +28,9 @@ def place(demo_db) -> dict[str, str]:
 
 
 @pytest.fixture
-def open_page(demo_db, monkeypatch):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-
+def open_page(open_app):
     def start(page: str = PAGE, **query: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update(query)
-        at.run()
-        return at.switch_page(page).run()
+        return open_app(page, **query)
     return start
 
 

@@ -7,11 +7,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import employment, formatting, trends
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 from analysis.overview import employment_by_month
 
@@ -79,11 +78,8 @@ def test_employment_command_json_matches_the_monthly_totals(demo_db, capsys):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("region", ["000000", "620000"])
-def test_employment_page_runs_in_both_languages(demo_db, monkeypatch, lang, region):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": lang, "region": region, "year": "2020"})
-    at.run().switch_page("pages/employment.py").run()
+def test_employment_page_runs_in_both_languages(demo_db, open_app, lang, region):
+    at = open_app("pages/employment.py", lang=lang, region=region, year="2020")
     assert [e.value for e in at.exception] == []
     with duckdb.connect(str(demo_db), read_only=True) as con:
         latest = employment_by_month(con, region, 2020).iloc[-1]

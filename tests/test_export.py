@@ -9,10 +9,9 @@ import os
 import struct
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import export
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.figures.base import new_figure
 from analysis.i18n import t
 
@@ -103,12 +102,9 @@ def test_without_a_browser_export_says_how_to_enable_it(figure, no_browser):
         export.figure_bytes(figure, "png")
 
 
-def test_every_chart_offers_downloads_or_the_install_note(demo_db, monkeypatch, no_browser):
+def test_every_chart_offers_downloads_or_the_install_note(open_app, no_browser):
     """On a server without a browser, each chart's popover says how to enable export (page still runs)."""
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(lang="en")
-    at.run()
+    at = open_app(lang="en")
     assert [e.value for e in at.exception] == []
     notes = [info.value for info in at.info if export.INSTALL_HINT in info.value]
     assert notes and notes[0] == t("export_unavailable", "en", command=export.INSTALL_HINT)

@@ -12,11 +12,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import tables
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.floods import estimate, panel, whatif
 from analysis.floods.events import disaster_events, event_span
 from analysis.floods.params import flood_params
@@ -180,12 +179,8 @@ def test_flood_effect_command_prints_json(demo_db, capsys):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_disasters_page_runs_in_both_languages(demo_db, monkeypatch, lang):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"lang": lang, "region": "620000"})
-    at.run()
-    at.switch_page("pages/disasters.py").run()
+def test_disasters_page_runs_in_both_languages(demo_db, open_app, lang):
+    at = open_app("pages/disasters.py", lang=lang, region="620000")
     assert [e.value for e in at.exception] == []
     with duckdb.connect(str(demo_db), read_only=True) as con:
         gansu = RegionTree(regions_with_data(con)).name("620000", lang)

@@ -20,18 +20,6 @@ PAGES = tuple(re.findall(r'^    \("(pages/\w+\.py)"', (PROJECT_ROOT / "app.py").
 BANNER = "演示数据 · synthetic demo data"
 
 
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    """A fresh session of the app (new session state) pointed at the demo world."""
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-
-    def start(**query: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update(query)
-        return at.run()
-    return start
-
-
 @pytest.fixture(scope="module")
 def facts(demo_db):
     """What the pages should show, computed without the app."""
@@ -53,8 +41,8 @@ def _metric(at: AppTest, label: str) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_with_the_demo_banner(app, page, lang):
-    at = app(lang=lang)
+def test_every_page_runs_with_the_demo_banner(open_app, page, lang):
+    at = open_app(lang=lang)
     if page != PAGES[0]:
         at.switch_page(page).run()
     for _ in range(2):  # a rerun must go through app.py again, not the page file alone
@@ -66,8 +54,8 @@ def test_every_page_runs_with_the_demo_banner(app, page, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_overview_shows_the_headline_numbers_formatted(app, facts, lang):
-    at = app(lang=lang)
+def test_overview_shows_the_headline_numbers_formatted(open_app, facts, lang):
+    at = open_app(lang=lang)
     latest = facts["years"][-1]
     summary = facts["summaries"][(NATIONAL, latest)]
     assert _problems(at) == []
@@ -81,9 +69,9 @@ def test_overview_shows_the_headline_numbers_formatted(app, facts, lang):
     assert risk_table["below_share"].is_monotonic_decreasing
 
 
-def test_a_shared_link_opens_that_view(app, facts):
+def test_a_shared_link_opens_that_view(open_app, facts):
     assert 2023 in facts["years"]
-    at = app(region="620000", year="2023", lang="en")
+    at = open_app(region="620000", year="2023", lang="en")
     summary = facts["summaries"][("620000", 2023)]
     assert _problems(at) == []
     assert at.warning.len == 0
@@ -94,17 +82,17 @@ def test_a_shared_link_opens_that_view(app, facts):
     assert at.query_params["region"] == "620000"
 
 
-def test_a_county_link_fills_the_whole_cascade(app, facts):
+def test_a_county_link_fills_the_whole_cascade(open_app, facts):
     tree = facts["tree"]
     city = tree.children("620000")[0]
     county = tree.children(city)[0]
-    at = app(region=county)
+    at = open_app(region=county)
     assert _problems(at) == [] and at.warning.len == 0
     assert [at.selectbox(key=k).value for k in ("province", "city", "county")] == ["620000", city, county]
 
 
-def test_choosing_a_region_updates_the_link(app, facts):
-    at = app()
+def test_choosing_a_region_updates_the_link(open_app, facts):
+    at = open_app()
     at.selectbox(key="province").set_value("620000").run()
     city = facts["tree"].children("620000")[0]
     at.selectbox(key="city").set_value(city).run()
@@ -114,8 +102,8 @@ def test_choosing_a_region_updates_the_link(app, facts):
     assert at.query_params["region"] == NATIONAL
 
 
-def test_switching_pages_keeps_the_view(app):
-    at = app(region="620000", year="2022", lang="en")
+def test_switching_pages_keeps_the_view(open_app):
+    at = open_app(region="620000", year="2022", lang="en")
     at.switch_page("pages/data.py").run()
     assert _problems(at) == []
     assert at.title[0].value == "Data"
@@ -131,8 +119,8 @@ def test_switching_pages_keeps_the_view(app):
     ({"year": "1999"}, "url_bad_year"),
     ({"lang": "fr"}, "url_bad_lang"),
 ])
-def test_a_bad_link_warns_and_falls_back(app, facts, query, key):
-    at = app(**query)
+def test_a_bad_link_warns_and_falls_back(open_app, facts, query, key):
+    at = open_app(**query)
     assert _problems(at) == []
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1
@@ -141,8 +129,8 @@ def test_a_bad_link_warns_and_falls_back(app, facts, query, key):
     assert at.title[0].value == t("overview_title", "zh", region="全国", year=facts["years"][-1])
 
 
-def test_the_link_warning_goes_once_the_user_chooses(app):
-    at = app(region="999999")
+def test_the_link_warning_goes_once_the_user_chooses(open_app):
+    at = open_app(region="999999")
     assert at.warning.len == 1
     at.selectbox(key="year").set_value(at.selectbox(key="year").options[-1]).run()
     assert at.warning.len == 0
@@ -159,8 +147,8 @@ def test_a_missing_database_explains_how_to_build_the_demo(tmp_path, monkeypatch
     assert _problems(at) == [] and at.error.len == 0
 
 
-def test_data_page_lists_tables_and_the_dictionary(app, demo_db):
-    at = app(lang="en")
+def test_data_page_lists_tables_and_the_dictionary(open_app, demo_db):
+    at = open_app(lang="en")
     at.switch_page("pages/data.py").run()
     assert _problems(at) == []
     with duckdb.connect(str(demo_db), read_only=True) as con:

@@ -6,22 +6,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import briefing
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 
 APP = str(PROJECT_ROOT / "app.py")
 PROVINCE = "640000"
-
-
-@pytest.fixture
-def start(demo_db, monkeypatch):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-
-    def run(**query: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update(query)
-        return at.run()
-    return run
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +29,9 @@ def _slide_caption(at: AppTest, lang: str, n: int, total: int) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_present_link_shows_one_slide_at_a_time(start, deck, lang):
+def test_present_link_shows_one_slide_at_a_time(open_app, deck, lang):
     """From any page, present=1 opens the slides: key figures first, then one chart per screen."""
-    at = start(lang=lang, region=PROVINCE, present="1")
+    at = open_app(lang=lang, region=PROVINCE, present="1")
     document = deck[lang]
     total = 1 + len(document.charts)
     assert _problems(at) == []
@@ -65,8 +54,8 @@ def test_present_link_shows_one_slide_at_a_time(start, deck, lang):
     assert at.segmented_control(key="lang").value == lang  # the sidebar is back
 
 
-def test_a_bad_present_value_is_reported_and_the_sidebar_toggle_enters_the_mode(start, deck):
-    at = start(lang="zh", region=PROVINCE, present="yes")
+def test_a_bad_present_value_is_reported_and_the_sidebar_toggle_enters_the_mode(open_app, deck):
+    at = open_app(lang="zh", region=PROVINCE, present="yes")
     assert _problems(at) == []
     assert any(w.value == t("brief_bad_present", "zh", value="yes") for w in at.warning)
     toggle = at.toggle(key="present_toggle")

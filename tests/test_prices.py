@@ -7,10 +7,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.prices import (
     alert_scores,
     available_commodities,
@@ -115,12 +114,8 @@ def test_price_alerts_command(demo_db, capsys):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_prices_page_runs(demo_db, monkeypatch, lang):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"lang": lang, "region": "620000"})
-    at.run()
-    at.switch_page("pages/prices.py").run()
+def test_the_prices_page_runs(open_app, lang):
+    at = open_app("pages/prices.py", lang=lang, region="620000")
     assert [e.value for e in at.exception] == []
     assert at.title[0].value == ("畜产品价格监测 · 甘肃省" if lang == "zh" else "Livestock prices · Gansu")
     at.segmented_control(key="price_freq").set_value("week").run()

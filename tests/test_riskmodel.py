@@ -7,10 +7,9 @@ import shutil
 import duckdb
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import riskmodel
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL
 
@@ -112,11 +111,8 @@ def test_too_few_years_are_refused(cur):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_page_runs_in_both_languages(demo_db, monkeypatch, cur, lang):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": lang, "year": "2024"})
-    at.run().switch_page("pages/risk_model.py").run()
+def test_the_page_runs_in_both_languages(open_app, cur, lang):
+    at = open_app("pages/risk_model.py", lang=lang, year="2024")
     assert [e.value for e in at.exception] == []
     result = riskmodel.evaluate(cur, NATIONAL, 2023)
     metrics = {m.label: m.value for m in at.metric}

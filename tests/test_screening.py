@@ -8,11 +8,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import screening, tables
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL
 from analysis.store.connection import ensure_schema
@@ -244,18 +243,11 @@ def test_the_lists_export_masked_data_only(demo_db):
 
 # --- The page ------------------------------------------------------------------------------------
 
-def _open(demo_db, monkeypatch, lang: str) -> AppTest:
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": lang})
-    return at.run().switch_page("pages/screening.py").run()
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_page_shows_counts_and_lists_in_both_languages(demo_db, monkeypatch, capsys, lang):
+def test_the_page_shows_counts_and_lists_in_both_languages(demo_db, open_app, capsys, lang):
     cli(["screen", "--db", str(demo_db), "--json"])
     printed = json.loads(capsys.readouterr().out)
-    at = _open(demo_db, monkeypatch, lang)
+    at = open_app("pages/screening.py", lang=lang)
     assert [e.value for e in at.exception] == []
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("screen_flagged", lang)] == f"{printed['households_flagged']:,}"
@@ -267,21 +259,18 @@ def test_the_page_shows_counts_and_lists_in_both_languages(demo_db, monkeypatch,
     assert len(visit) == min(printed["households_flagged"], 500) and scores.is_monotonic_decreasing
 
 
-def test_a_broken_rules_file_shows_a_message_not_a_traceback(demo_db, monkeypatch, tmp_path):
+def test_a_broken_rules_file_shows_a_message_not_a_traceback(open_app, monkeypatch, tmp_path):
     broken = tmp_path / "rules.toml"
     broken.write_text("schema = 1\n[[rules]]\nid = \"x\"\nkind = \"nope\"\n", encoding="utf-8")
     monkeypatch.setattr(screening, "RULES_FILE", broken)
-    at = _open(demo_db, monkeypatch, "en")
+    at = open_app("pages/screening.py", lang="en")
     assert [e.value for e in at.exception] == []
     assert any("unknown kind 'nope'" in e.value for e in at.error)
 
 
-def test_the_first_year_has_no_model_and_still_lists_households(demo_db, monkeypatch):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
+def test_the_first_year_has_no_model_and_still_lists_households(open_app):
     for page in ("pages/screening.py", "pages/risk_model.py"):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update({"lang": "en", "year": "2019"})
-        at.run().switch_page(page).run()
+        at = open_app(page, lang="en", year="2019")
         assert [e.value for e in at.exception] == []
         if page == "pages/screening.py":
             assert any(c.value.startswith("Risk scores unavailable") for c in at.caption)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.prices.params import param, species_params
 from analysis.simulate import (
     Scenario,
@@ -228,14 +228,9 @@ def test_simulate_command_refuses_a_bad_file(demo_db, tmp_path, capsys):
 # --- The page -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def page(demo_db, monkeypatch):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-
+def page(open_app):
     def start(lang: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=90)
-        at.query_params.update({"lang": lang, "region": "620000", "year": str(YEAR)})
-        at.run()
-        return at.switch_page("pages/simulator.py").run()
+        return open_app("pages/simulator.py", lang=lang, region="620000", year=str(YEAR))
     return start
 
 

@@ -8,11 +8,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis import formatting, trends
 from analysis.commands import main as cli
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
 from analysis.store.connection import write_transaction
 from analysis.store.summaries import refresh_county_year
@@ -151,11 +150,8 @@ def test_low_and_slow_counties_are_below_both_medians(demo_db):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("region", ["000000", "640000"])
-def test_income_page_runs_in_both_languages(demo_db, monkeypatch, lang, region):
-    monkeypatch.setenv(DB_ENV, str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": lang, "region": region})
-    at.run().switch_page("pages/income.py").run()
+def test_income_page_runs_in_both_languages(demo_db, open_app, lang, region):
+    at = open_app("pages/income.py", lang=lang, region=region)
     assert [e.value for e in at.exception] == []
     with duckdb.connect(str(demo_db), read_only=True) as con:
         summary = region_summary(con, region, 2024)
