@@ -67,16 +67,18 @@ class Shell:
         """`query(cursor, *args)` on this run's data version, cached."""
         return run_query(self.db_path, self.version, query, *args)
 
-    def chart(self, figure: Any, key: str, *, downloads: bool = True) -> None:
+    def chart(self, figure: Any, key: str, *, downloads: bool = True, clickable: bool = False) -> Any:
         """Show a house-template figure (theme=None keeps the CJK font) with PNG/SVG/PDF downloads under it.
 
         The toolbar's camera button stays (browser-side, format from the sidebar); the downloads are
-        rendered on the server at print quality, only when clicked.
+        rendered on the server at print quality, only when clicked. `clickable` returns the clicked points.
         """
-        st.plotly_chart(figure, theme=None, key=key,
-                        config=plotly_config(self.image_format, filename=f"incomewatch-{key}-{self.region}"))
+        selection = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
+        event = st.plotly_chart(figure, theme=None, key=key, **selection,
+                                config=plotly_config(self.image_format, filename=f"incomewatch-{key}-{self.region}"))
         if downloads:
             self.figure_downloads(figure, key)
+        return event
 
     def figure_downloads(self, figure: Any, key: str) -> None:
         """A small popover of server-rendered files, or how to enable them when this server cannot."""

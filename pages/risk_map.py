@@ -7,7 +7,6 @@ import streamlit as st
 from analysis import riskmap
 from analysis.drilldown import DRILL_PARAMS
 from analysis.figures import maps as figures
-from analysis.figures import plotly_config
 from analysis.i18n import region_name
 from analysis.regioncodes import NATIONAL
 from analysis.selection import RegionTree, regions_with_data, shown_value
@@ -81,9 +80,7 @@ else:
 
 left, right = st.columns([3, 2])
 with left:
-    event = st.plotly_chart(fig, theme=None, key=f"map-{map_region}-{level}", on_select="rerun",
-                            selection_mode="points",
-                            config=plotly_config(shell.image_format, filename=f"incomewatch-map-{map_region}"))
+    event = shell.chart(fig, key=f"map-{map_region}-{level}", clickable=True)
     st.caption(shell.t("map_click_hint_province" if level == "province" else "map_click_hint_county"))
 with right:
     table = frame.sort_values(["rank", "code"])
