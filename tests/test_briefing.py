@@ -59,10 +59,25 @@ def test_briefing_has_the_overview_and_price_sections(built):
     document, _ = built
     headings = [section.heading for section in document.sections]
     assert headings == [t(key, "zh") for key in ("brief_income_heading", "brief_monitoring_heading",
-                                                 "brief_counties_heading", "brief_prices_heading")]
+                                                 "brief_counties_heading", "brief_screen_heading",
+                                                 "brief_prices_heading")]
     assert [chart.key for chart in document.charts] == ["sources", "monitored", "employment"]
     assert [table.key for table in document.tables] == ["counties", "prices"]
     assert document.synthetic and t("brief_caveat_synthetic", "zh") in document.caveats
+
+
+def test_the_screening_paragraph_holds_the_screen_commands_counts(built, demo_db):
+    from analysis import formatting, screening
+
+    document, _ = built
+    section = next(s for s in document.sections if s.heading == t("brief_screen_heading", "zh"))
+    rules = screening.load_rules()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        totals = screening.screening_totals(screening.screening_counts(con, document.region, document.year, rules),
+                                            rules)
+    assert totals.households_flagged > 0
+    for number in (totals.households_flagged, totals.not_enrolled, totals.check_before_closing):
+        assert formatting.count(number, "zh") in section.paragraphs[0]
 
 
 def test_sections_come_from_functions_in_document_order():

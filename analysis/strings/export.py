@@ -73,6 +73,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief_price_item": ("{level}，比上年同月{change}", "{level}, {change} on a year earlier"),
     "brief_list_sep": ("、", ", "),
     "brief_prices_heading": ("价格预警", "Price alerts"),
+    "brief_screen_heading": ("筛查预警（应纳尽纳）", "Screening (enrol everyone who qualifies)"),
+    "brief_screen_text": (
+        "按筛查规则，{year} 年共有 {flagged} 户触发预警（占农户 {share}），主要原因：{reasons}。其中 {not_enrolled} 户"
+        "尚未纳入监测，建议逐户核实；{closing} 户已标注风险消除但仍触发预警，销号前应再核查。",
+        "By the screening rules, {flagged} households ({share} of all) were flagged in {year}; main reasons: "
+        "{reasons}. Of these, {not_enrolled} are not yet monitored and should be visited; {closing} are marked "
+        "risk-eliminated yet still flagged and should be checked before closing."),
+    "brief_screen_method": (
+        "规则及其参数见 data/screening_rules.toml（可编辑，注明单位与来源）；名单见「筛查预警」页，可导出 Excel。",
+        "The rules and their parameters are in data/screening_rules.toml (editable, with units and sources); the "
+        "lists are on the Screening page and export to Excel."),
     "brief_prices_text": ("截至{date}（{area}价格），处于警报以上的品种：{items}。",
                           "As of {date} ({area} prices), commodities at alert level or worse: {items}."),
     "brief_prices_calm": ("截至{date}（{area}价格），没有品种处于警报以上。",
