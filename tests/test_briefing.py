@@ -60,7 +60,7 @@ def test_briefing_has_the_overview_and_price_sections(built):
     headings = [section.heading for section in document.sections]
     assert headings == [t(key, "zh") for key in ("brief_income_heading", "brief_monitoring_heading",
                                                  "brief_counties_heading", "brief_screen_heading",
-                                                 "brief_prices_heading")]
+                                                 "brief_floods_heading", "brief_prices_heading")]
     assert [chart.key for chart in document.charts] == ["sources", "monitored", "employment"]
     assert [table.key for table in document.tables] == ["counties", "prices"]
     assert document.synthetic and t("brief_caveat_synthetic", "zh") in document.caveats
@@ -78,6 +78,19 @@ def test_the_screening_paragraph_holds_the_screen_commands_counts(built, demo_db
     assert totals.households_flagged > 0
     for number in (totals.households_flagged, totals.not_enrolled, totals.check_before_closing):
         assert formatting.count(number, "zh") in section.paragraphs[0]
+
+
+def test_the_flood_paragraph_holds_the_flood_effect_commands_estimate(built, demo_db):
+    from analysis import formatting
+    from analysis.floods.estimate import flood_effect
+
+    document, _ = built
+    section = next(s for s in document.sections if s.heading == t("brief_floods_heading", "zh"))
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        row = flood_effect(con, document.region).term("flood")
+    assert row["ci_low"] < row["effect"] < row["ci_high"] < 0
+    for value in (row["effect"], row["ci_low"], row["ci_high"]):
+        assert formatting.signed_percent(value) in section.paragraphs[0]
 
 
 def test_sections_come_from_functions_in_document_order():

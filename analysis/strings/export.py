@@ -73,6 +73,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief_price_item": ("{level}，比上年同月{change}", "{level}, {change} on a year earlier"),
     "brief_list_sep": ("、", ", "),
     "brief_prices_heading": ("价格预警", "Price alerts"),
+    "brief_floods_heading": ("洪涝影响（防止因灾返贫）", "Floods (no return to poverty through disasters)"),
+    "brief_floods_text": (
+        "据本地数据测算，洪涝使受灾县当年农户人均纯收入变化 {effect}（95% 置信区间 {low} 至 {high}），"
+        "基于 {n_obs} 个县-年观测、{counties} 个县、{flooded} 个受灾县-年。",
+        "From the data here, a flood changed per-capita net income in the affected county that year by {effect} "
+        "(95% interval {low} to {high}), from {n_obs} county-years, {counties} counties and {flooded} flooded "
+        "county-years."),
+    "brief_floods_method": (
+        "方法：县、年双向固定效应差分模型，标准误按县聚类；事件研究和受灾户名单见「灾情与返贫风险」页。",
+        "Method: two-way (county and year) fixed-effects difference-in-differences, standard errors clustered by "
+        "county; the event study and the green-channel list are on the Disasters page."),
     "brief_screen_heading": ("筛查预警（应纳尽纳）", "Screening (enrol everyone who qualifies)"),
     "brief_screen_text": (
         "按筛查规则，{year} 年共有 {flagged} 户触发预警（占农户 {share}），主要原因：{reasons}。其中 {not_enrolled} 户"
