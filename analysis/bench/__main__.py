@@ -12,6 +12,8 @@ from analysis.bench import OUT, BenchContext
 from analysis.demo import build_demo
 from analysis.store.connection import Database
 
+LABEL_WIDTH = 110
+
 
 def world(name: str, households: int, provinces, rebuild: bool) -> tuple[Path, float | None]:
     """The world's file, and its build time when it was (re)built now."""
@@ -23,6 +25,12 @@ def world(name: str, households: int, provinces, rebuild: bool) -> tuple[Path, f
     return path, time.perf_counter() - start
 
 
+def show(rows: list[tuple[str, str]]) -> None:
+    """Print rows as each module finishes, so a long run shows its figures as they come."""
+    for name, value in rows:
+        print(f"{name:<{LABEL_WIDTH}}  {value:>14}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench", description="Income Watch benchmarks")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the national world")
@@ -31,26 +39,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="run only this bench module (e.g. foundation)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
-    rows: list[tuple[str, str]] = []
 
     demo, demo_seconds = world("demo", 200_000, ("620000", "640000"), rebuild=True)
-    rows.append(("demo build, 200k households (s)", f"{demo_seconds:.1f}"))
+    show([("demo build, 200k households (s)", f"{demo_seconds:.1f}")])
     large, large_seconds = world("large", args.large_households, "all", rebuild=args.rebuild)
     if large_seconds is not None:
-        rows.append((f"national world build, {args.large_households:,} households (s)", f"{large_seconds:.1f}"))
+        show([(f"national world build, {args.large_households:,} households (s)", f"{large_seconds:.1f}")])
     with Database(large).cursor() as cur:
         income_rows = cur.execute("SELECT count(*) FROM income").fetchone()[0]
     ctx = BenchContext(demo=demo, large=large, large_income_rows=income_rows)
-    rows.append(("national world income rows", f"{income_rows:,}"))
+    show([("national world income rows", f"{income_rows:,}")])
 
     for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
         if module.name.startswith("_") or (args.only and module.name != args.only):
             continue
-        rows += importlib.import_module(f"analysis.bench.{module.name}").run(ctx)
-
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value:>12}", flush=True)
+        show(importlib.import_module(f"analysis.bench.{module.name}").run(ctx))
 
 
 if __name__ == "__main__":
