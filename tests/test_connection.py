@@ -72,3 +72,19 @@ def test_readers_in_threads_never_see_a_partial_write(tmp_path):
     with db.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM thresholds").fetchone()[0] == 60
     db.close()
+
+
+def test_memory_cap_from_the_environment_applies_to_readers_and_writers(tmp_path, monkeypatch):
+    from analysis.store.connection import MEMORY_ENV, connect_read_only
+
+    monkeypatch.setenv(MEMORY_ENV, "512MB")
+    path = tmp_path / "m.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        writer_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    with connect_read_only(path) as con:
+        reader_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    db = Database(path)
+    with db.cursor() as cur:
+        holder_limit = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    db.close()
+    assert {writer_limit, reader_limit, holder_limit} == {"488.2 MiB"}

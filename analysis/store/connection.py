@@ -23,6 +23,19 @@ import duckdb
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 
 
+MEMORY_ENV = "INCOMEWATCH_DUCKDB_MEMORY"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every connection: `INCOMEWATCH_DUCKDB_MEMORY` (e.g. "4GB") caps DuckDB's memory.
+
+    DuckDB takes 80% of RAM by default, per process; where the app, an import and a scheduled job share a
+    machine, each needs a share so none is killed for memory.
+    """
+    limit = os.environ.get(MEMORY_ENV)
+    return {"memory_limit": limit} if limit else {}
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL)
 
@@ -72,7 +85,7 @@ class Database:
         except FileNotFoundError:
             raise FileNotFoundError(f"database not found: {self.path}") from None
         try:
-            return _Generation(duckdb.connect(str(alias), read_only=True), file_version(alias))
+            return _Generation(duckdb.connect(str(alias), read_only=True, config=duckdb_config()), file_version(alias))
         finally:
             alias.unlink(missing_ok=True)
 
@@ -138,7 +151,7 @@ def write_transaction(path: Path, *, fresh: bool = False) -> Iterator[duckdb.Duc
         staging.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, staging)
-        con = duckdb.connect(str(staging))
+        con = duckdb.connect(str(staging), config=duckdb_config())
         try:
             ensure_schema(con)
             con.execute("BEGIN TRANSACTION")
@@ -161,4 +174,4 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A short-lived reader for the command line and tests."""
     if not Path(path).exists():
         raise FileNotFoundError(f"database not found: {path} (run `python -m analysis demo` or ingest a file)")
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(path), read_only=True, config=duckdb_config())
