@@ -30,7 +30,8 @@ def table_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def income_years(cur: duckdb.DuckDBPyConnection) -> list[int]:
-    return [int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM income ORDER BY year").fetchall()]
+    """Years with income data (from the county sums: a few thousand rows, not every income row)."""
+    return [int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM county_year ORDER BY year").fetchall()]
 
 
 def dataset_info(cur: duckdb.DuckDBPyConnection) -> dict:

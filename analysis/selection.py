@@ -16,7 +16,7 @@ from analysis.i18n import DEFAULT_LANG, LANGS, region_name, t
 from analysis.regioncodes import NATIONAL
 
 _REGIONS_WITH_DATA = """
-WITH counties AS (SELECT DISTINCT county_code AS code FROM households),
+WITH counties AS (SELECT DISTINCT county_code AS code FROM county_year),
 codes AS (
     SELECT code, 'county' AS level, substr(code, 1, 4) || '00' AS parent_code FROM counties
     UNION
@@ -32,7 +32,7 @@ ORDER BY c.code
 
 
 def regions_with_data(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Provinces, cities and counties that have households: code, name, name_en, level, parent_code."""
+    """Provinces, cities and counties with income data: code, name, name_en, level, parent_code."""
     return cur.execute(_REGIONS_WITH_DATA).df()
 
 
