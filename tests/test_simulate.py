@@ -82,8 +82,8 @@ def test_the_totals_add_up_and_match_a_plain_count(con):
     assert result.totals["income_loss"] == pytest.approx(-effects.delta.sum())
 
 
-def test_a_household_missing_that_year_is_handled_by_the_fallback_join(demo_db, tmp_path):
-    """Income and households pair by position when they can; a gap must not shift anyone's members."""
+def test_a_household_missing_that_year_does_not_shift_anyone(demo_db, tmp_path):
+    """A household without an income row that year is left out, and nobody else takes its members."""
     path = tmp_path / "gap.duckdb"
     path.write_bytes(demo_db.read_bytes())
     with duckdb.connect(str(path)) as writable:
