@@ -195,7 +195,8 @@ def test_disasters_page_runs_in_both_languages(demo_db, open_app, lang):
 def test_the_page_models_share_one_panel_and_large_mixes_are_refused(planted, monkeypatch):
     with duckdb.connect(str(planted), read_only=True) as con:
         models = estimate.flood_models(con, "000000")
-        assert models.pooled.effects.equals(estimate.flood_effect(con, "000000").effects)
+        # Same panel, same model; DuckDB's parallel sums may differ in the last bits between runs.
+        pd.testing.assert_frame_equal(models.pooled.effects, estimate.flood_effect(con, "000000").effects, rtol=1e-9)
         assert models.severity.model == "severity" and models.event.model == "event"
         small = replace(flood_params(), mix_max_household_years=10)
         monkeypatch.setattr(estimate, "flood_params", lambda: small)

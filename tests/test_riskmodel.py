@@ -6,6 +6,7 @@ import shutil
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import riskmodel
@@ -84,7 +85,8 @@ def test_risk_scores_keeps_the_card_signature(cur):
     county = cur.execute("SELECT county_code FROM households LIMIT 1").fetchone()[0]
     alone = riskmodel.risk_scores(cur, county, 2024)
     given = riskmodel.risk_scores(cur, county, 2024, riskmodel.fit_risk_model(cur, 2024))
-    assert len(alone) > 0 and alone.equals(given)
+    assert len(alone) > 0
+    pd.testing.assert_frame_equal(alone, given, rtol=1e-9)  # two fits: parallel sums may differ in the last bits
 
 
 def test_out_of_year_auc_beats_the_below_line_rule(cur, record_property):
