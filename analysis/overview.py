@@ -12,7 +12,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analysis.regioncodes import region_level, region_where
+from analysis import trends
+from analysis.regioncodes import region_where
 from analysis.summary import RegionSummary, region_summary
 
 MONITORED_TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
@@ -111,40 +112,13 @@ def employment_status(monthly: pd.DataFrame) -> EmploymentStatus | None:
     return EmploymentStatus(pd.Timestamp(last["month"]).date(), int(last["migrant_workers"]), target)
 
 
-_SOURCES = """
-SELECT year,
-       sum(wage_income) / sum(people) AS wage_income,
-       sum(crop_income + livestock_income + other_operating_income) / sum(people) AS operating_income,
-       sum(property_income) / sum(people) AS property_income,
-       sum(transfer_income) / sum(people) AS transfer_income,
-       sum(net_income) / sum(people) AS income_per_capita
-FROM county_year c
-WHERE {region} AND year <= $year
-GROUP BY year
-ORDER BY year
-"""
-
-
-# Townships and villages: the same sums from their household rows (both filtered, so both scans prune).
-_SOURCES_BELOW_COUNTY = _SOURCES.replace("FROM county_year c", """FROM (
-    SELECT i.year, h.members AS people, i.wage_income, i.crop_income, i.livestock_income,
-           i.other_operating_income, i.property_income, i.transfer_income,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income + i.property_income
-               + i.transfer_income AS net_income
-    FROM income i JOIN households h ON h.household_id = i.household_id AND {households}
-    WHERE {region}
-) c""").replace("WHERE {region} AND year <= $year", "WHERE year <= $year")
-
-
 def income_by_source(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
-    """Per-capita income by source for every year up to `year`: wage, operating, property, transfer."""
-    if region_level(region_code) in ("township", "village"):
-        region, params = region_where(region_code, "i")
-        sql = _SOURCES_BELOW_COUNTY.format(region=region, households=region_where(region_code, "h")[0])
-    else:
-        region, params = region_where(region_code, "c")
-        sql = _SOURCES.format(region=region)
-    return cur.execute(sql, {**params, "year": year}).df()
+    """Per-capita income by source for every year up to `year`: wage, operating, property, transfer.
+
+    The income page's sums (county sums, or household rows below a county) added up over the whole region.
+    """
+    series = trends.per_capita(trends.income_sums(cur, region_code, year), "national")
+    return series[["year", *trends.SOURCES, "income_per_capita"]].reset_index(drop=True)
 
 
 _AT_RISK = """
