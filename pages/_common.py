@@ -67,6 +67,10 @@ class Shell:
         """`query(cursor, *args)` on this run's data version, cached."""
         return run_query(self.db_path, self.version, query, *args)
 
+    def file_stem(self, name: str) -> str:
+        """Download file names say what, where and when: incomewatch-sources-620000-2024."""
+        return f"incomewatch-{name}-{self.region}" + (f"-{self.year}" if self.year else "")
+
     def chart(self, figure: Any, key: str, *, downloads: bool = True, clickable: bool = False) -> Any:
         """Show a house-template figure (theme=None keeps the CJK font) with PNG/SVG/PDF downloads under it.
 
@@ -75,14 +79,14 @@ class Shell:
         """
         selection = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
         event = st.plotly_chart(figure, theme=None, key=key, **selection,
-                                config=plotly_config(self.image_format, filename=f"incomewatch-{key}-{self.region}"))
+                                config=plotly_config(self.image_format, filename=self.file_stem(key)))
         if downloads:
             self.figure_downloads(figure, key)
         return event
 
     def figure_downloads(self, figure: Any, key: str) -> None:
         """A small popover of server-rendered files, or how to enable them when this server cannot."""
-        stem = f"incomewatch-{key}-{self.region}" + (f"-{self.year}" if self.year else "")
+        stem = self.file_stem(key)
         with st.popover(t("export_figure", self.lang), icon=":material/download:", key=f"{key}-export"):
             if not export.available():
                 st.info(t("export_unavailable", self.lang, command=export.INSTALL_HINT), icon=":material/info:")
@@ -98,7 +102,7 @@ class Shell:
     def table_downloads(self, frame: Any, name: str, key: str) -> None:
         """Excel and CSV buttons for a table (masked, no executable cells); files are built on click."""
         note = t("demo_banner", self.lang) if self.fetch(dataset.is_synthetic) else None
-        stem = f"incomewatch-{name}-{self.region}" + (f"-{self.year}" if self.year else "")
+        stem = self.file_stem(name)
         left, right = st.columns(2)
         left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx",
                              data=lambda: tables.to_excel_bytes({name: frame}, note=note),
