@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import duckdb
 
+from analysis.store.connection import schema_gaps
+
 # Whitelist: the only identifiers that reach SQL text here.
 DATA_TABLES = ("regions", "households", "income", "prices", "disasters", "employment", "thresholds", "import_log")
 
@@ -17,9 +19,9 @@ def is_synthetic(cur: duckdb.DuckDBPyConnection) -> bool:
 
 
 def needs_refresh(cur: duckdb.DuckDBPyConnection) -> bool:
-    """True for a database written before the county sums existed: the pages would read nothing from it."""
+    """True for a database written before the county sums or an added column existed: pages would fail on it."""
     tables = {name for (name,) in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "county_year" not in tables:
+    if "county_year" not in tables or schema_gaps(cur):
         return True
     return bool(cur.execute("SELECT NOT EXISTS (FROM county_year) AND EXISTS (FROM income)").fetchone()[0])
 

@@ -36,8 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the demo on first start), or `python -m analysis demo`; or point `INCOMEWATCH_DB` at an existing database.",
     ),
     "db_needs_refresh": (
-        "数据库 `{path}` 由旧版本写入，缺少县级汇总表。请运行 `python -m analysis refresh --db {path}`（或 `make demo` 重建演示数据），然后刷新页面。",
-        "The database `{path}` was written by an older version and lacks the county sums. Run "
+        "数据库 `{path}` 由旧版本写入，缺少县级汇总表或新增的数据列。请运行 `python -m analysis refresh --db {path}`（或 `make demo` 重建演示数据），然后刷新页面。",
+        "The database `{path}` was written by an older version and lacks the county sums or newer columns. Run "
         "`python -m analysis refresh --db {path}` (or `make demo` to rebuild the demo), then reload the page."),
     "no_income": ("数据库中还没有收入数据。请在「数据导入」页面导入文件。",
                   "No income data loaded yet. Import files on the Import page."),

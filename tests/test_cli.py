@@ -24,7 +24,7 @@ def cli(*args: str, db) -> subprocess.CompletedProcess:
 def _recomputed(db, prefix: str, year: int) -> dict:
     """The headline figures from plain pandas over raw rows, without the view or analysis code."""
     with duckdb.connect(str(db), read_only=True) as con:
-        income = con.execute("SELECT * FROM income WHERE year = ?", [year]).df()
+        income = con.execute("SELECT * EXCLUDE (members) FROM income WHERE year = ?", [year]).df()
         households = con.execute("SELECT household_id, members FROM households").df()
         lines = con.execute("SELECT province_code, monitoring_line FROM thresholds WHERE year = ?", [year]).df()
     frame = income[income["county_code"].str.startswith(prefix)].merge(households, on="household_id")

@@ -100,8 +100,8 @@ def test_villages_sit_below_real_counties_of_the_chosen_provinces(con):
 
 
 def test_rows_are_stored_in_region_order(con):
-    """Households by id and income by (county, household, year), so zone maps can prune."""
-    for table, key in (("households", "household_id"), ("income", "county_code || household_id || year")):
+    """Households by id and income by (year, county, household), so zone maps can prune by year and region."""
+    for table, key in (("households", "household_id"), ("income", "year || county_code || household_id")):
         unsorted = con.execute(f"""SELECT count(*) FROM (SELECT {key} AS k, lag({key}) OVER (ORDER BY rowid) AS prev
                                    FROM {table}) WHERE prev > k""").fetchone()[0]
         assert unsorted == 0, table

@@ -40,8 +40,8 @@ SAMPLES = {
          "sheep_sold", "hogs_sold"],
         [["H001", "2023", "12,000.5", "-300", "2000", "", "100", "3000", "500", "", "2", "0", "1"],
          ["H002", "2024", "8000", "0", "0", "150", "0", "2500", "", "800", "", "", ""]],
-        [("H001", 2023, "620121", "620121101201", 12000.5, -300.0, 2000.0, 0.0, 100.0, 3000.0, 500.0, None, 2, 0, 1),
-         ("H002", 2024, "640104", "640104001002", 8000.0, 0.0, 0.0, 150.0, 0.0, 2500.0, None, 800.0, None, None,
+        [("H001", 2023, "620121", "620121101201", 4, 12000.5, -300.0, 2000.0, 0.0, 100.0, 3000.0, 500.0, None, 2, 0, 1),
+         ("H002", 2024, "640104", "640104001002", 2, 8000.0, 0.0, 0.0, 150.0, 0.0, 2500.0, None, 800.0, None, None,
           None)],
     ),
     "prices": (
@@ -253,6 +253,7 @@ def test_same_content_under_another_name_is_already_loaded_and_changed_bytes_rep
 
 
 def test_corrected_rows_replace_old_ones_by_key_and_income_follows_a_moved_household(db):
+    """H001 moves village and grows from 4 to 5 members: its income rows follow both."""
     income = csv_bytes(["户编号", "年度", "工资性收入", "种植业收入", "养殖业收入", "财产性收入", "转移性收入"],
                        [["H001", "2023", "9000", "0", "0", "0", "0"], ["H001", "2024", "9500", "0", "0", "0", "0"]])
     assert ingest_files(db, [("i.csv", income)], today=TODAY).ok
@@ -263,10 +264,10 @@ def test_corrected_rows_replace_old_ones_by_key_and_income_follows_a_moved_house
     assert report.ok
     by_name = {f.name: (f.inserted, f.replaced) for f in report.files}
     assert by_name == {"fixed.csv": (1, 1), "moved.csv": (0, 1)}
-    assert rows_of(db, "income", "household_id, year, wage_income, village_code, county_code", "1, 2") == [
-        ("H001", 2023, 9000.0, "620122100100", "620122"),
-        ("H001", 2024, 9600.0, "620122100100", "620122"),
-        ("H002", 2024, 100.0, "640104001002", "640104"),
+    assert rows_of(db, "income", "household_id, year, wage_income, village_code, county_code, members", "1, 2") == [
+        ("H001", 2023, 9000.0, "620122100100", "620122", 5),
+        ("H001", 2024, 9600.0, "620122100100", "620122", 5),
+        ("H002", 2024, 100.0, "640104001002", "640104", 2),
     ]
     assert rows_of(db, "households", "household_id, members", "1") == [("H001", 5), ("H002", 2)]
     regions = dict(rows_of(db, "regions", "code, level", "1"))

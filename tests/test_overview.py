@@ -25,7 +25,7 @@ def cur(demo_db):
 def world(cur) -> dict[str, pd.DataFrame]:
     """The tables as plain frames, with net income and the applicable line per household-year."""
     households = cur.execute("SELECT * FROM households").df()
-    income = cur.execute("SELECT * FROM income").df().merge(households[["household_id", "members"]])
+    income = cur.execute("SELECT * EXCLUDE (members) FROM income").df().merge(households[["household_id", "members"]])
     income["operating_income"] = income[["crop_income", "livestock_income", "other_operating_income"]].sum(axis=1)
     income["net_income"] = income[["wage_income", "operating_income", "property_income", "transfer_income"]].sum(axis=1)
     lines = cur.execute("SELECT * FROM thresholds").df()

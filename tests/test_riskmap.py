@@ -93,7 +93,7 @@ def household_years(demo_db) -> pd.DataFrame:
     """Households joined to their income in YEAR and YEAR − 1, straight from the tables, in pandas."""
     with duckdb.connect(str(demo_db), read_only=True) as con:
         households = con.execute("SELECT * FROM households").df()
-        income = con.execute("SELECT * FROM income WHERE year IN ($y, $y - 1)", {"y": YEAR}).df()
+        income = con.execute("SELECT * EXCLUDE (members) FROM income WHERE year IN ($y, $y - 1)", {"y": YEAR}).df()
         lines = con.execute("SELECT * FROM thresholds").df()
         floods = con.execute("SELECT county_code, start_date FROM disasters WHERE hazard = 'flood'").df()
     frame = income.merge(households.drop(columns=["county_code", "village_code"]), on="household_id")

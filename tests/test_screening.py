@@ -47,10 +47,11 @@ def world(households: list[dict], disasters: tuple[int, ...] = ()) -> duckdb.Duc
              "relocated": h["relocated"], "since": h["since"], "eliminated": h["eliminated"], "name": h["name"]})
         for year, per_capita in ((YEAR - 1, h["before"]), (YEAR, h["now"])):
             con.execute(
-                "INSERT INTO income (household_id, year, county_code, village_code, wage_income, crop_income,"
+                "INSERT INTO income (household_id, year, county_code, village_code, members, wage_income, crop_income,"
                 " livestock_income, property_income, transfer_income, medical_expense, education_expense)"
-                " VALUES ($id, $year, $county, $village, $wage, 0, 0, 0, 0, $medical, $education)",
-                {"id": hid, "year": year, "county": COUNTY, "village": hid[:12], "wage": per_capita * h["members"],
+                " VALUES ($id, $year, $county, $village, $members, $wage, 0, 0, 0, 0, $medical, $education)",
+                {"id": hid, "year": year, "county": COUNTY, "village": hid[:12], "members": h["members"],
+                 "wage": per_capita * h["members"],
                  "medical": h["medical"], "education": h["education"]})
     for number, severity in enumerate(disasters):
         con.execute("INSERT INTO disasters (event_id, hazard, county_code, start_date, severity)"
@@ -175,8 +176,10 @@ def test_a_file_that_is_not_toml_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def frames(demo_db) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(demo_db), read_only=True) as con:
-        return {name: con.execute(f"SELECT * FROM {name}").df() for name in ("households", "income", "thresholds",
-                                                                             "disasters")}
+        frames = {name: con.execute(f"SELECT * FROM {name}").df()
+                  for name in ("households", "income", "thresholds", "disasters")}
+    frames["income"] = frames["income"].drop(columns="members")  # recomputed from households, independently
+    return frames
 
 
 def _pandas_screen(frames: dict[str, pd.DataFrame], year: int, region: str) -> dict:

@@ -18,6 +18,7 @@ def _table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _kept_equals_recomputed(db) -> None:
+    _income_members_match_households(db)
     with duckdb.connect(str(db)) as con:
         kept = _table(con)
         con.execute("BEGIN")
@@ -26,6 +27,15 @@ def _kept_equals_recomputed(db) -> None:
         recomputed = _table(con)
         con.execute("ROLLBACK")
     pd.testing.assert_frame_equal(kept, recomputed)
+
+
+def _income_members_match_households(db) -> None:
+    """income.members is a copy of households.members (so the what-if reads no join): it must never drift."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        drift = con.execute("SELECT count(*) FROM income i JOIN households h USING (household_id)"
+                            " WHERE i.members IS DISTINCT FROM h.members").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM income").fetchone()[0]
+    assert rows > 0 and drift == 0
 
 
 def test_demo_sums_match_the_household_year_view(demo_db):
@@ -90,4 +100,31 @@ def test_a_database_from_before_the_sums_gets_them_on_its_next_load_or_by_comman
     from tests.test_cli import cli
     done = cli("refresh", "--json", db=copy)
     assert done.returncode == 0, done.stderr
+    _kept_equals_recomputed(copy)
+
+
+def test_a_household_that_only_changes_size_takes_its_income_rows_along(copy, tmp_path):
+    first = _some_households(copy, 1)
+    resized = tmp_path / "households.csv"
+    pd.DataFrame({"户编号": first["household_id"], "村级代码": first["village_code"],
+                  "户类型": first["household_type"], "家庭人口数": first["members"] + 3}).to_csv(resized, index=False)
+    assert ingest_files(copy, [resized], today=TODAY).ok
+    with duckdb.connect(str(copy), read_only=True) as con:
+        members = {m for (m,) in con.execute("SELECT DISTINCT members FROM income WHERE household_id = $id",
+                                             {"id": first.loc[0, "household_id"]}).fetchall()}
+    assert members == {int(first.loc[0, "members"]) + 3}
+    _kept_equals_recomputed(copy)
+
+
+def test_a_database_from_before_income_carried_members_is_upgraded_by_refresh(copy):
+    from analysis.dataset import needs_refresh
+    from tests.test_cli import cli
+
+    with duckdb.connect(str(copy)) as con:
+        con.execute("ALTER TABLE income DROP COLUMN members")
+        assert needs_refresh(con)
+    done = cli("refresh", "--json", db=copy)
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert not needs_refresh(con)
     _kept_equals_recomputed(copy)

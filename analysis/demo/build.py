@@ -1,6 +1,7 @@
 """Building the demo world: plan, generate county chunk by chunk, and write it as one atomic swap."""
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis.demo.events import disaster_rows, employment_rows, flood_severity, plan_hazards
 from analysis.demo.households import FORMERLY_POOR, ID_CHECK, UNSTABLE, draw_households, households_frame
@@ -37,13 +40,13 @@ SELECT CAST(number AS VARCHAR), CAST(number // 10000 AS VARCHAR), CAST(number //
 FROM frame
 """
 _INSERT_INCOME = """
-INSERT INTO income (household_id, year, county_code, village_code, wage_income, crop_income, livestock_income,
+INSERT INTO income (household_id, year, county_code, village_code, members, wage_income, crop_income, livestock_income,
     other_operating_income, property_income, transfer_income, medical_expense, education_expense,
     cattle_sold, sheep_sold, hogs_sold)
 SELECT CAST(number AS VARCHAR), year, CAST(number // 10000000000 AS VARCHAR), CAST(number // 10000 AS VARCHAR),
-    wage_income, crop_income, livestock_income, other_operating_income, property_income, transfer_income,
+    members, wage_income, crop_income, livestock_income, other_operating_income, property_income, transfer_income,
     medical_expense, education_expense, cattle_sold, sheep_sold, hogs_sold
-FROM frame
+FROM read_parquet($path)
 """
 _INSERT_FRAME = {  # table -> columns, in the frame's order
     "regions": ("code", "name", "name_en", "level", "parent_code", "synthetic"),
@@ -111,9 +114,48 @@ def _slice_inputs(cy: CountyInputs, part: slice) -> CountyInputs:
                         {s: v[part] for s, v in cy.live_price.items()})
 
 
+class _IncomeByYear:
+    """Income rows parked in one Parquet file per year while households are generated chunk by chunk.
+
+    The income table is then written a year at a time, so each year's rows fill their own row groups and a
+    one-year query (the price what-if over 30 million households) skips the other years' blocks.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.writers: dict[int, pq.ParquetWriter] = {}
+
+    def add(self, income: pd.DataFrame) -> None:
+        for year, rows in income.groupby("year", sort=True):
+            table = pa.Table.from_pandas(rows, preserve_index=False)
+            if year not in self.writers:
+                self.writers[year] = pq.ParquetWriter(self.folder / f"{year}.parquet", table.schema)
+            self.writers[year].write_table(table)
+
+    def insert_into(self, con: duckdb.DuckDBPyConnection) -> None:
+        for year, writer in sorted(self.writers.items()):
+            writer.close()
+            con.execute(_INSERT_INCOME, {"path": str(self.folder / f"{year}.parquet")})
+
+
 def _write_households(con: duckdb.DuckDBPyConnection, counties: pd.DataFrame, villages: pd.DataFrame,
-                      inputs: CountyInputs, p: Params, seed: int, report: Progress) -> tuple[np.ndarray, np.ndarray]:
-    """Households and income, chunk by chunk of counties; returns people and formerly poor labour by county."""
+                      inputs: CountyInputs, p: Params, seed: int, report: Progress,
+                      scratch: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Households, then income year by year; returns people and formerly poor labour by county.
+
+    `scratch` is a folder on the database's disk for the parked income files.
+    """
+    with tempfile.TemporaryDirectory(prefix=".income-", dir=scratch) as folder:
+        income_by_year = _IncomeByYear(Path(folder))
+        people, labour = _generate(con, counties, villages, inputs, p, seed, report, income_by_year)
+        report(0.88, "income, year by year")
+        income_by_year.insert_into(con)
+    return people, labour
+
+
+def _generate(con: duckdb.DuckDBPyConnection, counties: pd.DataFrame, villages: pd.DataFrame, inputs: CountyInputs,
+              p: Params, seed: int, report: Progress, income_by_year: _IncomeByYear) -> tuple[np.ndarray, np.ndarray]:
+    """Households into the database and their income into `income_by_year`, chunk by chunk of counties."""
     people = np.zeros(len(counties), dtype=np.int64)
     labour = np.zeros(len(counties), dtype=np.int64)
     total, done = int(counties.households.sum()), 0
@@ -125,13 +167,13 @@ def _write_households(con: duckdb.DuckDBPyConnection, counties: pd.DataFrame, vi
         hh = draw_households(counties.iloc[part], villages.iloc[rows], p, rng)
         income = draw_income(hh, _slice_inputs(inputs, part), p.years(), p, rng)
         _insert(con, _INSERT_HOUSEHOLDS, households_frame(hh, p), salt=p("world", "id_salt"), check=ID_CHECK)
-        _insert(con, _INSERT_INCOME, income)
+        income_by_year.add(income)
         n = part.stop - part.start
         people[part] = np.bincount(hh.county, hh.members, minlength=n)
         formerly_poor = np.isin(hh.kind, (FORMERLY_POOR, UNSTABLE))
         labour[part] = np.bincount(hh.county, hh.labour * formerly_poor, minlength=n)
         done += len(hh.kind)
-        report(0.05 + 0.85 * done / total, f"households {done:,} of {total:,}")
+        report(0.05 + 0.8 * done / total, f"households {done:,} of {total:,}")
     return people, labour
 
 
@@ -160,7 +202,8 @@ def build_demo(db_path: str | Path, *, provinces: str | Sequence[str] = ("620000
         con.execute("SET memory_limit = $limit", {"limit": p("world", "duckdb_memory_limit")})
         ensure_real_regions(con)
         _insert_frame(con, "regions", synthetic_region_rows(villages, seed))
-        people, labour = _write_households(con, counties, villages, inputs, p, seed, report)
+        people, labour = _write_households(con, counties, villages, inputs, p, seed, report,
+                                           scratch=Path(db_path).resolve().parent)
         report(0.92, "prices, disasters, employment, monitoring lines")
         disasters = disaster_rows(events, people, p, seed)
         employment = employment_rows(counties, labour, p, seed)

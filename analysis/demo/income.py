@@ -112,7 +112,8 @@ def draw_income(hh: Households, cy: CountyInputs, years: list[int], p: Params,
     money["livestock"] = animals["income"]
     money["transfer"] += _minimum_support(money, hh.members, cy.line[hh.county], p, rng)
     expenses = _expenses(hh, years, p, rng)
-    columns = {"number": np.repeat(hh.number, n_years), "year": np.tile(np.asarray(years, "int32"), n)}
+    columns = {"number": np.repeat(hh.number, n_years), "year": np.tile(np.asarray(years, "int32"), n),
+               "members": np.repeat(hh.members, n_years).astype("int32")}
     for column in ("wage", "crop", "livestock", "other_operating", "property", "transfer"):
         columns[f"{column}_income"] = np.round(money[column]).ravel()
     columns.update({column: np.round(values).ravel() for column, values in expenses.items()})

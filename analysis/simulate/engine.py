@@ -51,14 +51,12 @@ WITH live AS (
     LEFT JOIN thresholds tn ON tn.year = $year AND tn.province_code = '000000'
     LEFT JOIN live pp ON pp.region_code = substr(r.code, 1, 2) || '0000'
     LEFT JOIN live pn ON pn.region_code = '000000'
-), hh AS (
-    SELECT i.household_id, i.county_code, h.members,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net,
-           c.line,
+), hh AS (  -- income carries members, so no join to the 30 million households
+    SELECT i.household_id, i.county_code, i.members, i.net_income AS net, c.line,
            {values}
-    FROM {source}
+    FROM income_net i
     LEFT JOIN county c ON c.county_code = i.county_code
+    WHERE i.year = $year AND {income_filter}
 ), sim AS (
     SELECT household_id, county_code, members, line, net / members AS pc0,
            ({delta}) AS delta, ({insurance}) AS insurance, ({subsidy}) AS subsidy, ({floor}) AS price_floor,
@@ -118,13 +116,6 @@ _RESPONSE_COLUMNS = """sum({r}) AS cost_{r},
        sum(reached_{r}) AS reached_{r},
        coalesce(sum(n) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_{r},
        coalesce(sum(m) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_people_{r}"""
-
-# A hash join, filtered on both sides by region (zone maps prune both scans). A positional join of the two
-# region-sorted tables was tried: at 30M households it took 18–21 s against 8–9 s for this, and about the same
-# below national scale.
-_JOIN = """income i
-    JOIN households h ON h.household_id = i.household_id AND {households_filter}
-         AND i.year = $year AND {income_filter}"""
 
 _COUNTY_NAMES = """
 SELECT code AS county_code, any_value(name) AS name, any_value(name_en) AS name_en
@@ -195,7 +186,7 @@ def _sql(tail: str) -> str:
         cell_responses=", ".join(_CELL_RESPONSES.format(r=r) for r in RESPONSES),
         flag_bits=" + ".join(f"{2 ** bit} * coalesce({flag}, FALSE)::INTEGER" for bit, flag in enumerate(_FLAGS)),
         flag_decode=", ".join(f"(cell & {2 ** bit}) <> 0 AS {flag}" for bit, flag in enumerate(_FLAGS)),
-        source="{source}",
+        income_filter="{income_filter}",
     )
 
 
@@ -216,15 +207,13 @@ def _coefficients(scenario: Scenario) -> dict[str, float]:
 
 def _bound(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
            tail: str) -> tuple[str, dict]:
-    """SQL text (household CTEs joining income to households, then `tail`) and its parameters."""
+    """SQL text (household CTEs over the year's income rows, then `tail`) and its parameters."""
     income_filter, params = region_where(region_code, "i")
-    households_filter, _ = region_where(region_code, "h")
     species = _species()
     bound = {**params, **_coefficients(scenario), "year": year, "year_start": date(year, 1, 1),
              "year_end": date(year, 12, 31), "commodities": [spec["commodity"] for spec in species.values()],
              **{f"c_{s}": spec["commodity"] for s, spec in species.items()}}
-    source = _JOIN.format(income_filter=income_filter, households_filter=households_filter)
-    return _sql(tail).format(source=source), bound
+    return _sql(tail).format(income_filter=income_filter), bound
 
 
 def household_effects(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario) -> pd.DataFrame:

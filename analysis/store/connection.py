@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import itertools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+_VIEWS = re.findall(r"CREATE OR REPLACE VIEW (\w+)", SCHEMA_SQL)
 
 
 MEMORY_ENV = "INCOMEWATCH_DUCKDB_MEMORY"
@@ -36,8 +38,33 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": limit} if limit else {}
 
 
+# Columns added after databases were already in use: table, column, type and how existing rows are filled.
+_ADDED_COLUMNS = (
+    ("income", "members", "INTEGER",
+     "UPDATE income SET members = h.members FROM households h WHERE income.household_id = h.household_id"),
+)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; a database from an older version first gets its added columns, filled."""
+    for table, column, sql_type, fill in _ADDED_COLUMNS:
+        existing = table_columns(con, table)
+        if existing and column not in existing:  # views below read the column, so it comes first
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+            con.execute(fill)
     con.execute(SCHEMA_SQL)
+
+
+def schema_gaps(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """`table.column` for each added column or view an older database still lacks."""
+    views = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    return ([f"{table}.{column}" for table, column, _, _ in _ADDED_COLUMNS if column not in table_columns(con, table)]
+            + sorted(set(_VIEWS) - views))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {name for (name,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $table", {"table": table}).fetchall()}
 
 
 def file_version(path: Path) -> str:

@@ -181,7 +181,7 @@ DB_COLUMNS: dict[str, tuple[str, ...]] = {
     "households": ("household_id", "village_code", "county_code", "household_type", "members", "labor_count",
                    "relocated", "monitored_since", "risk_eliminated_on", "risk_cause", "head_name_masked",
                    "id_number_hash", "id_number_masked"),
-    "income": ("household_id", "year", "county_code", "village_code", "wage_income", "crop_income",
+    "income": ("household_id", "year", "county_code", "village_code", "members", "wage_income", "crop_income",
                "livestock_income", "other_operating_income", "property_income", "transfer_income",
                "medical_expense", "education_expense", "cattle_sold", "sheep_sold", "hogs_sold"),
     "prices": ("date", "commodity", "region_code", "price"),

@@ -301,25 +301,31 @@ def _insert_plain(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
 
 
 def _insert_income(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
-    """Income rows take county and village from their household (sorted by region for zone maps)."""
+    """Income rows take county, village and members from their household.
+
+    Sorted by year, then region, like the demo world: zone maps then skip other years and other regions.
+    """
     columns = F.DB_COLUMNS["income"]
-    select = ", ".join(f"h.{c}" if c in ("county_code", "village_code") else f"s.{c}" for c in columns)
+    select = ", ".join(f"h.{c}" if c in _FROM_HOUSEHOLD else f"s.{c}" for c in columns)
     return con.execute(
         f"INSERT INTO income ({', '.join(columns)}) SELECT {select} FROM staged s JOIN ("
-        "  SELECT household_id, any_value(county_code) AS county_code, any_value(village_code) AS village_code"
+        "  SELECT household_id, any_value(county_code) AS county_code, any_value(village_code) AS village_code,"
+        "         any_value(members) AS members"
         "  FROM households WHERE household_id IN (SELECT household_id FROM staged) GROUP BY household_id"
-        ") h ON h.household_id = s.household_id ORDER BY h.county_code, h.village_code, s.household_id, s.year"
+        ") h ON h.household_id = s.household_id ORDER BY s.year, h.county_code, h.village_code, s.household_id"
     ).fetchall()[0][0]
 
 
 _INSERTERS = {"income": _insert_income}
+_FROM_HOUSEHOLD = ("county_code", "village_code", "members")  # income's copies of household columns
 
 
 def _after_households(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> None:
-    """Income follows a household that moved village; new villages and townships get region rows."""
+    """Income follows a household that moved village or changed size; new villages and townships get region rows."""
     con.execute(
-        "UPDATE income SET county_code = s.county_code, village_code = s.village_code FROM staged s"
-        " WHERE income.household_id = s.household_id AND income.village_code IS DISTINCT FROM s.village_code"
+        "UPDATE income SET county_code = s.county_code, village_code = s.village_code, members = s.members"
+        " FROM staged s WHERE income.household_id = s.household_id"
+        " AND (income.village_code IS DISTINCT FROM s.village_code OR income.members IS DISTINCT FROM s.members)"
     )
     ensure_real_regions(con)
     add_unnamed_units(con, sorted(prepared.frame["village_code"].dropna().unique().tolist()))

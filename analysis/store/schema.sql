@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS income (
     year                    INTEGER NOT NULL,
     county_code             VARCHAR NOT NULL,  -- copied from households at load time, for fast filters
     village_code            VARCHAR NOT NULL,
+    members                 INTEGER NOT NULL,  -- copied from households too: per-capita income without a join
     wage_income             DOUBLE NOT NULL,
     crop_income             DOUBLE NOT NULL,
     livestock_income        DOUBLE NOT NULL,
@@ -95,6 +96,17 @@ CREATE TABLE IF NOT EXISTS import_log (
     imported_at  TIMESTAMP NOT NULL,
     outcome      VARCHAR NOT NULL   -- loaded (refused files never reach the database)
 );
+
+-- Income rows with their totals: the one place net income is defined (wage + operating + property + transfer,
+-- the NBS definition in ../shared/import-format.md). Queries read this instead of repeating the sum.
+CREATE OR REPLACE VIEW income_net AS
+SELECT *,
+       crop_income + livestock_income + other_operating_income AS operating_income,
+       wage_income + crop_income + livestock_income + other_operating_income + property_income + transfer_income
+           AS net_income,
+       (wage_income + crop_income + livestock_income + other_operating_income + property_income + transfer_income)
+           / members AS per_capita_net_income
+FROM income;
 
 -- One row per household and year with everything the pages ask about.
 CREATE OR REPLACE VIEW household_year AS
