@@ -16,6 +16,23 @@ import pandas as pd
 
 SALT_ENV = "INCOMEWATCH_ID_SALT"
 ID_MASK = "********"
+# GB 11643-1999: the 18th character of an ID number checks the first 17 digits.
+ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+ID_CHECK = "10X98765432"  # check character, indexed by (weighted digit sum mod 11)
+
+
+def id_check_index(digits: np.ndarray) -> np.ndarray:
+    """Index into ID_CHECK for each row of 17 digits."""
+    return (digits @ ID_WEIGHTS) % 11
+
+
+def id_check_matches(ids: pd.Series) -> np.ndarray:
+    """For ID numbers already shaped as 17 digits then a digit or X: does the 18th character check out?"""
+    if ids.empty:
+        return np.ones(0, dtype=bool)
+    codes = np.frombuffer("".join(ids.str.upper()).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    expected = np.frombuffer(ID_CHECK.encode("ascii"), dtype=np.uint8)[id_check_index(codes[:, :17] - ord("0"))]
+    return codes[:, 17] == expected
 
 
 def salt_path(db_path: str | os.PathLike) -> Path:

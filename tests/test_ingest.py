@@ -17,7 +17,7 @@ from tests.helpers_ingest import (
     xlsx_bytes,
 )
 
-RAW_ID, RAW_NAME, RAW_PHONE = "62012119800101002X", "王小明", "13912345678"
+RAW_ID, RAW_NAME, RAW_PHONE = "62012119800101018X", "王小明", "13912345678"
 
 # kind -> (Chinese headers, English headers, data rows, expected table rows ordered by key)
 SAMPLES = {
@@ -29,7 +29,7 @@ SAMPLES = {
         [["0003", "620121101203", "边缘易致贫户", "5", "2", "是", "2023/7/31", "2024年1月5日", "因病", RAW_NAME, RAW_ID],
          ["0004", "640104001002", "一般农户", "1", "0", "否", "", "", "", "", ""]],
         [("0003", "620121101203", "620121", "边缘易致贫户", 5, 2, True, date(2023, 7, 31), date(2024, 1, 5), "因病",
-          "王*明", "620121********002X"),
+          "王*明", "620121********018X"),
          ("0004", "640104001002", "640104", "一般农户", 1, 0, False, None, None, None, None, None)],
     ),
     "income": (
@@ -224,7 +224,7 @@ def test_personal_data_is_only_stored_masked_and_hashed(db):
     assert RAW_ID[6:14] not in text  # not even the birth date
     stored = {row[0]: row[1:] for row in rows_of(
         db, "households", "household_id, id_number_hash, id_number_masked, head_name_masked")}["0003"]
-    assert stored == (hash_id_number(RAW_ID, id_salt(db)), "620121********002X", "王*明")
+    assert stored == (hash_id_number(RAW_ID, id_salt(db)), "620121********018X", "王*明")
     prepared = prepare_file(*sample_file("households", "utf-8"), today=TODAY)
     assert RAW_ID not in prepared.frame.to_csv() and RAW_NAME not in prepared.frame.to_csv()
 

@@ -1,13 +1,16 @@
 """Personal data helpers: masks, salted hashes and where the salt comes from."""
 import stat
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.privacy import (
+    ID_CHECK,
     SALT_ENV,
     hash_id_number,
     hash_id_numbers,
+    id_check_matches,
     id_salt,
     mask_id_number,
     mask_id_numbers,
@@ -69,3 +72,19 @@ def test_empty_salt_file_is_an_error_not_a_new_salt(tmp_path, monkeypatch):
     salt_path(db).write_text("")
     with pytest.raises(ValueError, match="empty"):
         id_salt(db)
+
+
+def test_id_check_character_follows_gb_11643():
+    # 11010519491231002X is the standard's own worked example; the others are checked by hand.
+    ids = pd.Series(["11010519491231002X", "11010519491231002x", "110105194912310021", "62012119800101018X",
+                     "620121198001010181"])
+    assert id_check_matches(ids).tolist() == [True, True, False, True, False]
+    assert id_check_matches(pd.Series([], dtype="str")).tolist() == []
+
+
+def test_demo_ids_pass_the_check_that_imports_apply():
+    from analysis.demo.households import _fake_ids
+    from analysis.demo.params import load_params
+
+    body, check = _fake_ids(np.array([620121, 640104, 110105] * 100), load_params(), np.random.default_rng(1))
+    assert id_check_matches(pd.Series([f"{b}{ID_CHECK[c]}" for b, c in zip(body, check, strict=True)])).all()

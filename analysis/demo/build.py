@@ -15,11 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.demo.events import disaster_rows, employment_rows, flood_severity, plan_hazards
-from analysis.demo.households import FORMERLY_POOR, ID_CHECK, UNSTABLE, draw_households, households_frame
+from analysis.demo.households import FORMERLY_POOR, UNSTABLE, draw_households, households_frame
 from analysis.demo.income import SPECIES, CountyInputs, draw_income
 from analysis.demo.markets import annual_means, weekly_prices
 from analysis.demo.params import Params, line_lookup, load_monitoring_lines, load_params
 from analysis.demo.places import chosen_provinces, plan_counties, plan_villages, synthetic_region_rows
+from analysis.privacy import ID_CHECK
 from analysis.regions import ensure_real_regions, real_regions
 from analysis.store.connection import write_transaction
 from analysis.store.summaries import refresh_county_year

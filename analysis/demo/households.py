@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.demo.params import Params
 from analysis.demo.places import rank_in_runs
+from analysis.privacy import id_check_index
 
 HOUSEHOLD_TYPES = ("脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "一般农户")
 FORMERLY_POOR, UNSTABLE, EDGE, SUDDEN, ORDINARY = range(5)
@@ -24,8 +25,6 @@ SURNAMES = (
 )
 GIVEN = tuple("明华军平强芳英兰红霞伟刚勇杰涛斌辉鹏晓燕娟玲梅秀珍文武福禄寿喜成忠孝德义海山林春生")
 THREE_CHARACTER_NAMES = 0.85  # share of heads with a two-character given name (张*明 rather than 张*)
-ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-ID_CHECK = "10X98765432"  # GB 11643 check character by (weighted digit sum mod 11)
 
 
 @dataclass
@@ -111,7 +110,7 @@ def _fake_ids(county_code: np.ndarray, p: Params, rng: np.random.Generator) -> t
     sequence[order] = (rng.integers(0, 1000, len(prefix))[first] + rank) % 1000
     body = prefix * 1000 + sequence
     digits = (body[:, None] // 10 ** np.arange(16, -1, -1)) % 10
-    return body, (digits @ ID_WEIGHTS) % 11
+    return body, id_check_index(digits)
 
 
 def draw_households(counties: pd.DataFrame, villages: pd.DataFrame, p: Params,

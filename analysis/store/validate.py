@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analysis.privacy import hash_id_numbers, mask_id_number, mask_id_numbers, mask_names
+from analysis.privacy import hash_id_numbers, id_check_matches, mask_id_number, mask_id_numbers, mask_names
 from analysis.store import formats as F
 from analysis.store.readers import RawTable
 
@@ -324,7 +324,14 @@ def _to_id_number(text: pd.Series, m: Mapped, today: date) -> tuple[pd.Series, I
     bad = (text != "").to_numpy() & ~upper.str.fullmatch(r"\d{17}[\dX]").to_numpy(dtype=bool)
     reason_zh, reason_en = _with_hints(text, 18, bad, "身份证号应为18位（17位数字加1位数字或X）",
                                        "ID number must be 18 characters: 17 digits then a digit or X")
-    return upper.mask((upper == "") | bad), [(bad, reason_zh, reason_en)]
+    shaped = (text != "").to_numpy() & ~bad
+    wrong_check = np.zeros(len(text), dtype=bool)
+    wrong_check[shaped] = ~id_check_matches(upper[shaped])
+    return upper.mask((upper == "") | bad | wrong_check), [
+        (bad, reason_zh, reason_en),
+        (wrong_check, "身份证号校验位不符（GB 11643），多为录入错误，请核对",
+         "ID number fails its check character (GB 11643), usually a typing error: please check it"),
+    ]
 
 
 def _code_issues(text: pd.Series, width: int, zh: str, en: str) -> tuple[np.ndarray, object, object]:
