@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 import kaleido
@@ -26,8 +27,18 @@ PNG_SCALE = 2.4  # 1000 × 2.4 = 2400 px wide, print quality at 16 cm (≈380 dp
 DEFAULT_HEIGHT = 450
 INSTALL_HINT = "sudo apt-get install chromium fonts-noto-cjk"
 PRESENT_FONT, PRESENT_TITLE, PRESENT_HEIGHT = 26, 34, 580
+RENDER_TIMEOUT = 60.0  # seconds: a cold render takes ≈3 s; one still running after a minute has hung
 
 _lock = threading.Lock()  # kaleido's sync server pairs calls and results through shared queues
+
+
+class ExportTimeout(RuntimeError):
+    """The export browser did not answer in time (it hung or its thread died); the next export starts afresh."""
+
+    def __init__(self) -> None:
+        seconds = f"{RENDER_TIMEOUT:.0f}"
+        super().__init__(f"图表导出在 {seconds} 秒内未完成，请重试 / figure export did not finish within {seconds} s; "
+                         "try again")
 
 
 class ExportUnavailable(RuntimeError):
@@ -94,11 +105,36 @@ def figure_bytes(figure: go.Figure, fmt: str, *, width: int = EXPORT_WIDTH) -> b
     with _lock:
         _ensure_server()
         try:
-            return kaleido.calc_fig_sync(spec, opts=options)
+            return _within_timeout(lambda: kaleido.calc_fig_sync(spec, opts=options))
         except Exception:
             # e.g. a render timed out in a starved browser: the next export starts a fresh one
             kaleido.stop_sync_server(silence_warnings=True)
             raise
+
+
+def _within_timeout(render: Callable[[], bytes]) -> bytes:
+    """Run `render` in a helper thread and give up after RENDER_TIMEOUT.
+
+    kaleido's sync call waits on a queue with no timeout: if its browser thread dies, the call (and the
+    page asking for a download) would wait forever. A hung helper thread is a daemon and is left behind.
+    """
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, render()))
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=run, name="figure-export", daemon=True)
+    worker.start()
+    worker.join(RENDER_TIMEOUT)
+    if not outcome:
+        raise ExportTimeout
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def presentation_figure(figure: go.Figure) -> go.Figure:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 
 import pytest
 
@@ -109,3 +110,15 @@ def test_every_chart_offers_downloads_or_the_install_note(open_app, no_browser):
     notes = [info.value for info in at.info if export.INSTALL_HINT in info.value]
     assert notes and notes[0] == t("export_unavailable", "en", command=export.INSTALL_HINT)
     assert not [b for b in at.get("download_button") if b.proto.label == t("export_png", "en")]
+
+
+def test_a_hung_export_browser_gives_up_with_a_clear_error_and_the_next_export_works(figure, monkeypatch):
+    require_export()
+    release = threading.Event()
+    monkeypatch.setattr(export, "RENDER_TIMEOUT", 0.5)
+    monkeypatch.setattr(export.kaleido, "calc_fig_sync", lambda *a, **k: release.wait(30))  # kaleido hung
+    with pytest.raises(export.ExportTimeout, match="did not finish"):
+        export.figure_bytes(figure, "svg")
+    release.set()
+    monkeypatch.undo()
+    assert b"<svg" in export.figure_bytes(figure, "svg")
