@@ -4,14 +4,13 @@ Builders take frames (from analysis.floods) and plain arguments and return plotl
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import ELIMINATED, GRID, INK, MUTED, REMAINING, new_figure
+from analysis.figures.mapview import fit_view
 from analysis.floods.labels import hazard_label, severity_label, term_label
 from analysis.i18n import region_name, t
 
@@ -23,27 +22,6 @@ MAP_SCALE = [[0.0, "#f5f7fa"], [0.001, "#d6e6f5"], [1.0, "#1d4f8c"]]
 def _names(frame: pd.DataFrame, prefix: str, lang: str) -> list[str]:
     return [region_name(zh, en, lang) for zh, en in zip(frame[f"{prefix}_name"], frame[f"{prefix}_name_en"],
                                                          strict=True)]
-
-
-def _bounds(outlines: dict) -> tuple[float, float, float, float]:
-    """West, east, south, north of every ring in a FeatureCollection."""
-    points = []
-    for feature in outlines["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        points += [np.asarray(polygon[0])[:, :2] for polygon in polygons]  # exterior rings
-    stacked = np.vstack(points)
-    return stacked[:, 0].min(), stacked[:, 0].max(), stacked[:, 1].min(), stacked[:, 1].max()
-
-
-def _view(outlines: dict, *, width: int, height: int) -> dict:
-    """Map centre and zoom that fit the outlines in about width × height pixels (web Mercator, 512 px tiles)."""
-    west, east, south, north = _bounds(outlines)
-    stretch = 1 / math.cos(math.radians((south + north) / 2))  # Mercator stretches latitude away from the equator
-    fit_lon = math.log2(width * 360 / (512 * max(east - west, 0.05)))
-    fit_lat = math.log2(height * 360 / (512 * max(north - south, 0.05) * stretch))
-    return {"style": "white-bg", "center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
-            "zoom": max(0.5, min(fit_lon, fit_lat) - 0.15)}
 
 
 def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, title: str = "") -> go.Figure:
@@ -70,7 +48,7 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
         colorbar={"title": {"text": t("flood_events", lang)}, "thickness": 12, "tickformat": ",d",
                   "dtick": max(1, int(events.max()) // 5)},
     ))
-    fig.update_layout(map=_view(outlines, width=800, height=440), margin={"l": 0, "r": 0, "t": 60, "b": 0})
+    fig.update_layout(map=fit_view(outlines, height=440, width=800), margin={"l": 0, "r": 0, "t": 60, "b": 0})
     return fig
 
 

@@ -14,12 +14,12 @@ from plotly.colors import sample_colorscale
 
 from analysis import formatting
 from analysis.figures.base import FONT_FAMILY, INK, MUTED, SOURCE_COLOURS, new_figure
+from analysis.figures.mapview import MAP_WIDTH_PX, outline_bounds, view_of
 from analysis.i18n import household_type, region_name, t
 from analysis.riskmap import METRICS, SOUTH_CHINA_SEA, classify, display_scale
 
 NO_DATA = "#e4e7eb"
 MAP_HEIGHT = 640
-_MAP_WIDTH_PX = 500  # the width the initial zoom is fitted to (the map stretches with the page)
 INSET_DOMAIN = {"x": [0.80, 1.0], "y": [0.0, 0.34]}
 # UI string keys of the values the pages offer (listed so every key is findable in the code).
 METRIC_LABELS = {
@@ -80,30 +80,6 @@ def _subset(outlines: dict, codes: set[str]) -> dict:
     return {"type": "FeatureCollection", "features": [f for f in outlines["features"] if f["id"] in codes]}
 
 
-def _bounds(outlines: dict) -> tuple[float, float, float, float]:
-    """lon_min, lat_min, lon_max, lat_max over every ring of every feature."""
-    points = []
-    for feature in outlines["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        points += [np.asarray(polygon[0])[:, :2] for polygon in polygons]
-    stacked = np.concatenate(points)
-    return (*stacked.min(axis=0), *stacked.max(axis=0))
-
-
-def _mercator_y(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def view_of(bounds: tuple[float, float, float, float], width: float, height: float) -> dict:
-    """center and zoom that fit a lon/lat box into width × height pixels (512-pixel world at zoom 0)."""
-    lon0, lat0, lon1, lat1 = bounds
-    zoom_x = math.log2(width * 360 / (512 * max(lon1 - lon0, 1e-3)))
-    zoom_y = math.log2(height * 2 * math.pi / (512 * max(_mercator_y(lat1) - _mercator_y(lat0), 1e-4)))
-    middle = math.degrees(2 * math.atan(math.exp((_mercator_y(lat0) + _mercator_y(lat1)) / 2)) - math.pi / 2)
-    return {"center": {"lon": (lon0 + lon1) / 2, "lat": middle}, "zoom": min(zoom_x, zoom_y) - 0.15}
-
-
 def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[float, ...], lang: str,
                 subplot: str, colorbar: bool) -> list[go.Choroplethmap]:
     """The classed units and, in grey, the outlines without data."""
@@ -152,7 +128,7 @@ def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tu
     fig = new_figure(title, MAP_HEIGHT)
     for trace in _choropleth(outlines, frame, metric, breaks, lang, "map", colorbar=True):
         fig.add_trace(trace)
-    fig.update_layout(map={"style": "white-bg", "domain": {"x": [0, 1], "y": [0, 1]}, **view_of(main_bounds or _bounds(outlines), _MAP_WIDTH_PX, 560)},
+    fig.update_layout(map={"style": "white-bg", "domain": {"x": [0, 1], "y": [0, 1]}, **view_of(main_bounds or outline_bounds(outlines), MAP_WIDTH_PX, 560)},
                       margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select", dragmode="pan")
     if inset is not None:
         for trace in _choropleth(inset, frame, metric, breaks, lang, "map2", colorbar=False):
@@ -166,7 +142,7 @@ def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tu
         sea = SOUTH_CHINA_SEA
         fig.update_layout(map2={
             "style": "white-bg", "domain": INSET_DOMAIN,
-            **view_of((sea["lon"][0], sea["lat"][0], sea["lon"][1], sea["lat"][1]), 0.2 * _MAP_WIDTH_PX, 0.34 * 560)})
+            **view_of((sea["lon"][0], sea["lat"][0], sea["lon"][1], sea["lat"][1]), 0.2 * MAP_WIDTH_PX, 0.34 * 560)})
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=INSET_DOMAIN["x"][0], x1=INSET_DOMAIN["x"][1],
                       y0=INSET_DOMAIN["y"][0], y1=INSET_DOMAIN["y"][1], line={"color": MUTED, "width": 1})
         fig.add_annotation(text=t("map_inset_title", lang), xref="paper", yref="paper", showarrow=False,

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import GRID, MUTED, REMAINING, SOURCE_COLOURS, new_figure
+from analysis.figures.mapview import fit_view
 from analysis.i18n import region_name, t
 
 FEATURE_LABELS = {
@@ -41,21 +42,6 @@ def reasons_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Fig
     return fig
 
 
-def _bounds(geojson: dict, codes: set[str]) -> tuple[float, float, float, float]:
-    """lon_min, lon_max, lat_min, lat_max of the features whose id is in `codes`."""
-    points = []
-    for feature in geojson["features"]:
-        if feature["id"] not in codes:
-            continue
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        points.extend(np.asarray(ring)[:, :2] for polygon in polygons for ring in polygon)
-    if not points:
-        return 73.0, 135.0, 18.0, 54.0  # China
-    stacked = np.vstack(points)
-    return stacked[:, 0].min(), stacked[:, 0].max(), stacked[:, 1].min(), stacked[:, 1].max()
-
-
 def county_map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, title: str = "") -> go.Figure:
     """Counties shaded by the share of households flagged.
 
@@ -72,11 +58,7 @@ def county_map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, title: s
         colorscale=MAP_COLOURS, zmin=0, marker={"line": {"width": 0.6, "color": "white"}},
         colorbar={"title": {"text": t("screen_map_share", lang)}, "ticksuffix": "%"}, text=hover, hovertemplate="%{text}<extra></extra>",
     ))
-    lon_min, lon_max, lat_min, lat_max = _bounds(geojson, set(frame["county_code"]))
-    span = max(lon_max - lon_min, (lat_max - lat_min) * 1.4, 0.2)
-    fig.update_layout(map={"style": "white-bg", "center": {"lon": (lon_min + lon_max) / 2,
-                                                            "lat": (lat_min + lat_max) / 2},
-                           "zoom": float(np.clip(np.log2(360 / span) - 0.6, 0, 12))},
+    fig.update_layout(map=fit_view(geojson, height=460, codes=set(frame["county_code"])),
                       margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
 

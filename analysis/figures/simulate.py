@@ -5,36 +5,16 @@ with the GeoJSON of analysis.regions alone (see /work/shared/stack-notes.md).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import new_figure
+from analysis.figures.mapview import fit_view
 from analysis.i18n import region_name, t
 
 LOSS = "#d9534f"
 MAP_COLOURS = [[0.0, "#fff5eb"], [0.5, "#fd8d3c"], [1.0, "#a63603"]]
-
-
-def _points(coordinates) -> Iterator[tuple[float, float]]:
-    if isinstance(coordinates[0], int | float):
-        yield coordinates[0], coordinates[1]
-        return
-    for part in coordinates:
-        yield from _points(part)
-
-
-def map_view(geojson: dict, codes: set[str]) -> tuple[dict, float]:
-    """Centre and zoom that fit the features with these codes (all features when none match)."""
-    features = [f for f in geojson["features"] if f["id"] in codes] or geojson["features"]
-    points = np.array([p for f in features for p in _points(f["geometry"]["coordinates"])])
-    (lon0, lat0), (lon1, lat1) = points.min(axis=0), points.max(axis=0)
-    span = max(lon1 - lon0, (lat1 - lat0) * 1.3, 0.05)
-    zoom = float(np.clip(np.log2(360 / span) - 0.6, 2, 10))
-    return {"lon": float((lon0 + lon1) / 2), "lat": float((lat0 + lat1) / 2)}, zoom
 
 
 def county_map(counties: pd.DataFrame, geojson: dict, lang: str, title: str, value: str = "newly_below_line") -> go.Figure:
@@ -48,8 +28,8 @@ def county_map(counties: pd.DataFrame, geojson: dict, lang: str, title: str, val
         customdata=[formatting.count(v, lang) for v in counties[value]],
         hovertemplate="%{text} · %{customdata}<extra></extra>",
     ))
-    center, zoom = map_view(geojson, set(counties["county_code"]))
-    fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom}, margin={"l": 0, "r": 0, "b": 0})
+    fig.update_layout(map=fit_view(geojson, height=460, codes=set(counties["county_code"])),
+                      margin={"l": 0, "r": 0, "b": 0})
     return fig
 
 
