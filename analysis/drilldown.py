@@ -92,8 +92,7 @@ def units_exist(cur: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> tuple
 def unit_names(cur: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> pd.DataFrame:
     """code, name, name_en of the given region codes (those the regions table knows)."""
     return cur.execute(
-        "SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions "
-        "WHERE code IN $codes GROUP BY code", {"codes": list(codes)}).df()
+        "SELECT code, name, name_en FROM regions WHERE code IN $codes", {"codes": list(codes)}).df()
 
 
 _BY_TYPE = """
@@ -144,15 +143,14 @@ WITH flooded AS (
     WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
 )
 SELECT h.household_id, h.head_name_masked, h.household_type, h.members,
-       (i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-        + i.property_income + i.transfer_income) / h.members AS income_per_capita,
+       i.per_capita_net_income AS income_per_capita,
        coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
        h.household_type IN $types AND coalesce(h.monitored_since <= $year_end, TRUE) AS monitored,
        h.risk_eliminated_on <= $year_end AS risk_eliminated,
        coalesce(h.relocated, FALSE) AS relocated,
        f.county_code IS NOT NULL AS flood
 FROM households h
-JOIN income i ON i.household_id = h.household_id AND i.year = $year AND {income_filter}
+JOIN income_net i ON i.household_id = h.household_id AND i.year = $year AND {income_filter}
 LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
 LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
 LEFT JOIN flooded f ON f.county_code = h.county_code
@@ -199,13 +197,11 @@ WITH floods AS (
     GROUP BY ALL
 )
 SELECT i.year, i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income,
-       i.property_income, i.transfer_income,
-       i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-         + i.property_income + i.transfer_income AS net_income,
+       i.property_income, i.transfer_income, i.net_income,
        i.medical_expense, i.education_expense, i.cattle_sold, i.sheep_sold, i.hogs_sold,
        coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
        coalesce(f.flood_severity, 0) AS flood_severity
-FROM income i
+FROM income_net i
 LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
 LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
 LEFT JOIN floods f ON f.year = i.year

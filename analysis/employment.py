@@ -19,13 +19,9 @@ from analysis.regioncodes import region_where
 from analysis.trends import parameters
 
 _COUNTY_MONTHS = """
-WITH names AS (
-    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
-    FROM regions WHERE length(code) = 6 GROUP BY code
-)
 SELECT e.county_code AS code, coalesce(n.name, e.county_code) AS name, n.name_en, e.month,
        e.migrant_workers, e.target, e.returned, e.public_welfare_jobs
-FROM employment e LEFT JOIN names n ON n.code = e.county_code
+FROM employment e LEFT JOIN regions n ON n.code = e.county_code
 WHERE {region} AND e.month BETWEEN $year_start AND $year_end
 ORDER BY e.county_code, e.month
 """

@@ -122,11 +122,6 @@ def income_by_source(cur: duckdb.DuckDBPyConnection, region_code: str, year: int
 
 
 _AT_RISK = """
-WITH names AS (
-    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
-    FROM regions WHERE length(code) = 6
-    GROUP BY code
-)
 SELECT c.county_code, coalesce(n.name, c.county_code) AS name, n.name_en, c.households,
        c.below / c.households AS below_share,
        c.edge / c.households AS near_share,
@@ -134,7 +129,7 @@ SELECT c.county_code, coalesce(n.name, c.county_code) AS name, n.name_en, c.hous
        (c.net_income / c.people) / nullif(p.net_income / nullif(p.people, 0), 0) - 1 AS growth
 FROM county_year c
 LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
-LEFT JOIN names n ON n.code = c.county_code
+LEFT JOIN regions n ON n.code = c.county_code
 WHERE {region} AND c.year = $year AND c.households > 0
 ORDER BY below_share DESC, c.county_code
 LIMIT $limit

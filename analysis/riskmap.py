@@ -37,7 +37,6 @@ from analysis.boundaries import gcj02_to_wgs84
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_level, region_prefix, region_where
 
-LEVEL_WIDTH = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}
 CHILD_LEVEL = {"national": "province", "province": "city", "city": "county", "county": "township",
                "township": "village"}
 # Unit code of an income row, per level (identifiers from this whitelist only).
@@ -77,12 +76,11 @@ WITH flooded AS (
     WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
 ), hh AS (
     SELECT {unit} AS code, i.year = $year AS current, h.members, h.household_type,
-           h.monitored_since, h.risk_eliminated_on, i.livestock_income,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income,
+           h.monitored_since, h.risk_eliminated_on, i.livestock_income, i.net_income,
+           i.per_capita_net_income AS per_capita,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
            f.county_code IS NOT NULL AS flooded
-    FROM income i
+    FROM income_net i
     JOIN households h ON h.household_id = i.household_id AND {households_filter}
     LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
     LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
@@ -95,9 +93,8 @@ WITH flooded AS (
     SELECT code,
            count(*) FILTER (WHERE current) AS households,
            coalesce(sum(members) FILTER (WHERE current), 0) AS people,
-           count(*) FILTER (WHERE current AND net_income / members < line) AS below,
-           count(*) FILTER (WHERE current AND net_income / members >= line AND net_income / members < 1.1 * line)
-               AS edge,
+           count(*) FILTER (WHERE current AND per_capita < line) AS below,
+           count(*) FILTER (WHERE current AND per_capita >= line AND per_capita < 1.1 * line) AS edge,
            coalesce(sum(net_income) FILTER (WHERE current), 0) AS net_income,
            coalesce(sum(net_income) FILTER (WHERE NOT current), 0) AS previous_net_income,
            coalesce(sum(members) FILTER (WHERE NOT current), 0) AS previous_people,
@@ -107,13 +104,9 @@ WITH flooded AS (
            count(*) FILTER (WHERE current AND flooded) AS flood_households
     FROM monitored
     GROUP BY code
-), names AS (
-    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
-    WHERE length(code) = $width AND code BETWEEN $names_lo AND $names_hi
-    GROUP BY code
 )
 SELECT u.code, coalesce(n.name, u.code) AS name, coalesce(n.name_en, n.name, u.code) AS name_en, u.* EXCLUDE (code)
-FROM units u LEFT JOIN names n ON n.code = u.code
+FROM units u LEFT JOIN regions n ON n.code = u.code
 WHERE u.households > 0
 ORDER BY u.code
 """
@@ -129,13 +122,10 @@ def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, le
         raise ValueError(f"unknown level {level!r}")
     income_filter, params = region_where(region_code, "i")
     households_filter, _ = region_where(region_code, "h")
-    prefix = region_code[: region_prefix(region_code)]
-    width = LEVEL_WIDTH[level]
     sql = _UNITS.format(unit=_UNIT[level], income_filter=income_filter, households_filter=households_filter)
     frame = cur.execute(sql, {
         **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
-        "types": list(MONITORED_TYPES), "width": width,
-        "names_lo": prefix.ljust(width, "0"), "names_hi": prefix.ljust(width, "9"),
+        "types": list(MONITORED_TYPES),
     }).df()
     return with_metric_columns(frame)
 
@@ -166,9 +156,6 @@ _BASIS = """
 WITH flooded AS (
     SELECT DISTINCT county_code FROM disasters
     WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
-), names AS (
-    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
-    WHERE length(code) = 6 GROUP BY code
 )
 SELECT c.county_code AS code, coalesce(n.name, c.county_code) AS name,
        coalesce(n.name_en, n.name, c.county_code) AS name_en,
@@ -179,7 +166,7 @@ SELECT c.county_code AS code, coalesce(n.name, c.county_code) AS name,
 FROM county_year c
 LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
 LEFT JOIN flooded f ON f.county_code = c.county_code
-LEFT JOIN names n ON n.code = c.county_code
+LEFT JOIN regions n ON n.code = c.county_code
 WHERE c.year = $year AND c.households > 0
 ORDER BY code
 """

@@ -48,16 +48,14 @@ _HOUSEHOLD_YEARS = """
 WITH inc AS (
     SELECT i.household_id, i.year, i.county_code, i.wage_income, i.livestock_income, i.transfer_income,
            coalesce(i.medical_expense, 0) + coalesce(i.education_expense, 0) AS rigid_spending,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income
-    FROM income i
+           i.net_income, i.per_capita_net_income AS per_capita
+    FROM income_net i
     WHERE {region_i} AND i.year BETWEEN $first_year AND $last_year + 1 AND {sample}
 ), disaster AS (
     SELECT county_code, year(start_date) AS year, max(severity) AS disaster_severity
     FROM disasters GROUP BY ALL
 ), hy AS (
     SELECT inc.*, h.members, h.labor_count, h.relocated, h.household_type,
-           inc.net_income / h.members AS per_capita,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
            coalesce(d.disaster_severity, 0) AS disaster_severity
     FROM inc JOIN households h ON h.household_id = inc.household_id
@@ -244,8 +242,7 @@ _LIST = """
 SELECT h.household_id, h.village_code, coalesce(v.name, h.village_code) AS village_name, h.head_name_masked,
        h.household_type, h.members
 FROM households h
-LEFT JOIN (SELECT code, any_value(name) AS name FROM regions WHERE length(code) = 12 GROUP BY code) v
-       ON v.code = h.village_code
+LEFT JOIN regions v ON v.code = h.village_code
 WHERE h.household_id IN $ids
 """
 

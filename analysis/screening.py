@@ -151,15 +151,12 @@ def rules_table(rules: tuple[Rule, ...], lang: str) -> pd.DataFrame:
 _BASE = """
 WITH now AS (
     SELECT i.household_id, i.county_code, i.village_code, i.medical_expense, i.education_expense,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income
-    FROM income i
+           i.net_income, i.per_capita_net_income AS per_capita
+    FROM income_net i
     WHERE {region_i} AND i.year = $year
 ), before AS (  -- narrow on purpose: a join of two wide household-years tables is what costs at scale
-    SELECT i.household_id,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income
-    FROM income i
+    SELECT i.household_id, i.per_capita_net_income AS per_capita
+    FROM income_net i
     WHERE {region_i} AND i.year = $year - 1
 ), disaster AS (
     SELECT county_code, max(severity) AS severity
@@ -168,9 +165,9 @@ WITH now AS (
     GROUP BY county_code
 ), base AS (
     SELECT c.household_id, c.county_code, c.village_code, h.head_name_masked, h.household_type, h.members,
-           c.net_income / h.members AS per_capita, c.net_income,
+           c.per_capita, c.net_income,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
-           b.net_income / h.members AS prev_per_capita,
+           b.per_capita AS prev_per_capita,
            coalesce(c.medical_expense, 0) AS medical_expense,
            coalesce(c.education_expense, 0) AS education_expense,
            coalesce(c.medical_expense, 0) + coalesce(c.education_expense, 0) AS rigid_spending,
@@ -217,13 +214,10 @@ def _check_rules(rules: tuple[Rule, ...]) -> None:
 
 
 _HOUSEHOLDS = """
-, village_names AS (
-    SELECT code, any_value(name) AS village_name FROM regions WHERE length(code) = 12 GROUP BY code
-)
-SELECT household_id, county_code, village_code, v.village_name, head_name_masked, household_type, members,
+SELECT household_id, county_code, village_code, v.name AS village_name, head_name_masked, household_type, members,
        per_capita AS per_capita_income, line AS monitoring_line, prev_per_capita AS prev_per_capita_income,
        medical_expense, education_expense, disaster_severity, relocated, enrolled, eliminated, {names}
-FROM flags f LEFT JOIN village_names v ON v.code = f.village_code
+FROM flags f LEFT JOIN regions v ON v.code = f.village_code
 WHERE {any_flag}
 ORDER BY county_code, village_code, household_id
 """
@@ -263,18 +257,13 @@ def check_before_closing(flagged: pd.DataFrame) -> pd.DataFrame:
 
 
 _COUNTS = """
-, names AS (
-    SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
-    FROM regions WHERE length(code) = 6
-    GROUP BY code
-)
 SELECT f.county_code, coalesce(n.name, f.county_code) AS name, n.name_en,
        count(*) AS households,
        count(*) FILTER (WHERE {any_flag}) AS flagged,
        count(*) FILTER (WHERE ({any_flag}) AND NOT enrolled) AS not_enrolled,
        count(*) FILTER (WHERE ({any_flag}) AND eliminated) AS check_before_closing,
        {per_rule}
-FROM flags f LEFT JOIN names n ON n.code = f.county_code
+FROM flags f LEFT JOIN regions n ON n.code = f.county_code
 GROUP BY ALL
 ORDER BY f.county_code
 """

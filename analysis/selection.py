@@ -23,10 +23,9 @@ codes AS (
     SELECT DISTINCT substr(code, 1, 4) || '00', 'city', substr(code, 1, 2) || '0000' FROM counties
     UNION
     SELECT DISTINCT substr(code, 1, 2) || '0000', 'province', '000000' FROM counties
-),
-names AS (SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions GROUP BY code)
+)
 SELECT c.code, coalesce(n.name, c.code) AS name, n.name_en, c.level, c.parent_code
-FROM codes c LEFT JOIN names n ON n.code = c.code
+FROM codes c LEFT JOIN regions n ON n.code = c.code
 ORDER BY c.code
 """
 

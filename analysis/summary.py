@@ -7,7 +7,7 @@ import duckdb
 
 from analysis.regioncodes import NATIONAL, province_of, region_level, region_where
 
-# Regions of a county or larger are sums of county_year rows; townships and villages read households.
+# Regions of a county or larger are sums of county_year rows; townships and villages read their income rows.
 _COUNTY_SUMS = """
 SELECT coalesce(sum(households), 0), coalesce(sum(people), 0), sum(net_income) / nullif(sum(people), 0),
        coalesce(sum(below), 0), coalesce(sum(edge), 0)
@@ -16,12 +16,9 @@ WHERE c.year = $year AND {filter}
 """
 _HOUSEHOLD_INCOME = """
 WITH hh AS (
-    SELECT i.household_id, h.members,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-             + i.property_income + i.transfer_income AS net_income,
+    SELECT i.household_id, i.members, i.net_income, i.per_capita_net_income AS per_capita,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line
-    FROM income i
-    JOIN households h ON h.household_id = i.household_id AND {households_filter}
+    FROM income_net i
     LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
     LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
     WHERE i.year = $year AND {income_filter}
@@ -29,9 +26,8 @@ WITH hh AS (
 SELECT count(*) AS households,
        coalesce(sum(members), 0) AS people,
        sum(net_income) / nullif(sum(members), 0) AS income_per_capita,
-       count(*) FILTER (WHERE net_income / members < line) AS below_line_households,
-       count(*) FILTER (WHERE net_income / members >= line AND net_income / members < 1.1 * line)
-           AS near_line_households
+       count(*) FILTER (WHERE per_capita < line) AS below_line_households,
+       count(*) FILTER (WHERE per_capita >= line AND per_capita < 1.1 * line) AS near_line_households
 FROM hh
 """
 
@@ -69,8 +65,7 @@ def region_summary(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) 
     """Households, people, income and households below/near the line for a region and year."""
     if region_level(region_code) in ("township", "village"):
         income_filter, params = region_where(region_code, "i")
-        households_filter, _ = region_where(region_code, "h")
-        sql = _HOUSEHOLD_INCOME.format(income_filter=income_filter, households_filter=households_filter)
+        sql = _HOUSEHOLD_INCOME.format(income_filter=income_filter)
     else:
         county_filter, params = region_where(region_code, "c")
         sql = _COUNTY_SUMS.format(filter=county_filter)

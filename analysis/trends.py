@@ -42,7 +42,7 @@ def parameters() -> dict:
 
 _SOURCE_SUMS = """
        sum(i.wage_income) AS wage_income,
-       sum(i.crop_income + i.livestock_income + i.other_operating_income) AS operating_income,
+       sum(i.operating_income) AS operating_income,
        sum(i.property_income) AS property_income,
        sum(i.transfer_income) AS transfer_income
 """
@@ -54,8 +54,8 @@ FROM county_year c
 WHERE {region} AND year BETWEEN $first AND $year
 """
 _JOINED_SUMS = """
-SELECT {area} AS code, i.year, count(*) AS households, sum(h.members) AS people,""" + _SOURCE_SUMS + """
-FROM income i JOIN households h ON h.household_id = i.household_id AND {household_region}
+SELECT {area} AS code, i.year, count(*) AS households, sum(i.members) AS people,""" + _SOURCE_SUMS + """
+FROM income_net i
 WHERE {region} AND i.year BETWEEN $first AND $year
 GROUP BY ALL
 """
@@ -64,8 +64,8 @@ GROUP BY ALL
 def income_sums(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, first_year: int = 0) -> pd.DataFrame:
     """Total income by source (yuan), households and people per area and year: what the income page
     reads. Areas are counties inside a city or larger region (read from the county_year sums kept by
-    the write path), townships inside a county, villages below (one county's rows, joined to their
-    households). Columns: code, year, households, people and the four SOURCES.
+    the write path), townships inside a county, villages below (one county's income rows).
+    Columns: code, year, households, people and the four SOURCES.
     """
     level = SUM_AREA[region_level(region_code)]
     years = {"first": first_year, "year": year}
@@ -74,9 +74,8 @@ def income_sums(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, fir
         sql = _COUNTY_YEAR_SUMS.format(region=region)
     else:
         region, params = region_where(region_code, "i")
-        household_region, _ = region_where(region_code, "h")
         area = AREA_EXPRESSIONS[level].format(a="i")
-        sql = _JOINED_SUMS.format(area=area, region=region, household_region=household_region)
+        sql = _JOINED_SUMS.format(area=area, region=region)
     sums = cur.execute(sql, {**params, **years}).df()
     columns = ["code", "year", "households", "people", *SOURCES]
     return sums[columns].astype({"people": "int64", "households": "int64"}).sort_values(["code", "year"]
@@ -84,9 +83,7 @@ def income_sums(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, fir
 
 
 _NAMES = """
-SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
-WHERE starts_with(code, $prefix) AND length(code) <= $longest
-GROUP BY code
+SELECT code, name, name_en FROM regions WHERE starts_with(code, $prefix) AND length(code) <= $longest
 """
 
 
@@ -312,11 +309,10 @@ def income_view(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> 
 
 _BANDS = """
 SELECT h.household_type,
-       least(floor((i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-                    + i.property_income + i.transfer_income) / h.members
-                   / coalesce(tp.monitoring_line, tn.monitoring_line) / $width), $cap)::INTEGER AS bin,
+       least(floor(i.per_capita_net_income / coalesce(tp.monitoring_line, tn.monitoring_line) / $width),
+             $cap)::INTEGER AS bin,
        count(*) AS households
-FROM income i
+FROM income_net i
 JOIN households h ON h.household_id = i.household_id AND {household_region}
 LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
 LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'

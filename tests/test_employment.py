@@ -59,8 +59,8 @@ def test_wage_and_work_per_county_matches_pandas(demo_db):
         income, households = con.table("income").df(), con.table("households").df()
         jobs = con.table("employment").df()
     row = frame.iloc[0]
-    rows = income[(income["county_code"] == row["code"]) & (income["year"] == 2024)].merge(
-        households[["household_id", "members"]], on="household_id")
+    rows = income[(income["county_code"] == row["code"]) & (income["year"] == 2024)].drop(columns="members").merge(
+        households[["household_id", "members"]], on="household_id")  # members as the household states them
     assert row["wage_income"] == pytest.approx(rows["wage_income"].sum() / rows["members"].sum())
     county_jobs = jobs[(jobs["county_code"] == row["code"]) & (pd.to_datetime(jobs["month"]).dt.year == 2024)]
     assert row["workers_per_100"] == pytest.approx(county_jobs["migrant_workers"].mean() / len(rows) * 100)

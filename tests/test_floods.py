@@ -45,14 +45,15 @@ def build_panel(path: Path, *, effect: float, seed: int, counties: int = 40, hou
             people.append((hid, f"{code}101201", code, "脱贫户", members, masked, f"{code}********000X"))
             for y, year in enumerate(YEARS):
                 per_capita = math.exp(level + year_level[y] + rng.normal(0, 0.1)) * (1 + effect * flooded[c, y])
-                rows.append((hid, year, code, f"{code}101201", per_capita * members * 0.6, per_capita * members * 0.4))
+                rows.append((hid, year, code, f"{code}101201", members, per_capita * members * 0.6,
+                             per_capita * members * 0.4))
     events = [(f"E{c}-{YEARS[y]}", "flood", codes[c], f"{YEARS[y]}-07-01", int(rng.integers(1, 5)))
               for c, y in zip(*np.nonzero(flooded), strict=True)]
     frames = {
         "households": pd.DataFrame(people, columns=["household_id", "village_code", "county_code", "household_type",
                                                     "members", "head_name_masked", "id_number_masked"]),
-        "income": pd.DataFrame(rows, columns=["household_id", "year", "county_code", "village_code", "wage_income",
-                                              "crop_income"]).assign(livestock_income=0.0, property_income=0.0,
+        "income": pd.DataFrame(rows, columns=["household_id", "year", "county_code", "village_code", "members",
+                                              "wage_income", "crop_income"]).assign(livestock_income=0.0, property_income=0.0,
                                                                      transfer_income=0.0),
         "disasters": pd.DataFrame(events, columns=["event_id", "hazard", "county_code", "start_date", "severity"]),
         "thresholds": pd.DataFrame({"year": YEARS, "province_code": "000000", "monitoring_line": LINE}),
@@ -94,10 +95,10 @@ def test_the_panel_is_the_mean_log_per_capita_income_of_households(planted, tmp_
     path = tmp_path / "copy.duckdb"
     path.write_bytes(planted.read_bytes())
     with duckdb.connect(str(path)) as con:
-        if unbalanced:  # households missing some years: the panel must come from the household join
+        if unbalanced:  # households missing some years
             con.execute("DELETE FROM income WHERE hash(household_id || year) % 7 = 0")
-        raw = con.execute("SELECT i.county_code, i.year, ln((wage_income + crop_income) / members) AS y"
-                          " FROM income i JOIN households USING (household_id)").df()
+        raw = con.execute("SELECT i.county_code, i.year, ln((wage_income + crop_income) / h.members) AS y"
+                          " FROM income i JOIN households h USING (household_id)").df()
         got = panel.county_year_panel(con, "000000").set_index(["county_code", "year"]).sort_index()
     expected = raw.groupby(["county_code", "year"]).y.agg(["mean", "count"])
     assert np.allclose(got.mean_log, expected["mean"]) and (got.households == expected["count"]).all()

@@ -14,6 +14,8 @@ from analysis import regions
 from analysis.boundaries import gcj02_to_wgs84, wgs84_to_gcj02
 from analysis.regioncodes import region_level
 from analysis.store.connection import connect_read_only, write_transaction
+from analysis.store.ingest import format_problems, ingest_files
+from tests.helpers_ingest import TODAY, csv_bytes
 
 CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)  # lon/lat box around all land and islands
 
@@ -149,6 +151,33 @@ def test_add_unnamed_units_chains_village_township_county(tmp_path):
     assert rows["620121101201"] == ("村 620121101201", "Village 620121101201", "village", "620121101", False)
     assert rows["620121101"] == ("乡镇 620121101", "Township 620121101", "township", "620121", False)
     assert rows["620121102"][3] == "620121" and rows["620121"][3] == "620100"
+
+
+def _duplicate_codes(path) -> list[str]:
+    with connect_read_only(path) as con:
+        return [code for (code,) in con.execute("SELECT code FROM regions GROUP BY code HAVING count(*) > 1"
+                                                ).fetchall()]
+
+
+def test_region_codes_stay_unique_in_the_demo_and_after_an_import_adds_villages(demo_db, tmp_path):
+    """Queries join names with a plain `JOIN regions ON code`: a second row per code would duplicate theirs."""
+    assert _duplicate_codes(demo_db) == []
+    path = tmp_path / "demo.duckdb"
+    path.write_bytes(demo_db.read_bytes())
+    with connect_read_only(path) as con:
+        known = con.execute("SELECT min(code) FROM regions WHERE level = 'village'").fetchone()[0]
+        codes = {code for (code,) in con.execute("SELECT code FROM regions").fetchall()}
+    new = known[:6] + "999999"  # an unnamed village in an unnamed township of a demo county
+    assert new not in codes and new[:9] not in codes
+    households = csv_bytes(["户编号", "村级区划代码", "户类型", "家庭人口"],
+                           [["T1", known, "一般农户", "3"], ["T2", new, "一般农户", "2"]])
+    report = ingest_files(path, [("h.csv", households)], today=TODAY)
+    assert report.ok, format_problems(report.problems)
+    assert _duplicate_codes(path) == []
+    with connect_read_only(path) as con:
+        added = con.execute("SELECT code, level FROM regions WHERE code NOT IN $codes ORDER BY code",
+                            {"codes": sorted(codes)}).fetchall()
+    assert added == [(new[:9], "township"), (new, "village")]
 
 
 def test_gcj02_conversion_matches_the_reference_and_inverts():

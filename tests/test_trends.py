@@ -83,7 +83,7 @@ def test_decomposition_on_the_demo_matches_each_years_growth(demo_db):
 def _pandas_income_per_capita(db, prefix: str) -> pd.Series:
     with duckdb.connect(str(db), read_only=True) as con:
         income, households = con.table("income").df(), con.table("households").df()
-    rows = income.merge(households[["household_id", "members"]], on="household_id")
+    rows = income.drop(columns="members").merge(households[["household_id", "members"]], on="household_id")
     rows = rows[rows["county_code"].str.startswith(prefix)]
     net = rows[["wage_income", "crop_income", "livestock_income", "other_operating_income",
                 "property_income", "transfer_income"]].sum(axis=1)
@@ -168,7 +168,7 @@ def test_the_areas_below_are_sum_over_sum_too(demo_db):
         income, households = con.table("income").df(), con.table("households").df()
     city = children[children["year"] == 2024].iloc[0]
     rows = income[(income["county_code"].str[:4] == city["code"][:4]) & (income["year"] == 2024)]
-    rows = rows.merge(households[["household_id", "members"]], on="household_id")
+    rows = rows.drop(columns="members").merge(households[["household_id", "members"]], on="household_id")
     assert city["wage_income"] == pytest.approx(rows["wage_income"].sum() / rows["members"].sum(), rel=1e-12)
     assert city["people"] == rows["members"].sum() and city["households"] == len(rows)
     assert city["name"] != city["code"]  # named from the regions table

@@ -13,15 +13,11 @@ from analysis.regions import county_boundaries
 HAZARDS = ("flood", "drought", "hail", "frost", "landslide", "earthquake")
 SEVERITIES = (1, 2, 3, 4)
 
-_NAMES = """names AS (SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
-                      FROM regions WHERE length(code) = 6 GROUP BY code)"""
-
 _EVENTS = """
-WITH {names}
 SELECT d.event_id, d.hazard, d.county_code, coalesce(n.name, d.county_code) AS county_name,
        n.name_en AS county_name_en, d.start_date, d.end_date, CAST(year(d.start_date) AS INTEGER) AS year,
        d.severity, d.affected_people, d.crop_damage_ha, d.direct_loss
-FROM disasters d LEFT JOIN names n ON n.code = d.county_code
+FROM disasters d LEFT JOIN regions n ON n.code = d.county_code
 WHERE {region} AND d.hazard IN $hazards AND d.severity BETWEEN $severity_lo AND $severity_hi
   AND year(d.start_date) BETWEEN $year_lo AND $year_hi
 ORDER BY d.start_date, d.county_code
@@ -65,7 +61,7 @@ def disaster_events(cur: duckdb.DuckDBPyConnection, region_code: str, hazards: t
     """
     check_estimation_region(region_code)
     region, params = region_where(region_code, "d")
-    return cur.execute(_EVENTS.format(names=_NAMES, region=region), {
+    return cur.execute(_EVENTS.format(region=region), {
         **params, "hazards": list(hazards), "severity_lo": severities[0], "severity_hi": severities[1],
         "year_lo": years[0], "year_hi": years[1],
     }).df()

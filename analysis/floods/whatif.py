@@ -21,16 +21,12 @@ SCENARIOS = ("worse", "central", "milder")
 # Green-channel reasons, most urgent first.
 REASONS = ("falls_below", "may_fall_below", "already_below", "near_after")
 
-_NAMES = """names AS (SELECT code, any_value(name) AS name, any_value(name_en) AS name_en
-                      FROM regions GROUP BY code)"""
-
 _COUNTIES = """
-WITH {names},
-hh AS (SELECT county_code, count(*) AS households FROM income WHERE year = $year AND {region} GROUP BY ALL),
+WITH hh AS (SELECT county_code, count(*) AS households FROM income WHERE year = $year AND {region} GROUP BY ALL),
 fl AS (SELECT county_code, count(*) AS floods FROM disasters WHERE hazard = 'flood' GROUP BY ALL)
 SELECT hh.county_code, coalesce(n.name, hh.county_code) AS name, n.name_en, hh.households,
        coalesce(fl.floods, 0) AS floods
-FROM hh LEFT JOIN fl USING (county_code) LEFT JOIN names n ON n.code = hh.county_code
+FROM hh LEFT JOIN fl USING (county_code) LEFT JOIN regions n ON n.code = hh.county_code
 ORDER BY floods DESC, hh.county_code
 """
 
@@ -39,14 +35,10 @@ ORDER BY floods DESC, hh.county_code
 _SCENARIOS = """
 WITH hh AS (
     SELECT i.household_id, i.county_code, i.village_code, h.household_type, h.members,
-           h.head_name_masked, h.id_number_masked,
-           (i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income + i.property_income
-            + i.transfer_income) / h.members AS per_capita,
-           (i.crop_income + i.livestock_income)
-             / nullif(i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-                      + i.property_income + i.transfer_income, 0) AS farm_share,
+           h.head_name_masked, h.id_number_masked, i.per_capita_net_income AS per_capita,
+           (i.crop_income + i.livestock_income) / nullif(i.net_income, 0) AS farm_share,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line
-    FROM income i
+    FROM income_net i
     JOIN households h ON h.household_id = i.household_id AND h.county_code IN $counties
     LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
     LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
@@ -77,20 +69,20 @@ _BY_VILLAGE = _SCENARIOS + """, villages AS (
     SELECT county_code, village_code, count(*) AS households, sum(members) AS people,
            {counts}
     FROM flagged GROUP BY ALL
-), {names}
+)
 SELECT v.county_code, coalesce(c.name, v.county_code) AS county_name, c.name_en AS county_name_en,
        v.village_code, coalesce(n.name, v.village_code) AS village_name, n.name_en AS village_name_en,
        v.* EXCLUDE (county_code, village_code)
-FROM villages v LEFT JOIN names c ON c.code = v.county_code LEFT JOIN names n ON n.code = v.village_code
+FROM villages v LEFT JOIN regions c ON c.code = v.county_code LEFT JOIN regions n ON n.code = v.village_code
 ORDER BY v.county_code, v.village_code
 """
 
-_LISTED = _SCENARIOS + """, {names}
+_LISTED = _SCENARIOS + """
 SELECT f.* EXCLUDE (below_now, near_now, newly_below_worse, newly_below_central, newly_below_milder,
                     near_after_worse, near_after_central, near_after_milder),
        coalesce(c.name, f.county_code) AS county_name, c.name_en AS county_name_en,
        coalesce(n.name, f.village_code) AS village_name, n.name_en AS village_name_en
-FROM flagged f LEFT JOIN names c ON c.code = f.county_code LEFT JOIN names n ON n.code = f.village_code
+FROM flagged f LEFT JOIN regions c ON c.code = f.county_code LEFT JOIN regions n ON n.code = f.village_code
 WHERE f.reason IS NOT NULL
 """
 
@@ -115,7 +107,7 @@ def region_counties(cur: duckdb.DuckDBPyConnection, region_code: str, year: int)
     """Counties of the region with households in `year`: county_code, name, name_en, households,
     floods (events in all years); most flood-prone first."""
     region, params = region_where(region_code, "income")
-    return cur.execute(_COUNTIES.format(names=_NAMES, region=region), {**params, "year": year}).df()
+    return cur.execute(_COUNTIES.format(region=region), {**params, "year": year}).df()
 
 
 def what_if(cur: duckdb.DuckDBPyConnection, year: int, counties: tuple[str, ...],
@@ -126,8 +118,8 @@ def what_if(cur: duckdb.DuckDBPyConnection, year: int, counties: tuple[str, ...]
         raise ValueError(f"effects must be ordered worse <= central <= milder, got {effects}")
     params = {"year": year, "counties": list(counties), "margin": flood_params().near_line_margin, **named}
     counts = ", ".join(f"count(*) FILTER (WHERE {flag}) AS {flag}" for flag in FLAGS)  # FLAGS: fixed names
-    by_village = cur.execute(_BY_VILLAGE.format(counts=counts, names=_NAMES), params).df()
-    listed = cur.execute(_LISTED.format(names=_NAMES), params).df()
+    by_village = cur.execute(_BY_VILLAGE.format(counts=counts), params).df()
+    listed = cur.execute(_LISTED, params).df()
     county_keys = ["county_code", "county_name", "county_name_en"]
     by_county = by_village.groupby(county_keys, as_index=False, dropna=False)[
         ["households", "people", *FLAGS]].sum()

@@ -115,38 +115,30 @@ WITH hy AS (
         i.household_id, i.year, i.county_code, i.village_code,
         substr(i.county_code, 1, 2) || '0000' AS province_code,
         substr(i.county_code, 1, 4) || '00' AS city_code,
-        h.household_type, h.members, h.labor_count, h.relocated,
+        h.household_type, i.members, h.labor_count, h.relocated,
         h.monitored_since, h.risk_eliminated_on, h.risk_cause,
         i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income,
         i.property_income, i.transfer_income, i.medical_expense, i.education_expense,
         i.cattle_sold, i.sheep_sold, i.hogs_sold,
-        i.crop_income + i.livestock_income + i.other_operating_income AS operating_income,
-        i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income
-            + i.property_income + i.transfer_income AS net_income
-    FROM income i JOIN households h USING (household_id)
+        i.operating_income, i.net_income, i.per_capita_net_income,
+        coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line
+    FROM income_net i JOIN households h USING (household_id)
+    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
+    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
 )
 SELECT
     hy.*,
-    hy.net_income / hy.members AS per_capita_net_income,
-    coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
-    hy.net_income / hy.members < coalesce(tp.monitoring_line, tn.monitoring_line) AS below_line,
-    hy.net_income / hy.members >= coalesce(tp.monitoring_line, tn.monitoring_line)
-        AND hy.net_income / hy.members < 1.1 * coalesce(tp.monitoring_line, tn.monitoring_line) AS near_line,
+    hy.per_capita_net_income < hy.monitoring_line AS below_line,
+    hy.per_capita_net_income >= hy.monitoring_line
+        AND hy.per_capita_net_income < 1.1 * hy.monitoring_line AS near_line,
     hy.wage_income / nullif(hy.net_income, 0) AS wage_share,
     hy.operating_income / nullif(hy.net_income, 0) AS operating_share,
     hy.property_income / nullif(hy.net_income, 0) AS property_share,
     hy.transfer_income / nullif(hy.net_income, 0) AS transfer_share,
-    prev.per_capita_prev AS prev_per_capita_net_income,
-    hy.net_income / hy.members / nullif(prev.per_capita_prev, 0) - 1 AS per_capita_yoy
+    prev.per_capita_net_income AS prev_per_capita_net_income,
+    hy.per_capita_net_income / nullif(prev.per_capita_net_income, 0) - 1 AS per_capita_yoy
 FROM hy
-LEFT JOIN thresholds tp ON tp.year = hy.year AND tp.province_code = hy.province_code
-LEFT JOIN thresholds tn ON tn.year = hy.year AND tn.province_code = '000000'
-LEFT JOIN (
-    SELECT household_id, year + 1 AS year,
-           (wage_income + crop_income + livestock_income + other_operating_income
-            + property_income + transfer_income) / h.members AS per_capita_prev
-    FROM income JOIN households h USING (household_id)
-) prev ON prev.household_id = hy.household_id AND prev.year = hy.year;
+LEFT JOIN income_net prev ON prev.household_id = hy.household_id AND prev.year = hy.year - 1;
 
 -- Sums per county and year, kept current by every write (analysis/store/summaries.py), so national views
 -- read a few thousand rows instead of joining every income row to its household. Ratios are computed

@@ -16,22 +16,20 @@ _REFRESH = """
 INSERT INTO county_year
 SELECT county_code, year,
        count(*), sum(members),
-       count(*) FILTER (WHERE net / members < line),
-       count(*) FILTER (WHERE net / members >= line AND net / members < 1.1 * line),
+       count(*) FILTER (WHERE per_capita < line),
+       count(*) FILTER (WHERE per_capita >= line AND per_capita < 1.1 * line),
        sum(net), sum(wage_income), sum(crop_income), sum(livestock_income), sum(other_operating_income),
        sum(property_income), sum(transfer_income),
        count(*) FILTER (WHERE monitored),
        count(*) FILTER (WHERE monitored AND risk_eliminated_on <= year_end)
 FROM (
-    SELECT i.county_code, i.year, h.members, h.risk_eliminated_on, make_date(i.year, 12, 31) AS year_end,
+    SELECT i.county_code, i.year, i.members, h.risk_eliminated_on, make_date(i.year, 12, 31) AS year_end,
            i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income, i.property_income,
-           i.transfer_income,
-           i.wage_income + i.crop_income + i.livestock_income + i.other_operating_income + i.property_income
-               + i.transfer_income AS net,
+           i.transfer_income, i.net_income AS net, i.per_capita_net_income AS per_capita,
            coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
            h.household_type IN $types AND coalesce(h.monitored_since <= make_date(i.year, 12, 31), TRUE)
                AS monitored
-    FROM income i
+    FROM income_net i
     JOIN households h ON h.household_id = i.household_id
     LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
     LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
