@@ -117,10 +117,7 @@ _RESPONSE_COLUMNS = """sum({r}) AS cost_{r},
        coalesce(sum(n) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_{r},
        coalesce(sum(m) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_people_{r}"""
 
-_COUNTY_NAMES = """
-SELECT code AS county_code, any_value(name) AS name, any_value(name_en) AS name_en
-FROM regions WHERE code IN $codes GROUP BY code
-"""
+_COUNTY_NAMES = "SELECT code AS county_code, name, name_en FROM regions WHERE code IN $codes"
 
 TOTAL_COLUMNS = ("households", "people", "livestock_households", "baseline_income", "income_loss",
                  "baseline_below_line", "scenario_below_line", "newly_below_line", "newly_below_people",
