@@ -98,7 +98,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     summary.set_defaults(func=cmd_summary)
 
     refresh = sub.add_parser("refresh", parents=[common],
-                             help="rebuild the county sums (after upgrading a database written by an older version)")
+                             help="upgrade a database written by an older version (added columns and views) and rebuild the county sums")
     refresh.set_defaults(func=cmd_refresh)
 
     info = sub.add_parser("info", parents=[common], help="what is loaded")
