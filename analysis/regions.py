@@ -102,11 +102,15 @@ def load_crosswalk() -> pd.DataFrame:
     return pd.read_csv(CROSSWALK_CSV, dtype=str, keep_default_na=False)
 
 
-def code_crosswalk() -> dict[str, str]:
-    """Old county code -> current code, for reading files that still use the old codes."""
+@functools.lru_cache(maxsize=1)
+def retired_codes() -> dict[str, tuple[str, str]]:
+    """Old county code -> (current code, name), for codes no unit carries any more (imports must use the new one).
+
+    A code that was renumbered and reused (三沙's 460302) is current, so it is not retired.
+    """
     cw = load_crosswalk()
-    cw = cw[cw.old_code != ""]
-    return dict(zip(cw.old_code, cw.new_code, strict=True))
+    cw = cw[(cw.old_code != "") & ~cw.old_code.isin(county_level_codes())]
+    return {old: (new, name) for old, new, name in zip(cw.old_code, cw.new_code, cw["name"], strict=True)}
 
 
 def _apply_crosswalk(rows: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -177,6 +181,12 @@ def county_level_units(province_code: str | None = None) -> pd.DataFrame:
     if province_code is not None:
         chosen = chosen[chosen.code.str[:2] == _checked_province(province_code)[:2]]
     return chosen[COLUMNS].reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def county_level_codes() -> frozenset[str]:
+    """Codes a county column, or the first six digits of a village code, may take (see county_level_units)."""
+    return frozenset(county_level_units().code)
 
 
 @functools.lru_cache(maxsize=1)

@@ -103,7 +103,9 @@ def test_crosswalk_is_applied(by_code):
     for new, name in zip(cw.new_code, cw["name"], strict=True):
         assert by_code.at[new, "name"] == name, new
     assert by_code.loc[["431181", "460302", "460303", "659011"], "name"].tolist() == ["祁阳市", "西沙区", "南沙区", "新星市"]
-    assert regions.code_crosswalk()["431121"] == "431181"
+    assert regions.retired_codes()["431121"] == ("431181", "祁阳市")
+    assert "460302" not in regions.retired_codes()  # renumbered and reused: current 西沙区
+    assert {"441900", "620200", "429004", "659011"} <= regions.county_level_codes()  # 东莞 and 嘉峪关 have no counties
 
 
 def test_english_names_file_only_names_known_codes(real):

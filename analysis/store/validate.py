@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.privacy import hash_id_numbers, id_check_matches, mask_id_number, mask_id_numbers, mask_names
+from analysis.regions import county_level_codes, retired_codes
 from analysis.store import formats as F
 from analysis.store.readers import RawTable
 
@@ -354,10 +355,11 @@ def _with_hints(text: pd.Series, width: int, bad: np.ndarray, zh: str, en: str) 
     return np.char.add(zh, hint_zh.astype(str)), np.char.add(en, hint_en.astype(str))
 
 
-def _code(width: int, zh: str, en: str, level=None):
+def _code(width: int, zh: str, en: str, level=None, *, in_county: bool = False):
     """Converter for codes of `width` digits starting with a province (or 000000, the country).
 
     `level` = (test on the code, reason_zh, reason_en) for codes that must be of one level.
+    `in_county`: the first six digits must be a county-level unit of China, and not a code retired since.
     """
     def convert(text: pd.Series, m: Mapped, today: date) -> tuple[pd.Series, Issues]:
         bad, reason_zh, reason_en = _code_issues(text, width, zh, en)
@@ -371,16 +373,35 @@ def _code(width: int, zh: str, en: str, level=None):
             wrong = given & known & ~test(text).to_numpy(dtype=bool)
             issues.append((wrong, level_zh, level_en))
             bad = bad | wrong
+        if in_county:
+            county_issues = _county_issues(text.str[:6], given & ~bad)
+            issues += county_issues
+            bad = bad | np.logical_or.reduce([mask for mask, _, _ in county_issues])
         return text.mask((text == "") | bad), issues
     return convert
 
 
+def _county_issues(county: pd.Series, checked: np.ndarray) -> Issues:
+    """Counties that were renamed (say which code replaced them) or that China does not have."""
+    retired = retired_codes()
+    old = checked & county.isin(retired).to_numpy(dtype=bool)
+    unknown = checked & ~old & ~county.isin(county_level_codes()).to_numpy(dtype=bool)
+    new = county.map(lambda code: retired.get(code, ("", ""))[0])
+    name = county.map(lambda code: retired.get(code, ("", ""))[1])
+    return [
+        (old, ("县级代码 " + county + " 已变更为 " + new + "（" + name + "），请改用新代码").to_numpy(),
+         ("county code " + county + " was changed to " + new + " (" + name + "): use the new code").to_numpy()),
+        (unknown, ("前6位 " + county + " 不是现行的县级区划代码").to_numpy(),
+         ("the first six digits " + county + " are not a current county-level code of China").to_numpy()),
+    ]
+
+
 CONVERTERS = {
     F.TEXT: _to_text, F.NAME: _to_text, F.ID_NUMBER: _to_id_number,
-    F.VILLAGE: _code(12, "村级区划代码应为12位数字", "village code must be 12 digits"),
+    F.VILLAGE: _code(12, "村级区划代码应为12位数字", "village code must be 12 digits", in_county=True),
     F.COUNTY: _code(6, "县级区划代码应为6位数字", "county code must be 6 digits",
                     (lambda t: ~t.str.endswith("0000"), "应为县级代码（不能是省级或全国代码）",
-                     "must be a county-level code, not a province or the country")),
+                     "must be a county-level code, not a province or the country"), in_county=True),
     F.PROVINCE: _code(6, "省级区划代码应为6位数字", "province code must be 6 digits",
                       (lambda t: t.str.endswith("0000"), "应为省级代码（如 620000）或 000000（全国）",
                        "must be a province code (like 620000) or 000000 for the whole country")),
