@@ -280,3 +280,18 @@ def test_a_loaded_file_fills_the_builder_and_a_bad_one_is_explained(page):
     assert [e.value for e in at.exception] == []
     problems = next(e.value for e in at.error if "problems" in e.value)
     assert "Unknown commodity goat" in problems and "start_month" in problems
+
+
+def test_households_without_a_known_line_are_counted_but_never_below_it(demo_db, tmp_path):
+    path = tmp_path / "noline.duckdb"
+    path.write_bytes(demo_db.read_bytes())
+    with duckdb.connect(str(path)) as writable:  # Ningxia has no line of its own; drop the national default too
+        writable.execute("DELETE FROM thresholds WHERE year = $y AND province_code IN ('640000', '000000')",
+                         {"y": YEAR})
+    with duckdb.connect(str(path), read_only=True) as con:
+        result = simulate(con, "000000", YEAR, _scenario({"live_cattle": -90.0}))
+        households = con.execute("SELECT count(*) FROM income WHERE year = $y", {"y": YEAR}).fetchone()[0]
+    ningxia = result.by_county[result.by_county.county_code.str.startswith("64")]
+    assert result.totals["households"] == households and ningxia.households.sum() > 0
+    assert (ningxia[["baseline_below_line", "scenario_below_line", "newly_below_line", "newly_near_line"]] == 0).all().all()
+    assert result.totals["newly_below_line"] > 0  # Gansu still has its line

@@ -76,7 +76,8 @@ _AGGREGATE = """, flags AS (
            pc0 + (delta + subsidy) / members < line AS below_subsidy,
            pc0 + (delta + price_floor) / members < line AS below_price_floor,
            pc0 + (delta + insurance + subsidy + price_floor) / members < line AS below_all
-    FROM sim
+    -- where no line is known, nobody counts as below or near it (-inf), so no flag is NULL
+    FROM (SELECT * REPLACE (coalesce(line, '-infinity'::DOUBLE) AS line) FROM sim)
 ), cells AS (  -- households of a county with the same income bucket and flags, keyed by one integer
     SELECT county_code,
            CAST(floor(ln(greatest(pc0, 1)) * $buckets_per_log) AS BIGINT) * 1024 + {flag_bits} AS cell,
@@ -181,7 +182,7 @@ def _sql(tail: str) -> str:
         floor=term("v", "floor"), any_heads=" OR ".join(f"n_{s} > 0" for s in species),
         response_columns=",\n       ".join(_RESPONSE_COLUMNS.format(r=r) for r in RESPONSES),
         cell_responses=", ".join(_CELL_RESPONSES.format(r=r) for r in RESPONSES),
-        flag_bits=" + ".join(f"{2 ** bit} * coalesce({flag}, FALSE)::INTEGER" for bit, flag in enumerate(_FLAGS)),
+        flag_bits=" + ".join(f"{2 ** bit} * {flag}::INTEGER" for bit, flag in enumerate(_FLAGS)),
         flag_decode=", ".join(f"(cell & {2 ** bit}) <> 0 AS {flag}" for bit, flag in enumerate(_FLAGS)),
         income_filter="{income_filter}",
     )
