@@ -85,8 +85,10 @@ def _household_years_sql(region_code: str, first_year: int, last_year: int, samp
     params |= region_params
     sample = "TRUE"
     if sample_mod > 1:
-        # Hash the households (one row each), not their income rows (one per year).
-        sample = "i.household_id IN (SELECT household_id FROM households WHERE hash(household_id) % $sample_mod = 0)"
+        # Hash the households (one row each), not their income rows (one per year). The cast keeps the modulo
+        # in hash()'s own type: with an untyped parameter it ran ≈10× slower (4.5 s against 0.4 s at 30M).
+        sample = ("i.household_id IN (SELECT household_id FROM households"
+                  " WHERE hash(household_id) % $sample_mod::UBIGINT = 0)")
         params["sample_mod"] = sample_mod
     features = ", ".join(f"{sql} AS {name}" for name, sql in FEATURES.items())
     return _HOUSEHOLD_YEARS.format(region_i=region_i, region_h=region_h, sample=sample, features=features), params
