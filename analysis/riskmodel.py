@@ -50,7 +50,7 @@ WITH inc AS (
            coalesce(i.medical_expense, 0) + coalesce(i.education_expense, 0) AS rigid_spending,
            i.net_income, i.per_capita_net_income AS per_capita
     FROM income_net i
-    WHERE {region_i} AND i.year BETWEEN $first_year AND $last_year + 1 AND {sample}
+    WHERE {region_i} AND i.year BETWEEN $first_year AND $last_year + $outcome_years AND {sample}
 ), disaster AS (
     SELECT county_code, year(start_date) AS year, max(severity) AS disaster_severity
     FROM disasters GROUP BY ALL
@@ -78,8 +78,10 @@ class NotEnoughData(ValueError):
     """Too few years or outcomes to fit or evaluate the model."""
 
 
-def _household_years_sql(region_code: str, first_year: int, last_year: int, sample_mod: int) -> tuple[str, dict]:
-    params: dict = {"first_year": first_year, "last_year": last_year}
+def _household_years_sql(region_code: str, first_year: int, last_year: int, sample_mod: int,
+                         with_outcome: bool = True) -> tuple[str, dict]:
+    """The CTEs above; without the outcome, next year's rows are not read (`scored` then has no outcome)."""
+    params: dict = {"first_year": first_year, "last_year": last_year, "outcome_years": int(with_outcome)}
     region_i, region_params = region_where(region_code, "i")
     region_h, _ = region_where(region_code, "h")
     params |= region_params
@@ -162,12 +164,16 @@ def risk_scores(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
     `model` defaults to one fitted on outcomes up to `year`; pages fetch it once per data version
     (`shell.fetch(fit_risk_model, year)`) and pass it, so scoring a region is one SQL query.
     """
-    model = model or fit_risk_model(cur, year)
-    sql, params = _household_years_sql(region_code, year, year, 1)
+    sql, params = _scores_sql(region_code, year, model or fit_risk_model(cur, year))
+    return cur.execute(sql + "SELECT * FROM scores ORDER BY household_id", params).df()
+
+
+def _scores_sql(region_code: str, year: int, model: RiskModel) -> tuple[str, dict]:
+    """CTEs ending in `scores` (household_id, risk_score) for the region's households in `year`."""
+    sql, params = _household_years_sql(region_code, year, year, 1, with_outcome=False)
     linear = " + ".join(["$b0", *(f"$b{i} * {name}" for i, name in enumerate(model.names[1:], start=1))])
     params |= {f"b{i}": value for i, value in enumerate(model.coefficients)}
-    query = sql + f"SELECT household_id, 1 / (1 + exp(-({linear}))) AS risk_score FROM scored ORDER BY household_id"
-    return cur.execute(query, params).df()
+    return sql + f", scores AS (SELECT household_id, 1 / (1 + exp(-({linear}))) AS risk_score FROM featured)\n", params
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -253,7 +259,9 @@ def highest_risk(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, mo
                  limit: int = 200) -> pd.DataFrame:
     """The `limit` households of the region most likely below the line in year+1, highest first:
     household_id, village_code, village_name, head_name_masked, household_type, members, risk_score."""
-    scores = risk_scores(cur, region_code, year, model).nlargest(limit, "risk_score")
+    sql, params = _scores_sql(region_code, year, model)  # the top in SQL: a country has 30 million scores
+    scores = cur.execute(sql + "SELECT * FROM scores ORDER BY risk_score DESC, household_id LIMIT $limit",
+                         params | {"limit": limit}).df()
     details = cur.execute(_LIST, {"ids": scores["household_id"].tolist()}).df()
     return scores.merge(details, on="household_id")[
         ["household_id", "village_code", "village_name", "head_name_masked", "household_type", "members", "risk_score"]]

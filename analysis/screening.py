@@ -26,6 +26,9 @@ from analysis.regioncodes import region_where
 from analysis.regions import county_boundaries
 
 RULES_FILE = DATA_DIR / "screening_rules.toml"
+# Household lists are for visits and checks: more flagged households than this (a whole country) are listed
+# per province or county instead. Well under Excel's 1,048,576 rows, and a list stays a few seconds' work.
+LIST_LIMIT = 200_000
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 

@@ -29,6 +29,13 @@ if counts.empty:
 totals = screening.screening_totals(counts, rules)
 
 
+def show_rules() -> None:
+    with st.expander(shell.t("screen_rules_title")):
+        st.dataframe(screening.rules_table(rules, lang).rename(columns={
+            "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
+            "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True)
+
+
 def share_note(part: int) -> dict:
     share = part / totals.households if totals.households else None
     return {"delta": shell.t("screen_share_note", share=formatting.percent(share)), "delta_color": "off",
@@ -67,6 +74,11 @@ st.dataframe(by_county, hide_index=True)
 shell.table_downloads(by_county, "screening-counties", key="screen-counties")
 
 st.subheader(shell.t("screen_lists"))
+if totals.households_flagged > screening.LIST_LIMIT:
+    st.info(shell.t("screen_list_too_long", region=shell.region_name, count=formatting.count(
+        totals.households_flagged, lang), limit=formatting.count(screening.LIST_LIMIT, lang)))
+    show_rules()
+    st.stop()
 flagged = shell.fetch(screening.flagged_households, region, year, rules)
 try:
     model = shell.fetch(riskmodel.fit_risk_model, year)
@@ -90,7 +102,4 @@ for tab, (_, caption, frame, name) in zip(st.tabs([shell.t(key) for key, *_ in l
         st.dataframe(table.head(SHOWN_ROWS), hide_index=True)
         shell.table_downloads(table, name, key=name)
 
-with st.expander(shell.t("screen_rules_title")):
-    st.dataframe(screening.rules_table(rules, lang).rename(columns={
-        "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
-        "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True)
+show_rules()

@@ -279,3 +279,12 @@ def test_the_first_year_has_no_model_and_still_lists_households(open_app):
             assert any(c.value.startswith("Risk scores unavailable") for c in at.caption)
         else:
             assert any("Not enough data" in i.value for i in at.info)
+
+
+def test_more_flagged_households_than_a_list_holds_asks_for_a_smaller_region(open_app, monkeypatch):
+    monkeypatch.setattr(screening, "LIST_LIMIT", 10)
+    at = open_app("pages/screening.py", lang="en")
+    assert [e.value for e in at.exception] == []
+    assert len(at.tabs) == 0 and len(at.metric) == 4
+    assert any("more than a list holds (10)" in info.value for info in at.info)
+    assert at.expander[-1].label == t("screen_rules_title", "en")  # the rules stay visible

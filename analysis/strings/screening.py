@@ -37,6 +37,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "screen_none": ("没有符合条件的农户。", "No households on this list."),
     "screen_more_rows": ("仅显示前 {shown} 户，共 {total} 户；下载文件含全部。",
                          "Showing the first {shown} of {total}; the download has all."),
+    "screen_list_too_long": ("{region}共有 {count} 户被标记，超过名单上限 {limit} 户。请在左侧选择一个省、市或县查看和导出名单。",
+                             "{count} households are flagged in {region}, more than a list holds ({limit}). Choose a "
+                             "province, city or county in the sidebar to see and export the lists."),
     "screen_rules_title": ("筛查规则与参数", "Screening rules and parameters"),
     "screen_no_score": ("风险预测不可用（{reason}），名单按原因条数排序。",
                         "Risk scores unavailable ({reason}); lists ranked by number of reasons."),
