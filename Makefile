@@ -30,9 +30,10 @@ test: $(STAMP) browser-deps lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-## bench: print measured timings (not part of the tests)
+## bench: print measured timings (not part of the tests): analysis functions, then every page
 bench: $(STAMP)
 	$(PY) -m analysis.bench
+	$(PY) -m pages._bench
 
 # Debian's chromium and a CJK font for browser tests and figure export; installed when missing and root.
 browser-deps:

@@ -260,6 +260,15 @@ def county_boundaries(province_code: str | None = None, *, cache_dir: Path | Non
     return _collection("county", key, Path(cache_dir or CACHE_DIR))
 
 
+def county_outlines(codes: Iterable[str]) -> dict:
+    """County outlines (GeoJSON) of just these counties: a province's detail when they lie in one province,
+    the coarser national outlines when they span several (a national map of 2,800 counties stays light)."""
+    wanted = set(codes)
+    provinces = {code[:2] + "0000" for code in wanted}
+    source = county_boundaries(provinces.pop() if len(provinces) == 1 else None)
+    return {"type": "FeatureCollection", "features": [f for f in source["features"] if f["id"] in wanted]}
+
+
 def city_boundaries(province_code: str | None = None, *, cache_dir: Path | None = None) -> dict:
     """City outlines of a province (or of China), each dissolved from its county-level units."""
     key = _checked_province(province_code) if province_code else "all"
@@ -271,7 +280,7 @@ def province_boundaries(*, cache_dir: Path | None = None) -> dict:
     return _collection("province", "all", Path(cache_dir or CACHE_DIR))
 
 
-@functools.lru_cache(maxsize=16)
+@functools.cache  # bounded: three levels × (34 provinces + China)
 def _collection(level: str, province: str, cache_dir: Path) -> dict:
     national = province == "all"
     tolerance = TOLERANCE_PROVINCE_VIEW if not national else (

@@ -23,7 +23,6 @@ from analysis.config import DATA_DIR
 from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
-from analysis.regions import county_boundaries
 
 RULES_FILE = DATA_DIR / "screening_rules.toml"
 # Household lists are for visits and checks: more flagged households than this (a whole country) are listed
@@ -338,10 +337,3 @@ def household_list(frame: pd.DataFrame, rules: tuple[Rule, ...], lang: str) -> p
     }
     return pd.DataFrame({t(key, lang): values for key, values in columns.items()})
 
-
-def county_outlines(county_codes: list[str]) -> dict:
-    """GeoJSON of just these counties, from the boundaries of the provinces they lie in."""
-    wanted = set(county_codes)
-    features = [feature for province in sorted({code[:2] + "0000" for code in wanted})
-                for feature in county_boundaries(province)["features"] if feature["id"] in wanted]
-    return {"type": "FeatureCollection", "features": features}

@@ -45,7 +45,7 @@ def show_events() -> None:
     cells[2].metric(shell.t("flood_crop_damage"), formatting.count(round(found.crop_damage_ha.sum()), lang),
                     border=True)
     cells[3].metric(shell.t("flood_loss"), formatting.yuan_total(found.direct_loss.sum(), lang), border=True)
-    outlines = shell.fetch(events.county_outlines, region)
+    outlines = shell.fetch(events.region_outlines, region)
     shell.chart(figures.event_map_figure(events.events_by_county(found), outlines, lang,
                                          title=f"{shell.region_name} · {shell.t('flood_map_title')}"), key="flood-map")
     shell.chart(figures.event_timeline_figure(found, lang), key="flood-timeline")

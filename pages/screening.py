@@ -7,6 +7,7 @@ import streamlit as st
 from analysis import formatting, riskmodel, screening
 from analysis.figures import screening as figures
 from analysis.i18n import region_name
+from analysis.regions import county_outlines
 from pages._common import income_page_shell
 
 SHOWN_ROWS = 500
@@ -57,7 +58,7 @@ with left:
                             "households": [totals.by_reason[rule.id] for rule in rules]})
     shell.chart(figures.reasons_figure(reasons, lang), key="screen-reasons")
 with right:
-    outlines = screening.county_outlines(counts["county_code"].tolist())
+    outlines = county_outlines(counts["county_code"].tolist())
     shell.chart(figures.county_map_figure(counts, outlines, lang), key="screen-map")
 
 st.subheader(shell.t("screen_county_table"))

@@ -16,6 +16,7 @@ from analysis.config import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "bench-out"
 YEAR = 2024
+LABEL_WIDTH = 110
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,9 @@ def timed(fn: Callable[[], object], repeat: int = 5) -> float:
 def ms(label: str, seconds: float) -> tuple[str, str]:
     """A table row in milliseconds."""
     return f"{label} (ms)", f"{seconds * 1000:.1f}"
+
+
+def show(rows: list[tuple[str, str]]) -> None:
+    """Print rows as each module finishes, so a long run shows its figures as they come."""
+    for name, value in rows:
+        print(f"{name:<{LABEL_WIDTH}}  {value:>14}", flush=True)

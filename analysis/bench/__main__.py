@@ -8,11 +8,9 @@ import time
 from pathlib import Path
 
 import analysis.bench as bench
-from analysis.bench import OUT, BenchContext
+from analysis.bench import OUT, BenchContext, show
 from analysis.demo import build_demo
 from analysis.store.connection import Database
-
-LABEL_WIDTH = 110
 
 
 def world(name: str, households: int, provinces, rebuild: bool) -> tuple[Path, float | None]:
@@ -23,12 +21,6 @@ def world(name: str, households: int, provinces, rebuild: bool) -> tuple[Path, f
     start = time.perf_counter()
     build_demo(path, provinces=provinces, households=households)
     return path, time.perf_counter() - start
-
-
-def show(rows: list[tuple[str, str]]) -> None:
-    """Print rows as each module finishes, so a long run shows its figures as they come."""
-    for name, value in rows:
-        print(f"{name:<{LABEL_WIDTH}}  {value:>14}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,7 +33,7 @@ def _demo(path: Path) -> list[tuple[str, str]]:
                        timed(lambda: whatif.green_channel(whatif.what_if(cur, YEAR, prone, effects)))))
         rows.append(ms(f"floods demo what-if + green channel, all {len(everything)} counties",
                        timed(lambda: whatif.green_channel(whatif.what_if(cur, YEAR, everything, effects)), 3)))
-        rows.append(ms("floods demo county outlines", timed(lambda: events.county_outlines(cur, "000000"))))
+        rows.append(ms("floods demo county outlines", timed(lambda: events.region_outlines(cur, "000000"))))
     db.close()
     return rows
 

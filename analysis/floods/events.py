@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.floods.panel import check_estimation_region
 from analysis.regioncodes import region_prefix, region_where
-from analysis.regions import county_boundaries
+from analysis.regions import county_level_units, county_outlines
 
 HAZARDS = ("flood", "drought", "hail", "frost", "landslide", "earthquake")
 SEVERITIES = (1, 2, 3, 4)
@@ -75,12 +75,11 @@ def events_by_county(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def county_outlines(cur: duckdb.DuckDBPyConnection, region_code: str) -> dict:
+def region_outlines(cur: duckdb.DuckDBPyConnection, region_code: str) -> dict:
     """County outlines (GeoJSON) of the region's provinces that have households, cut to the region."""
     check_estimation_region(region_code)
     region, params = region_where(region_code, "h")
     provinces = [code for (code,) in cur.execute(_PROVINCES.format(region=region), params).fetchall()]
     prefix = region_code[: region_prefix(region_code)]
-    features = [feature for province in provinces for feature in county_boundaries(province)["features"]
-                if str(feature["id"]).startswith(prefix)]
-    return {"type": "FeatureCollection", "features": features}
+    return county_outlines([code for province in provinces for code in county_level_units(province).code
+                            if code.startswith(prefix)])
