@@ -42,21 +42,42 @@ def salt_path(db_path: str | os.PathLike) -> Path:
 
 def id_salt(db_path: str | os.PathLike) -> bytes:
     """The salt for hashing ID numbers of this database (created on first use)."""
+    salt, unsaved = pending_salt(db_path)
+    if unsaved:
+        save_salt(db_path, salt)
+    return salt
+
+
+def pending_salt(db_path: str | os.PathLike) -> tuple[bytes, bool]:
+    """The database's salt, and whether it is new and still to be saved with `save_salt`.
+
+    An import asks for it before validating but saves it only once it writes, so a refused file leaves
+    nothing behind, not even a salt file.
+    """
     from_env = os.environ.get(SALT_ENV, "")
     if from_env:
-        return from_env.encode("utf-8")
+        return from_env.encode("utf-8"), False
+    path = salt_path(db_path)
+    if not path.exists():
+        return os.urandom(32), True
+    text = path.read_text(encoding="ascii").strip()
+    if not text:
+        raise ValueError(f"salt file is empty: {path}")
+    return bytes.fromhex(text), False
+
+
+def save_salt(db_path: str | os.PathLike, salt: bytes) -> None:
+    """Save a new salt, readable by its owner only; if another process saved one first, that one must match."""
     path = salt_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        text = path.read_text(encoding="ascii").strip()
-        if not text:
-            raise ValueError(f"salt file is empty: {path}") from None
-        return bytes.fromhex(text)
+        if path.read_text(encoding="ascii").strip() != salt.hex():
+            raise ValueError(f"another import created {path} meanwhile: import the files again") from None
+        return
     with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(os.urandom(32).hex())
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        handle.write(salt.hex())
 
 
 def hash_id_number(id_number: str, salt: bytes) -> str:

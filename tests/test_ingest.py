@@ -4,7 +4,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from analysis.privacy import hash_id_number, id_salt
+from analysis.privacy import SALT_ENV, hash_id_number, id_salt, salt_path
 from analysis.store.ingest import format_problems, ingest_files, prepare_file
 from analysis.store.validate import MAX_PROBLEMS
 from tests.helpers_ingest import (
@@ -351,3 +351,18 @@ def test_database_is_readable_while_an_import_replaces_it(db):
     finally:
         reader.close()
     assert loaded(db, "thresholds") == SAMPLES["thresholds"][3]
+
+
+def test_a_refused_file_leaves_nothing_behind_not_even_a_salt(tmp_path, monkeypatch):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    db = tmp_path / "new.duckdb"
+    bad = csv_bytes(["户编号", "村级区划代码", "户类型", "家庭人口", "身份证号"],
+                    [["N1", "620121101209", "一般农户", "0", RAW_ID]])
+    assert not ingest_files(db, [("bad.csv", bad)], today=TODAY).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    good = csv_bytes(["户编号", "村级区划代码", "户类型", "家庭人口", "身份证号"],
+                     [["N1", "620121101209", "一般农户", "2", RAW_ID]])
+    assert ingest_files(db, [("good.csv", good)], today=TODAY).ok
+    assert salt_path(db).exists()
+    stored = rows_of(db, "households", "id_number_hash", "1")
+    assert stored == [(hash_id_number(RAW_ID, id_salt(db)),)]  # the saved salt is the one the hashes used

@@ -16,7 +16,9 @@ from analysis.privacy import (
     mask_id_numbers,
     mask_name,
     mask_names,
+    pending_salt,
     salt_path,
+    save_salt,
 )
 
 
@@ -88,3 +90,15 @@ def test_demo_ids_pass_the_check_that_imports_apply():
 
     body, check = _fake_ids(np.array([620121, 640104, 110105] * 100), load_params(), np.random.default_rng(1))
     assert id_check_matches(pd.Series([f"{b}{ID_CHECK[c]}" for b, c in zip(body, check, strict=True)])).all()
+
+
+def test_a_new_salt_is_saved_once_and_a_different_one_later_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    db = tmp_path / "x.duckdb"
+    salt, unsaved = pending_salt(db)
+    assert unsaved and not salt_path(db).exists()  # asking writes nothing
+    save_salt(db, salt)
+    save_salt(db, salt)  # the same salt again is fine (another writer saved it first)
+    assert pending_salt(db) == (salt, False) and id_salt(db) == salt
+    with pytest.raises(ValueError, match="meanwhile"):
+        save_salt(db, b"\x00" * 32)

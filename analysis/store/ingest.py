@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analysis.privacy import id_salt
+from analysis.privacy import pending_salt, save_salt
 from analysis.regions import add_unnamed_units, ensure_real_regions
 from analysis.store import formats as F
 from analysis.store.connection import connect_read_only, write_transaction
@@ -124,7 +124,7 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
     kind = F.resolve_kind(kind)
     today = today or date.today()
     step = _stepper(progress, len(files))
-    salt = id_salt(db_path)
+    salt, unsaved_salt = pending_salt(db_path)
     prepared = []
     for i, source in enumerate(files):
         name, data = _source(source)
@@ -139,6 +139,8 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
         _finish(progress)
         return IngestReport(not problems, problems, results)
     with write_transaction(db_path) as con:
+        if unsaved_salt:  # saved before the commit: hashes must never outlive their salt
+            save_salt(db_path, salt)
         touched: set[str] = set()
         for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
             step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
