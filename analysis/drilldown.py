@@ -113,10 +113,9 @@ def households_by_type(cur: duckdb.DuckDBPyConnection, region_code: str, year: i
 
 
 _LINES = """
-SELECT y.year, coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line
+SELECT y.year, pl.monitoring_line
 FROM (SELECT unnest($years) AS year) y
-LEFT JOIN thresholds tp ON tp.year = y.year AND tp.province_code = $province
-LEFT JOIN thresholds tn ON tn.year = y.year AND tn.province_code = '000000'
+LEFT JOIN province_lines pl ON pl.year = y.year AND pl.province_code = $province
 ORDER BY y.year
 """
 
@@ -144,15 +143,14 @@ WITH flooded AS (
 )
 SELECT h.household_id, h.head_name_masked, h.household_type, h.members,
        i.per_capita_net_income AS income_per_capita,
-       coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
+       pl.monitoring_line AS monitoring_line,
        h.household_type IN $types AND coalesce(h.monitored_since <= $year_end, TRUE) AS monitored,
        h.risk_eliminated_on <= $year_end AS risk_eliminated,
        coalesce(h.relocated, FALSE) AS relocated,
        f.county_code IS NOT NULL AS flood
 FROM households h
 JOIN income_net i ON i.household_id = h.household_id AND i.year = $year AND {income_filter}
-LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
 LEFT JOIN flooded f ON f.county_code = h.county_code
 WHERE {households_filter}
 ORDER BY h.household_id
@@ -199,11 +197,10 @@ WITH floods AS (
 SELECT i.year, i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income,
        i.property_income, i.transfer_income, i.net_income,
        i.medical_expense, i.education_expense, i.cattle_sold, i.sheep_sold, i.hogs_sold,
-       coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line,
+       pl.monitoring_line AS monitoring_line,
        coalesce(f.flood_severity, 0) AS flood_severity
 FROM income_net i
-LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
 LEFT JOIN floods f ON f.year = i.year
 WHERE {region} AND i.household_id = $household_id
 ORDER BY i.year

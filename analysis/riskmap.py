@@ -78,12 +78,11 @@ WITH flooded AS (
     SELECT {unit} AS code, i.year = $year AS current, h.members, h.household_type,
            h.monitored_since, h.risk_eliminated_on, i.livestock_income, i.net_income,
            i.per_capita_net_income AS per_capita,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           pl.monitoring_line AS line,
            f.county_code IS NOT NULL AS flooded
     FROM income_net i
     JOIN households h ON h.household_id = i.household_id AND {households_filter}
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
     LEFT JOIN flooded f ON f.county_code = i.county_code AND i.year = $year
     WHERE {income_filter} AND i.year IN ($year, $year - 1)
 ), monitored AS (

@@ -56,11 +56,10 @@ WITH inc AS (
     FROM disasters GROUP BY ALL
 ), hy AS (
     SELECT inc.*, h.members, h.labor_count, h.relocated, h.household_type,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           pl.monitoring_line AS line,
            coalesce(d.disaster_severity, 0) AS disaster_severity
     FROM inc JOIN households h ON h.household_id = inc.household_id
-    LEFT JOIN thresholds tp ON tp.year = inc.year AND tp.province_code = substr(inc.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = inc.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = inc.year AND pl.province_code = substr(inc.county_code, 1, 2) || '0000'
     LEFT JOIN disaster d ON d.county_code = inc.county_code AND d.year = inc.year
     WHERE {region_h} AND {sample_h}
 ), featured AS (

@@ -168,7 +168,7 @@ WITH now AS (
 ), base AS (
     SELECT c.household_id, c.county_code, c.village_code, h.head_name_masked, h.household_type, h.members,
            c.per_capita, c.net_income,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           pl.monitoring_line AS line,
            b.per_capita AS prev_per_capita,
            coalesce(c.medical_expense, 0) AS medical_expense,
            coalesce(c.education_expense, 0) AS education_expense,
@@ -181,8 +181,7 @@ WITH now AS (
     FROM now c
     JOIN households h ON h.household_id = c.household_id AND {region_h}
     LEFT JOIN before b ON b.household_id = c.household_id
-    LEFT JOIN thresholds tp ON tp.year = $year AND tp.province_code = substr(c.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = $year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = $year AND pl.province_code = substr(c.county_code, 1, 2) || '0000'
     LEFT JOIN disaster d ON d.county_code = c.county_code
 ), flags AS (
     SELECT base.*, {rule_columns}

@@ -17,10 +17,9 @@ WHERE c.year = $year AND {filter}
 _HOUSEHOLD_INCOME = """
 WITH hh AS (
     SELECT i.household_id, i.members, i.net_income, i.per_capita_net_income AS per_capita,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
+           pl.monitoring_line AS line
     FROM income_net i
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
     WHERE i.year = $year AND {income_filter}
 )
 SELECT count(*) AS households,
@@ -32,10 +31,7 @@ FROM hh
 """
 
 _LINE = """
-SELECT monitoring_line FROM thresholds
-WHERE year = $year AND province_code IN ($province, '000000')
-ORDER BY province_code = $province DESC
-LIMIT 1
+SELECT monitoring_line FROM province_lines WHERE year = $year AND province_code = $province
 """
 
 

@@ -122,9 +122,8 @@ def per_capita(sums: pd.DataFrame, level: str, names: pd.DataFrame | None = None
 
 
 _LINES = """
-SELECT year, monitoring_line FROM thresholds
-WHERE year <= $year + 1 AND province_code IN ($province, '000000')
-QUALIFY row_number() OVER (PARTITION BY year ORDER BY province_code = $province DESC) = 1
+SELECT year, monitoring_line FROM province_lines
+WHERE year <= $year + 1 AND province_code = $province
 ORDER BY year
 """
 
@@ -309,13 +308,12 @@ def income_view(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> 
 
 _BANDS = """
 SELECT h.household_type,
-       least(floor(i.per_capita_net_income / coalesce(tp.monitoring_line, tn.monitoring_line) / $width),
+       least(floor(i.per_capita_net_income / pl.monitoring_line / $width),
              $cap)::INTEGER AS bin,
        count(*) AS households
 FROM income_net i
 JOIN households h ON h.household_id = i.household_id AND {household_region}
-LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
 WHERE {region} AND i.year = $year
 GROUP BY ALL
 """

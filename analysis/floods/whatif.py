@@ -37,11 +37,10 @@ WITH hh AS (
     SELECT i.household_id, i.county_code, i.village_code, h.household_type, h.members,
            h.head_name_masked, h.id_number_masked, i.per_capita_net_income AS per_capita,
            (i.crop_income + i.livestock_income) / nullif(i.net_income, 0) AS farm_share,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line
+           pl.monitoring_line AS line
     FROM income_net i
     JOIN households h ON h.household_id = i.household_id AND h.county_code IN $counties
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
     WHERE i.year = $year AND i.county_code IN $counties
 ), after AS (
     SELECT *, per_capita < line AS below_now,

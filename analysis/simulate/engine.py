@@ -44,11 +44,10 @@ WITH live AS (
     WHERE date BETWEEN $year_start AND $year_end AND commodity IN $commodities
     GROUP BY region_code
 ), county AS (  -- line and live prices per county: a small build side instead of four joins per household
-    SELECT r.code AS county_code, coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+    SELECT r.code AS county_code, pl.monitoring_line AS line,
            {county_prices}
     FROM (SELECT DISTINCT code FROM regions WHERE length(code) = 6) r
-    LEFT JOIN thresholds tp ON tp.year = $year AND tp.province_code = substr(r.code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = $year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = $year AND pl.province_code = substr(r.code, 1, 2) || '0000'
     LEFT JOIN live pp ON pp.region_code = substr(r.code, 1, 2) || '0000'
     LEFT JOIN live pn ON pn.region_code = '000000'
 ), hh AS (  -- income carries members, so no join to the 30 million households

@@ -97,6 +97,18 @@ CREATE TABLE IF NOT EXISTS import_log (
     outcome      VARCHAR NOT NULL   -- loaded (refused files never reach the database)
 );
 
+-- The monitoring line per person that applies in each year to each province: its own, else the national default
+-- (province_code 000000 is China itself). The one place that rule is written; queries join it on year and
+-- substr(county_code, 1, 2) || '0000'. Every two-digit prefix is listed, so no region table is needed.
+CREATE OR REPLACE VIEW province_lines AS
+SELECT y.year, p.province_code, coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line
+FROM (SELECT DISTINCT year FROM thresholds) y
+CROSS JOIN (SELECT '000000' AS province_code
+            UNION ALL SELECT lpad(CAST(n AS VARCHAR), 2, '0') || '0000' FROM range(10, 100) t(n)) p
+LEFT JOIN thresholds tp ON tp.year = y.year AND tp.province_code = p.province_code
+LEFT JOIN thresholds tn ON tn.year = y.year AND tn.province_code = '000000'
+WHERE coalesce(tp.monitoring_line, tn.monitoring_line) IS NOT NULL;
+
 -- Income rows with their totals: the one place net income is defined (wage + operating + property + transfer,
 -- the NBS definition in ../shared/import-format.md). Queries read this instead of repeating the sum.
 CREATE OR REPLACE VIEW income_net AS
@@ -121,10 +133,9 @@ WITH hy AS (
         i.property_income, i.transfer_income, i.medical_expense, i.education_expense,
         i.cattle_sold, i.sheep_sold, i.hogs_sold,
         i.operating_income, i.net_income, i.per_capita_net_income,
-        coalesce(tp.monitoring_line, tn.monitoring_line) AS monitoring_line
+        pl.monitoring_line
     FROM income_net i JOIN households h USING (household_id)
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
 )
 SELECT
     hy.*,

@@ -26,13 +26,12 @@ FROM (
     SELECT i.county_code, i.year, i.members, h.risk_eliminated_on, make_date(i.year, 12, 31) AS year_end,
            i.wage_income, i.crop_income, i.livestock_income, i.other_operating_income, i.property_income,
            i.transfer_income, i.net_income AS net, i.per_capita_net_income AS per_capita,
-           coalesce(tp.monitoring_line, tn.monitoring_line) AS line,
+           pl.monitoring_line AS line,
            h.household_type IN $types AND coalesce(h.monitored_since <= make_date(i.year, 12, 31), TRUE)
                AS monitored
     FROM income_net i
     JOIN households h ON h.household_id = i.household_id
-    LEFT JOIN thresholds tp ON tp.year = i.year AND tp.province_code = substr(i.county_code, 1, 2) || '0000'
-    LEFT JOIN thresholds tn ON tn.year = i.year AND tn.province_code = '000000'
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
     WHERE i.county_code IN (SELECT code FROM refresh_counties)
       AND h.county_code IN (SELECT code FROM refresh_counties)
 )
