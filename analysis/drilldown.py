@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from analysis.overview import MONITORED_TYPES, income_by_source
-from analysis.regioncodes import NATIONAL, province_of, region_level, region_where
+from analysis.regioncodes import province_of, region_level, region_where
 
 DRILL_PARAMS = ("township", "village", "household")
 _SHAPES = {"township": re.compile(r"\d{9}"), "village": re.compile(r"\d{12}"), "household": re.compile(r"\d{16}")}
@@ -122,7 +122,7 @@ ORDER BY y.year
 
 def lines_by_year(cur: duckdb.DuckDBPyConnection, region_code: str, years: list[int]) -> pd.DataFrame:
     """year, monitoring_line that applies to the region (its province's, else the national default)."""
-    province = NATIONAL if region_level(region_code) == "national" else province_of(region_code)
+    province = province_of(region_code)  # 000000 (China) for the whole country
     return cur.execute(_LINES, {"years": [int(y) for y in years], "province": province}).df()
 
 

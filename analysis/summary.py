@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
-from analysis.regioncodes import NATIONAL, province_of, region_level, region_where
+from analysis.regioncodes import province_of, region_level, region_where
 
 # Regions of a county or larger are sums of county_year rows; townships and villages read their income rows.
 _COUNTY_SUMS = """
@@ -52,7 +52,7 @@ class RegionSummary:
 
 def monitoring_line(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> float | None:
     """The line that applies to a region: its province's, else the national default."""
-    province = NATIONAL if region_level(region_code) == "national" else province_of(region_code)
+    province = province_of(region_code)  # 000000 (China) for the whole country
     row = cur.execute(_LINE, {"year": year, "province": province}).fetchone()
     return None if row is None else float(row[0])
 

@@ -130,7 +130,7 @@ ORDER BY year
 
 def monitoring_lines(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
     """The line that applies to the region in each year up to `year + 1` (its province's, else national)."""
-    province = NATIONAL if region_level(region_code) == "national" else province_of(region_code)
+    province = province_of(region_code)  # 000000 (China) for the whole country
     return cur.execute(_LINES, {"year": year, "province": province}).df()
 
 

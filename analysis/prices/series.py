@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
-from analysis.regioncodes import NATIONAL, province_of, region_level
+from analysis.regioncodes import NATIONAL, province_of
 
 FREQUENCIES = ("month", "week")  # whitelist: the only date_trunc units in SQL text
 
@@ -30,7 +30,7 @@ GROUP BY ALL ORDER BY commodity, date
 
 def price_region(cur: duckdb.DuckDBPyConnection, region_code: str) -> str:
     """The price series that applies to a region: its province's if loaded, else the national one."""
-    province = NATIONAL if region_level(region_code) == "national" else province_of(region_code)
+    province = province_of(region_code)  # 000000 (China) for the whole country
     found = {code for (code,) in cur.execute(_REGIONS, {"province": province, "national": NATIONAL}).fetchall()}
     return province if province in found else NATIONAL
 
