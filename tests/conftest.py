@@ -1,8 +1,10 @@
 """Shared fixtures: small synthetic worlds built in code, seeded."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from analysis.demo import build_demo
@@ -14,6 +16,13 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("world") / "demo.duckdb"
     build_demo(path, households=3000, seed=7)
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the demo world, shared by a test module."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        yield con
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -15,10 +14,8 @@ SOURCES = ("wage_income", "operating_income", "property_income", "transfer_incom
 
 
 @pytest.fixture(scope="module")
-def cur(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def cur(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,8 @@ APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture(scope="module")
-def cur(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def cur(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")

@@ -34,9 +34,8 @@ LIVE = commodities()
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
+def con(demo_con):
+    return demo_con
 
 
 def _scenario(changes: dict[str, float], start: int = 1, duration: int = 12, **responses) -> Scenario:
