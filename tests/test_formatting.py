@@ -1,5 +1,6 @@
 """Server-side number formatting: 万 / 亿 for Chinese, separators and millions for English."""
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -66,6 +67,12 @@ def test_chinese_counts_read_back_close_to_the_value(value):
     text = formatting.count(value, "zh")
     units = {"亿": 10**8, "万": 10**4}
     size = next((units[u] for u in units if text.endswith(u)), 1)
-    number = float(text.rstrip("万亿").replace(",", ""))
-    assert abs(number * size - value) <= (0.005 * size if size > 1 else 0.5)
+    number = Decimal(text.rstrip("万亿").replace(",", ""))  # exact: a float product misses the half-unit bound at 54750
+    assert abs(number * size - value) <= (Decimal("0.005") * size if size > 1 else Decimal("0.5"))
     assert size == 1 or abs(value) >= 9_999.5  # small counts are never put in 万
+
+
+def test_chinese_count_on_a_rounding_boundary_reads_back_within_half_a_unit():
+    """54750 -> 5.48万 sits exactly half a unit off; float arithmetic once made that flaky."""
+    assert formatting.count(54_750, "zh") in {"5.47万", "5.48万"}
+    test_chinese_counts_read_back_close_to_the_value.hypothesis.inner_test(54_750)
