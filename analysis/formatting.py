@@ -8,7 +8,10 @@ Missing values (None, NaN) show as an em dash.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
 
 MISSING = "—"
 _ZH_UNITS = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
@@ -84,3 +87,99 @@ def signed_percent(change: float | None, *, decimals: int = 1) -> str:
     text = percent(change, decimals=decimals)
     rounded = _round(Decimal(str(change)) * 100, decimals)
     return f"+{text}" if rounded > 0 else text
+
+
+# One rounding for every path: tables, charts, Excel, CSV, Word and slides round as the cards do.
+# (pandas' .round() rounds half to even and printf's %d truncates: 14,416.5 became 14,416 in a table
+# beside 14,417 on the card.) `KINDS` names what a column holds and how it is shown.
+KINDS = {
+    "count": 0,     # households, people: whole numbers
+    "yuan": 0,      # per-capita or per-household yuan: whole yuan
+    "yuan_total": 0,
+    "percent": 1,   # shares and changes, stored as fractions (0.123), shown as 12.3%
+    "ratio": 2,     # multiples and scores (1.23×, +0.85)
+    "price": 2,     # yuan per kilogram
+}
+EXCEL_FORMATS = {
+    "count": "#,##0", "yuan": "#,##0", "yuan_total": "#,##0", "percent": "0.0%", "ratio": "0.00", "price": "#,##0.00",
+}
+
+
+def half_up(value: float | int | None, decimals: int = 0) -> float | None:
+    """`value` rounded half-up (away from zero) on its decimal value, as every text here rounds."""
+    if _is_missing(value):
+        return None
+    return float(_round(Decimal(str(value)), decimals))
+
+
+def rounded(values: Iterable, kind: str) -> list[float | None]:
+    """Values of a column rounded once for display as `kind` (percent: to 0.1 of a percent)."""
+    decimals = KINDS[kind] + (2 if kind == "percent" else 0)
+    return [half_up(number, decimals) for number in values]
+
+
+def for_display(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """A copy with the named columns rounded as their text would be, percents as 12.3 (for printf "%.1f%%")."""
+    out = frame.copy()
+    for column, kind in kinds.items():
+        numbers = rounded(out[column], kind)
+        out[column] = [None if n is None else n * 100 for n in numbers] if kind == "percent" else numbers
+        out[column] = out[column].astype("float64")
+    return out
+
+
+PRINTF = {"count": "%,d", "yuan": "%,d", "yuan_total": "%,d", "percent": "%.1f%%", "ratio": "%.2f", "price": "%,.2f"}
+
+
+def printf(kind: str, lang: str = "zh", *, signed: bool = False) -> str:
+    """The printf format a table column of `kind` uses on screen (values already rounded by for_display)."""
+    text = PRINTF[kind].replace("%", "%+", 1) if signed else PRINTF[kind]
+    if kind in ("yuan", "yuan_total"):
+        text += " yuan" if lang == "en" else " 元"
+    return text
+
+
+def as_text(number: float | int | None, kind: str, lang: str = "zh") -> str:
+    """One number as text by its kind: the single entry point for tables, documents and slides."""
+    if kind == "count":
+        return count(number, lang)
+    if kind == "yuan":
+        return yuan(number, lang)
+    if kind == "yuan_total":
+        return yuan_total(number, lang)
+    if kind == "percent":
+        return percent(number)
+    if _is_missing(number):
+        return MISSING
+    return _grouped(Decimal(str(number)), KINDS[kind])
+
+
+def compact(number: float | int, lang: str = "zh") -> str:
+    """An axis tick: "2万", "1.5亿", "2,000" in Chinese; "20,000", "1.5 million" in English."""
+    text = count(number, lang, decimals=2)
+    for unit in ("万", "亿", " million", " billion"):
+        if unit in text:
+            head = text.replace(unit, "")
+            head = head.rstrip("0").rstrip(".") if "." in head else head
+            return head + unit
+    return text
+
+
+def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[float]:
+    """Round tick values covering [low, high] and one step beyond (plotly shows those inside its range)."""
+    span = max(high - low, 1e-9)
+    raw = span / count_wanted
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks, tick = [], first
+    while tick <= high + step * 1.000001:
+        ticks.append(round(tick, 10))
+        tick += step
+    return ticks
+
+
+def axis_ticks(high: float, lang: str = "zh", low: float = 0.0, *, suffix: str = "") -> dict:
+    """tickvals/ticktext for a value axis, labelled 万/亿 in Chinese (plotly knows only k/M/G)."""
+    values = nice_ticks(high, low)
+    return {"tickmode": "array", "tickvals": values, "ticktext": [compact(v, lang) + suffix for v in values]}

@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 
+from analysis import formatting
 from analysis.privacy import ID_MASK
 
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -51,16 +52,43 @@ def assert_no_personal_data(frame: pd.DataFrame) -> None:
                 raise ValueError(f"refusing to export column {column!r}: it holds an unmasked ID or phone number")
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly."""
+Kinds = dict[str, str]  # column -> a kind of analysis.formatting.KINDS (count, yuan, percent, ...)
+
+
+def rounded_frame(frame: pd.DataFrame, kinds: Kinds | None = None) -> pd.DataFrame:
+    """Numbers rounded half-up as the page shows them (shares stay fractions: 0.123 for 12.3%)."""
+    out = frame.copy()
+    for column, kind in (kinds or {}).items():
+        if column in out.columns:
+            out[column] = pd.Series(formatting.rounded(out[column], kind), index=out.index, dtype="float64")
+            if formatting.KINDS[kind] == 0 and out[column].notna().all():
+                out[column] = out[column].astype("int64")
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, kinds: Kinds | None = None) -> bytes:
+    """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; `kinds` columns rounded as shown."""
     assert_no_personal_data(frame)
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(rounded_frame(frame, kinds)).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_excel_bytes(sheets: dict[str, pd.DataFrame], *, note: str | None = None) -> bytes:
+def _excel_format(frame: pd.DataFrame, column: object, kinds: Kinds) -> str | None:
+    """The number format of a column: by its kind, else whole numbers with separators, else two decimals."""
+    if column in kinds:
+        return formatting.EXCEL_FORMATS[kinds[column]]
+    if pd.api.types.is_integer_dtype(frame[column]):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(frame[column]):
+        return "#,##0.00"
+    return None
+
+
+def to_excel_bytes(sheets: dict[str, pd.DataFrame], *, note: str | None = None, kinds: Kinds | None = None) -> bytes:
     """An .xlsx with one sheet per frame (sheet names cut to Excel's 31 characters).
 
     `note` (e.g. the synthetic-data warning and the source) goes in the first row above the header.
+    Numbers stay numbers with a number format (`kinds` by column, else by type), so Excel rounds
+    them for display as the page does while sums still work.
     """
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -75,6 +103,8 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], *, note: str | None = None) 
                 worksheet.write_string(0, 0, str(neutralise(note)))
             for position, column in enumerate(frame.columns):
                 width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
-                worksheet.set_column(position, position, min(width, 40))
+                number_format = _excel_format(frame, column, kinds or {})
+                cell_format = writer.book.add_format({"num_format": number_format}) if number_format else None
+                worksheet.set_column(position, position, min(width, 40), cell_format)
             worksheet.freeze_panes(start + 1, 0)
     return buffer.getvalue()

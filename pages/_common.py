@@ -99,17 +99,20 @@ class Shell:
             st.caption(t("export_hint", self.lang))
 
 
-    def table_downloads(self, frame: Any, name: str, key: str) -> None:
-        """Excel and CSV buttons for a table (masked, no executable cells); files are built on click."""
+    def table_downloads(self, frame: Any, name: str, key: str, kinds: dict[str, str] | None = None) -> None:
+        """Excel and CSV buttons for a table (masked, no executable cells); files are built on click.
+
+        `kinds` (column -> analysis.formatting kind) rounds the CSV and formats the Excel numbers as shown.
+        """
         note = t("demo_banner", self.lang) if self.fetch(dataset.is_synthetic) else None
         stem = self.file_stem(name)
         left, right = st.columns(2)
         left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx",
-                             data=lambda: tables.to_excel_bytes({name: frame}, note=note),
+                             data=lambda: tables.to_excel_bytes({name: frame}, note=note, kinds=kinds),
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              icon=":material/table_view:")
         right.download_button(t("download_csv", self.lang), key=f"{key}-csv", file_name=f"{stem}.csv",
-                              data=lambda: tables.to_csv_bytes(frame), mime="text/csv",
+                              data=lambda: tables.to_csv_bytes(frame, kinds), mime="text/csv",
                               icon=":material/download:")
 
 

@@ -101,7 +101,7 @@ def preview() -> None:
         for table in section.tables:
             st.caption(table.title)
             st.dataframe(table.text, hide_index=True)
-            shell.table_downloads(table.frame, table.key, key=f"brief-{table.key}")
+            shell.table_downloads(table.frame, table.key, key=f"brief-{table.key}", kinds=table.kinds)
 
 
 if presenting():

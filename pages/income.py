@@ -99,19 +99,21 @@ if counties["growth"].notna().sum() >= 2:
     shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t("trend_scatter_chart", year=year)),
                 key="trend-counties")
     st.caption(shell.t("trend_scatter_caption", span=int(counties["span"].max())))
+    kinds = {"households": "count", "income_per_capita": "yuan", "level": "ratio", "growth": "percent"}
     table = low_slow.assign(
-        county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)],
-        growth=low_slow["growth"] * 100)[["county", "households", "income_per_capita", "level", "growth"]]
+        county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)]
+    )[["county", *kinds]]
     st.markdown(shell.t("trend_low_slow_table", n=len(table)))
-    st.dataframe(table, hide_index=True, column_config={
-        "county": st.column_config.TextColumn(shell.t("county_name")),
-        "households": st.column_config.NumberColumn(shell.t("households"), format="%,d"),
+    st.dataframe(formatting.for_display(table, kinds), hide_index=True, column_config={
+        "county": st.column_config.TextColumn(shell.t("county_name"), pinned=True),
+        "households": st.column_config.NumberColumn(shell.t("households"), format=formatting.printf("count")),
         "income_per_capita": st.column_config.NumberColumn(shell.t("income_per_capita"),
-                                                           format="%,d yuan" if lang == "en" else "%,d 元"),
+                                                           format=formatting.printf("yuan", lang)),
         "level": st.column_config.NumberColumn(shell.t("trend_line_multiple"), format="%.2f×"),
-        "growth": st.column_config.NumberColumn(shell.t("trend_growth_axis"), format="%+.1f%%"),
+        "growth": st.column_config.NumberColumn(shell.t("trend_growth_axis"),
+                                                format=formatting.printf("percent", signed=True)),
     })
-    shell.table_downloads(table, "low-and-slow", key="trend-low-slow")
+    shell.table_downloads(table, "low-and-slow", key="trend-low-slow", kinds=kinds)
 else:
     st.info(shell.t("trend_no_counties"))
 

@@ -63,21 +63,19 @@ with right:
                     key="employment")
 
 st.subheader(shell.t("risk_title"))
-percent_columns = ["below_share", "near_share", "growth"]
+kinds = {"households": "count", "below_share": "percent", "near_share": "percent", "income_per_capita": "yuan",
+         "growth": "percent"}
 at_risk = at_risk.assign(
-    county=[region_name(zh, en, lang) for zh, en in zip(at_risk["name"], at_risk["name_en"], strict=True)],
-    **{column: at_risk[column] * 100 for column in percent_columns},  # shown as "12.3%" by printf below
-)
+    county=[region_name(zh, en, lang) for zh, en in zip(at_risk["name"], at_risk["name_en"], strict=True)]
+)[["county", *kinds]]
 st.dataframe(
-    at_risk[["county", "households", "below_share", "near_share", "income_per_capita", "growth"]],
+    formatting.for_display(at_risk, kinds),  # rounded once, as the cards and the briefing round
     hide_index=True,
-    column_config={
-        "county": st.column_config.TextColumn(shell.t("county_name")),
-        "households": st.column_config.NumberColumn(shell.t("households"), format="%,d"),
-        "below_share": st.column_config.NumberColumn(shell.t("below_share"), format="%.1f%%"),
-        "near_share": st.column_config.NumberColumn(shell.t("near_share"), format="%.1f%%"),
-        "income_per_capita": st.column_config.NumberColumn(
-            shell.t("income_per_capita"), format="%,d yuan" if lang == "en" else "%,d 元"),
-        "growth": st.column_config.NumberColumn(shell.t("growth"), format="%+.1f%%"),
-    },
+    column_config={"county": st.column_config.TextColumn(shell.t("county_name"), pinned=True)} | {
+        column: st.column_config.NumberColumn(shell.t(column), format=formatting.printf(kind, lang,
+                                                                                          signed=column == "growth"))
+        for column, kind in kinds.items()},
 )
+labels = {"county": shell.t("county_name")} | {column: shell.t(column) for column in kinds}
+shell.table_downloads(at_risk.rename(columns=labels), "counties-at-risk", key="overview-counties",
+                      kinds={labels[column]: kind for column, kind in kinds.items()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import riskmap
+from analysis import formatting, riskmap
 from analysis.drilldown import DRILL_PARAMS
 from analysis.figures import maps as figures
 from analysis.i18n import region_name
@@ -90,9 +90,12 @@ with right:
     table = table[["rank", "unit", "code", "shown", "households"]].rename(columns={
         "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
         "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "households": shell.t("households")})
-    st.dataframe(table, hide_index=True, height=520, column_config={
-        shell.t("map_rank"): st.column_config.NumberColumn(format="%d"),
-        table.columns[3]: st.column_config.NumberColumn(format="%.1f")})
+    # The code column is left to the downloads: at laptop width the unit and its value must stay in view.
+    st.dataframe(table.drop(columns=shell.t("map_code")), hide_index=True, height=520, column_config={
+        shell.t("map_rank"): st.column_config.NumberColumn(format="%d", width="small"),
+        table.columns[1]: st.column_config.TextColumn(pinned=True),
+        table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
+        table.columns[4]: st.column_config.NumberColumn(format=formatting.printf("count"))})
     shell.table_downloads(table, "riskmap", key="map-table")
 st.caption(shell.t(figures.DEFINITIONS[metric]))
 st.caption(shell.t("map_breaks_note", method=shell.t(figures.METHOD_LABELS[settings.method])))

@@ -135,11 +135,12 @@ def _results(result: simulate.SimulationResult) -> None:
         shell.t("sim_newly_below"): counties["newly_below_line"],
         shell.t("sim_newly_near"): counties["newly_near_line"],
         shell.t("sim_with_responses"): counties["newly_below_with_responses"],
-        shell.t("sim_income_loss"): counties["income_loss"].round(0),
+        shell.t("sim_income_loss"): counties["income_loss"],
     })
-    st.dataframe(county_table, hide_index=True, column_config={
-        shell.t("sim_income_loss"): st.column_config.NumberColumn(format="%,d yuan" if lang == "en" else "%,d 元")})
-    shell.table_downloads(county_table, "simulation-counties", key="sim-counties")
+    kinds = {shell.t("sim_income_loss"): "yuan_total"} | {column: "count" for column in county_table.columns[1:5]}
+    st.dataframe(formatting.for_display(county_table, kinds), hide_index=True, column_config={
+        column: st.column_config.NumberColumn(format=formatting.printf(kind, lang)) for column, kind in kinds.items()})
+    shell.table_downloads(county_table, "simulation-counties", key="sim-counties", kinds=kinds)
 
     st.subheader(shell.t("sim_response_table"))
     responses = result.responses

@@ -50,6 +50,7 @@ class Table:
     title: str
     frame: pd.DataFrame
     text: pd.DataFrame
+    kinds: dict[str, str] = field(default_factory=dict)  # frame column -> analysis.formatting kind
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def cmd_price_alerts(args: argparse.Namespace) -> int:
             for row in frame.to_dict("records")]
     text = f"price series {series}\n" + ("\n".join(
         f"{r['commodity']:<12} {r['date']} price={r['price']:.2f} score={r['score']:+.2f} {r['band']} {r['direction']}"
-        for r in rows) or "no commodity in stress or worse / 当前没有承压及以上的品种")
+        for r in rows) or "no commodity in stress or worse / 当前没有关注及以上的品种")
     emit(args, {"region": args.region, "price_series": series, "alerts": rows}, text)
     return 0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from analysis import formatting
+
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 INK, MUTED, GRID = "#1f2933", "#52606d", "#e4e7eb"
 SOURCE_COLOURS = {
@@ -59,6 +61,13 @@ def plotly_config(image_format: str = "png", filename: str = "incomewatch") -> d
         "toImageButtonOptions": options,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def count_axis(fig: go.Figure, axis: str, high: float, lang: str, low: float = 0.0) -> go.Figure:
+    """Label a count axis ("xaxis" or "yaxis") with 万/亿 in Chinese, as the cards are (plotly knows only k/M)."""
+    if high == high and high > low:  # not NaN, not empty
+        fig.update_layout({axis: formatting.axis_ticks(float(high), lang, float(low))})
+    return fig
 
 
 def new_figure(title: str, height: int) -> go.Figure:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from analysis import formatting
-from analysis.figures.base import FONT_FAMILY, INK, MUTED, SOURCE_COLOURS, new_figure
+from analysis.figures.base import FONT_FAMILY, INK, MUTED, SOURCE_COLOURS, count_axis, new_figure
 from analysis.figures.mapview import MAP_WIDTH_PX, outline_bounds, view_of
 from analysis.i18n import household_type, region_name, t
 from analysis.riskmap import METRICS, SOUTH_CHINA_SEA, classify, display_scale
@@ -191,7 +191,7 @@ def types_figure(frame: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
                 customdata=[formatting.count(v, lang) for v in frame["households"]],
                 hovertemplate="%{y}: %{customdata}<extra></extra>")
     fig.update_layout(yaxis={"autorange": "reversed", "showgrid": False}, xaxis={"showgrid": True})
-    return fig
+    return count_axis(fig, "xaxis", float(frame["households"].max() if len(frame) else 0), lang)
 
 
 def household_income_figure(years: pd.DataFrame, lang: str, *, title: str) -> go.Figure:

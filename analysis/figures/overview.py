@@ -17,6 +17,7 @@ from analysis.figures.base import (
     REMAINING,
     SOURCE_COLOURS,
     SOURCES,
+    count_axis,
     new_figure,
 )
 from analysis.i18n import household_type, t
@@ -65,9 +66,9 @@ def monitored_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.F
             hovertemplate="%{y} · " + t(key, lang) + ": %{customdata}<extra></extra>",
         )
     # Long type names narrow the plot: the legend goes below it so it never runs into the title.
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12, "yanchor": "top"}, xaxis={"tickformat": ",d", "showgrid": True, "gridcolor": GRID},
-                      yaxis={"autorange": "reversed", "showgrid": False})
-    return fig
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12, "yanchor": "top"},
+                      xaxis={"showgrid": True, "gridcolor": GRID}, yaxis={"autorange": "reversed", "showgrid": False})
+    return count_axis(fig, "xaxis", float(frame["households"].max() if len(frame) else 0), lang)
 
 
 def _month_label(month: pd.Timestamp, lang: str) -> str:
@@ -92,4 +93,4 @@ def employment_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
             hovertemplate="%{x} · " + t(key, lang) + ": %{customdata}<extra></extra>",
         )
     fig.update_layout(xaxis={"type": "category", "tickangle": 0}, yaxis_rangemode="tozero")
-    return fig
+    return count_axis(fig, "yaxis", float(frame[["migrant_workers", "target"]].max().max()), lang)

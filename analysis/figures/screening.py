@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import formatting
-from analysis.figures.base import GRID, MUTED, REMAINING, SOURCE_COLOURS, new_figure
+from analysis.figures.base import GRID, MUTED, REMAINING, SOURCE_COLOURS, count_axis, new_figure
 from analysis.figures.mapview import fit_view
 from analysis.i18n import region_name, t
 
@@ -37,9 +37,9 @@ def reasons_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Fig
                 text=[formatting.count(v, lang) for v in frame["households"]], textposition="outside",
                 hovertemplate="%{y}: %{customdata}<extra></extra>")
     room = max(float(frame["households"].max()), 1.0) * 1.18  # space for the number after the longest bar
-    fig.update_layout(xaxis={"tickformat": ",d", "showgrid": True, "gridcolor": GRID, "range": [0, room]},
+    fig.update_layout(xaxis={"showgrid": True, "gridcolor": GRID, "range": [0, room]},
                       yaxis={"autorange": "reversed", "showgrid": False}, margin={"r": 60})
-    return fig
+    return count_axis(fig, "xaxis", room, lang)
 
 
 def county_map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, title: str = "") -> go.Figure:

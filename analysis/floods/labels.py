@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from analysis.floods.params import flood_params
+from analysis.glossary import term
 from analysis.i18n import t
 
-HAZARD_KEYS = {"flood": "flood_hazard_flood", "drought": "flood_hazard_drought", "hail": "flood_hazard_hail",
-               "frost": "flood_hazard_frost", "landslide": "flood_hazard_landslide",
-               "earthquake": "flood_hazard_earthquake"}
 SEVERITY_KEYS = {1: "flood_severity_1", 2: "flood_severity_2", 3: "flood_severity_3", 4: "flood_severity_4"}
 REASON_KEYS = {"falls_below": "flood_reason_falls_below", "may_fall_below": "flood_reason_may_fall_below",
                "already_below": "flood_reason_already_below", "near_after": "flood_reason_near_after"}
@@ -16,7 +14,7 @@ STATUS_KEYS = {"no_data": "flood_status_no_data", "no_floods": "flood_status_no_
 
 
 def hazard_label(hazard: str, lang: str) -> str:
-    return t(HAZARD_KEYS[hazard], lang) if hazard in HAZARD_KEYS else hazard
+    return term("hazard", hazard, lang)
 
 
 def severity_label(severity: int, lang: str) -> str:

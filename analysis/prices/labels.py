@@ -1,15 +1,13 @@
 """UI string keys for data values of the price pages (commodities, bands, directions, species)."""
 from __future__ import annotations
 
+from analysis.glossary import term
 from analysis.i18n import t
 
 COMMODITY_KEYS = {
     "beef": "price_c_beef", "mutton": "price_c_mutton", "pork": "price_c_pork", "live_cattle": "price_c_live_cattle",
     "live_sheep": "price_c_live_sheep", "live_hog": "price_c_live_hog", "maize": "price_c_maize",
 }
-BAND_KEYS = {"normal": "price_band_normal", "stress": "price_band_stress", "alert": "price_band_alert",
-             "crisis": "price_band_crisis"}
-DIRECTION_KEYS = {"fall": "price_dir_fall", "spike": "price_dir_spike"}
 SPECIES_KEYS = {"cattle": "sim_species_cattle", "sheep": "sim_species_sheep", "hogs": "sim_species_hogs"}
 RESPONSE_KEYS = {"insurance": "sim_resp_insurance", "subsidy": "sim_resp_subsidy",
                  "price_floor": "sim_resp_price_floor"}
@@ -26,11 +24,12 @@ def commodity_name(commodity: str, lang: str) -> str:
 
 
 def band_name(band: str, lang: str) -> str:
-    return _label(BAND_KEYS, band, lang)
+    return term("alert_level", band, lang)
 
 
 def direction_name(direction: str, lang: str) -> str:
-    return _label(DIRECTION_KEYS, direction, lang)
+    """Against the price's trend ("低于趋势"), never "下跌" beside a rise on last year."""
+    return term("price_direction", direction, lang)
 
 
 def species_name(species: str, lang: str) -> str:

@@ -95,12 +95,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "规则及其参数见 data/screening_rules.toml（可编辑，注明单位与来源）；名单见「筛查预警」页，可导出 Excel。",
         "The rules and their parameters are in data/screening_rules.toml (editable, with units and sources); the "
         "lists are on the Screening page and export to Excel."),
-    "brief_prices_text": ("截至{date}（{area}价格），处于警报以上的品种：{items}。",
+    "brief_prices_text": ("截至{date}（{area}价格），处于预警及以上的品种：{items}。",
                           "As of {date} ({area} prices), commodities at alert level or worse: {items}."),
-    "brief_prices_calm": ("截至{date}（{area}价格），没有品种处于警报以上。",
+    "brief_prices_calm": ("截至{date}（{area}价格），没有品种处于预警及以上。",
                           "As of {date} ({area} prices), no commodity is at alert level or worse."),
     "brief_prices_method": ("预警方法：按世界粮食计划署 ALPS 方法，以趋势和季节拟合价格，偏离越大等级越高"
-                            "（正常、关注、警报、危机）。",
+                            "（正常、关注、预警、危机）。",
                             "Method: WFP ALPS — the price is compared with its fitted trend and season; the larger "
                             "the gap, the higher the level (normal, stress, alert, crisis)."),
     "brief_prices_none": ("数据库中没有价格数据。", "No prices are loaded."),
@@ -111,12 +111,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief_change_12m": ("比上年同月", "vs a year earlier"),
     "brief_score": ("偏离分值", "Score"),
     "brief_alert_level": ("预警等级", "Alert level"),
-    "brief_band_normal": ("正常", "normal"),
-    "brief_band_stress": ("关注", "stress"),
-    "brief_band_alert": ("警报", "alert"),
-    "brief_band_crisis": ("危机", "crisis"),
-    "brief_direction_fall": ("下跌", "fall"),
-    "brief_direction_spike": ("上涨", "spike"),
     "brief_commodity_live_cattle": ("活牛", "Live cattle"),
     "brief_commodity_live_sheep": ("活羊", "Live sheep"),
     "brief_commodity_live_hog": ("生猪", "Live hogs"),

@@ -66,21 +66,20 @@ def monitoring_section(ctx: Context) -> Section | None:
     return Section(ctx.t("brief_monitoring_heading"), tuple(paragraphs), tuple(charts))
 
 
+COUNTY_KINDS = {"households": "count", "below_share": "percent", "near_share": "percent",
+                "income_per_capita": "yuan", "growth": "percent"}
+
+
 def _counties_table(ctx: Context, at_risk: pd.DataFrame, names: list[str]) -> Table:
+    """Numbers for Excel and the same numbers as text, both rounded by analysis.formatting."""
     lang = ctx.lang
-    labels = {key: ctx.t(key) for key in ("county_name", "households", "below_share", "near_share",
-                                         "income_per_capita", "growth")}
-    frame = pd.DataFrame({labels["county_name"]: names, labels["households"]: at_risk["households"],
-                          labels["below_share"]: at_risk["below_share"], labels["near_share"]: at_risk["near_share"],
-                          labels["income_per_capita"]: at_risk["income_per_capita"].round(0),
-                          labels["growth"]: at_risk["growth"]})
-    text = pd.DataFrame({labels["county_name"]: names,
-                         labels["households"]: [formatting.count(v, lang) for v in at_risk["households"]],
-                         labels["below_share"]: [formatting.percent(v) for v in at_risk["below_share"]],
-                         labels["near_share"]: [formatting.percent(v) for v in at_risk["near_share"]],
-                         labels["income_per_capita"]: [formatting.yuan(v, lang) for v in at_risk["income_per_capita"]],
-                         labels["growth"]: [formatting.signed_percent(v) for v in at_risk["growth"]]})
-    return Table("counties", ctx.t("brief_counties_table"), frame, text)
+    frame = pd.DataFrame({ctx.t("county_name"): names} | {ctx.t(column): at_risk[column] for column in COUNTY_KINDS})
+    text = pd.DataFrame({ctx.t("county_name"): names} | {
+        ctx.t(column): [formatting.signed_percent(v) if column == "growth" else formatting.as_text(v, kind, lang)
+                        for v in at_risk[column]]
+        for column, kind in COUNTY_KINDS.items()})
+    kinds = {ctx.t(column): kind for column, kind in COUNTY_KINDS.items()}
+    return Table("counties", ctx.t("brief_counties_table"), frame, text, kinds)
 
 
 def counties_section(ctx: Context) -> Section | None:

@@ -6,6 +6,7 @@ import pandas as pd
 from analysis import formatting
 from analysis.briefing import narrative
 from analysis.briefing.model import Context, Section, Table
+from analysis.glossary import term
 from analysis.i18n import t
 from analysis.prices.alerts import latest_alerts
 from analysis.prices.series import price_region
@@ -16,9 +17,6 @@ COMMODITY_KEYS = {
     "live_hog": "brief_commodity_live_hog", "beef": "brief_commodity_beef", "mutton": "brief_commodity_mutton",
     "pork": "brief_commodity_pork", "maize": "brief_commodity_maize",
 }
-BAND_KEYS = {"normal": "brief_band_normal", "stress": "brief_band_stress", "alert": "brief_band_alert",
-             "crisis": "brief_band_crisis"}
-DIRECTION_KEYS = {"fall": "brief_direction_fall", "spike": "brief_direction_spike"}
 
 
 def commodity_name(name: str, lang: str) -> str:
@@ -28,8 +26,8 @@ def commodity_name(name: str, lang: str) -> str:
 
 def _table(ctx: Context, alerts: pd.DataFrame) -> Table:
     names = [commodity_name(name, ctx.lang) for name in alerts["commodity"]]
-    bands = [ctx.t(BAND_KEYS[band]) for band in alerts["band"]]
-    directions = [ctx.t(DIRECTION_KEYS[d]) if d in DIRECTION_KEYS else "" for d in alerts["direction"]]
+    bands = [term("alert_level", band, ctx.lang) for band in alerts["band"]]
+    directions = [term("price_direction", d, ctx.lang) if isinstance(d, str) else "" for d in alerts["direction"]]
     months = [pd.Timestamp(day).strftime("%Y-%m") for day in alerts["date"]]
     columns = [ctx.t(key) for key in ("brief_commodity", "brief_month", "brief_price", "brief_change_12m",
                                       "brief_score", "brief_alert_level")]
@@ -54,7 +52,7 @@ def prices_section(ctx: Context) -> Section | None:
         paragraph = ctx.t("brief_prices_calm", **values)
     else:
         pairs = [(commodity_name(name, ctx.lang),
-                  ctx.t("brief_price_item", change=formatting.signed_percent(change), level=ctx.t(BAND_KEYS[band])))
+                  ctx.t("brief_price_item", change=formatting.signed_percent(change), level=term("alert_level", band, ctx.lang)))
                  for name, change, band in zip(warned["commodity"], warned["change_12m"], warned["band"], strict=True)]
         paragraph = ctx.t("brief_prices_text", items=narrative.items(ctx, pairs), **values)
     return Section(ctx.t("brief_prices_heading"), (paragraph, ctx.t("brief_prices_method")),
