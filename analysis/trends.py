@@ -136,35 +136,47 @@ def monitoring_lines(cur: duckdb.DuckDBPyConnection, region_code: str, year: int
 
 @dataclass(frozen=True)
 class TrendFit:
-    """A log-linear trend of yearly per-capita income: growth, fitted band, next-year projection.
+    """Yearly per-capita income: its growth, a fitted trend line, and next year's projection.
 
-    Intervals are at `confidence`; `band_*` is the confidence band of the fitted line, `projection_*`
-    the prediction interval for next year's income (the line's uncertainty plus the scatter of years).
-    `weights` are the robust weights: a year well below 1 was treated as partly an outlier.
+    `growth` is the average yearly growth (a random walk with drift: the mean of the yearly log growth
+    rates, i.e. compound growth from the first to the last year). Its interval is the union of two
+    models' intervals: the random walk's (t on the yearly growth rates, right when shocks last) and the
+    robust log-linear trend's (RLM HuberT, t with n-2 df, right when shocks pass); `trend_growth`, `fitted`
+    and `band_*` are that trend line. The projection starts from the latest year's level (never from the
+    old trend line), its interval again the union of both models' prediction intervals. Intervals are
+    None with fewer than `min_interval_years` years. `weights` are the robust weights; `latest_downweighted`
+    says the trend line treated the newest year as partly an outlier.
     """
     years: tuple[int, ...]
     income: tuple[float, ...]
     confidence: float
     growth: float
-    growth_low: float
-    growth_high: float
+    growth_low: float | None
+    growth_high: float | None
+    trend_growth: float
     fitted: tuple[float, ...]
-    band_low: tuple[float, ...]
-    band_high: tuple[float, ...]
+    band_low: tuple[float, ...] | None
+    band_high: tuple[float, ...] | None
     weights: tuple[float, ...]
+    latest_downweighted: bool
     next_year: int
     projection: float
-    projection_low: float
-    projection_high: float
-    method: str = "RLM HuberT on log income, t intervals with n-2 df"
+    projection_low: float | None
+    projection_high: float | None
+    method: str = ("growth: random walk with drift (WLS of yearly log growth on years elapsed); intervals: union "
+                   "with the RLM HuberT log-linear trend's (t, n-2 df)")
 
     @property
     def n(self) -> int:
         return len(self.years)
 
     @property
-    def projection_width(self) -> float:
-        return self.projection_high - self.projection_low
+    def has_intervals(self) -> bool:
+        return self.growth_low is not None
+
+    @property
+    def projection_width(self) -> float | None:
+        return None if self.projection_low is None else self.projection_high - self.projection_low
 
     def to_dict(self) -> dict:
         return asdict(self) | {"n": self.n, "projection_width": self.projection_width}
@@ -174,15 +186,55 @@ def _floats(values: np.ndarray) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
+@dataclass(frozen=True)
+class _LogFit:
+    """One model's slope (log growth per year) and next-year log projection, each with a t interval."""
+    slope: float
+    slope_half: float
+    ahead: float
+    ahead_half: float
+
+
+def _random_walk_with_drift(years: np.ndarray, log_income: np.ndarray, confidence: float) -> _LogFit:
+    """Drift of a random walk from the yearly log growth rates: WLS of each step's change on the years it
+    spans (weights 1/span, the exact GLS when years are missing), t with steps-1 df. Exact for a Gaussian
+    random walk; conservative when deviations from a trend pass (they make steps negatively correlated)."""
+    span, change = np.diff(years).astype(float), np.diff(log_income)
+    result = sm.WLS(change, span, weights=1 / span).fit()
+    drift, drift_se, sigma = float(result.params[0]), float(result.bse[0]), math.sqrt(float(result.scale))
+    if len(change) < 2:
+        return _LogFit(drift, math.nan, float(log_income[-1]) + drift, math.nan)
+    quantile = stats.t.ppf(0.5 + confidence / 2, len(change) - 1)
+    return _LogFit(drift, quantile * drift_se, float(log_income[-1]) + drift,
+                   quantile * math.sqrt(drift_se**2 + sigma**2))
+
+
+def _robust_trend(design: np.ndarray, log_income: np.ndarray, huber_t: float, confidence: float):
+    """RLM HuberT line on log income: one unusual year pulls less than in OLS. Its asymptotic (z) intervals
+    are too narrow with six points, so t with n-2 df and the robust scale."""
+    result = sm.RLM(log_income, design, M=sm.robust.norms.HuberT(t=huber_t)).fit()
+    cov, scale = np.asarray(result.cov_params()), float(result.scale)
+    quantile = stats.t.ppf(0.5 + confidence / 2, len(log_income) - 2)
+    ahead = np.array([1.0, 1.0])
+    fit = _LogFit(float(result.params[1]), quantile * math.sqrt(cov[1, 1]), float(ahead @ result.params),
+                  quantile * math.sqrt(float(ahead @ cov @ ahead) + scale**2))
+    fitted_half = quantile * np.sqrt(np.einsum("ij,jk,ik->i", design, cov, design))
+    return fit, design @ result.params, fitted_half, result.weights
+
+
+def _union(intervals: list[tuple[float, float]], shown: bool) -> tuple[float | None, float | None]:
+    """The smallest interval holding every (centre ± half) given; (None, None) when intervals are hidden."""
+    if not shown:
+        return None, None
+    return min(c - h for c, h in intervals), max(c + h for c, h in intervals)
+
+
 def fit_trend(years: list[int] | np.ndarray, income: list[float] | np.ndarray,
               confidence: float | None = None) -> TrendFit | None:
-    """Robust log-linear trend of income over years; None with fewer than `min_years` positive points.
+    """Growth, trend line and next-year projection of yearly income; None with fewer than `min_years`
+    positive points, intervals only from `min_interval_years` (data/trends.toml).
 
-    Why RLM with HuberT: one flood or lockdown year in six would tilt an OLS line; Huber weights
-    shrink such a year's pull while behaving like OLS on clean data. Its asymptotic (z) intervals
-    are too narrow with six points, so intervals use Student t with n-2 degrees of freedom and the
-    robust scale. Measured on planted 7% growth with 3% noise and six years: the 95% interval of
-    the growth rate held the truth in ≈92% of series, the prediction interval in ≈90%.
+    Measured coverage (analysis.montecarlo.trends, README): see the model section of the README.
     """
     settings = parameters()["trend"]
     confidence = settings["confidence"] if confidence is None else confidence
@@ -191,28 +243,27 @@ def fit_trend(years: list[int] | np.ndarray, income: list[float] | np.ndarray,
     if len(frame) < settings["min_years"]:
         return None
     last = int(frame["year"].iloc[-1])
-    design = sm.add_constant((frame["year"] - last).to_numpy(dtype=float))
+    year_values = frame["year"].to_numpy()
     log_income = np.log(frame["income"].to_numpy())
-    result = sm.RLM(log_income, design, M=sm.robust.norms.HuberT(t=settings["huber_t"])).fit()
-    cov, scale = np.asarray(result.cov_params()), float(result.scale)
-    quantile = stats.t.ppf(0.5 + confidence / 2, len(frame) - 2)
-    slope, slope_se = float(result.params[1]), math.sqrt(cov[1, 1])
-    fitted = design @ result.params
-    fitted_se = np.sqrt(np.einsum("ij,jk,ik->i", design, cov, design))
-    ahead = np.array([1.0, 1.0])
-    ahead_mean = float(ahead @ result.params)
-    ahead_se = math.sqrt(float(ahead @ cov @ ahead) + scale**2)
+    design = sm.add_constant((year_values - last).astype(float))
+    walk = _random_walk_with_drift(year_values, log_income, confidence)
+    trend, fitted, fitted_half, weights = _robust_trend(design, log_income, settings["huber_t"], confidence)
+    shown = len(frame) >= settings["min_interval_years"]
+
+    growth_low, growth_high = _union([(walk.slope, walk.slope_half), (trend.slope, trend.slope_half)], shown)
+    ahead_low, ahead_high = _union([(walk.ahead, walk.ahead_half), (trend.ahead, trend.ahead_half)], shown)
     return TrendFit(
-        years=tuple(int(y) for y in frame["year"]), income=tuple(float(v) for v in frame["income"]),
-        confidence=confidence,
-        growth=math.expm1(slope),
-        growth_low=math.expm1(slope - quantile * slope_se), growth_high=math.expm1(slope + quantile * slope_se),
-        fitted=_floats(np.exp(fitted)), band_low=_floats(np.exp(fitted - quantile * fitted_se)),
-        band_high=_floats(np.exp(fitted + quantile * fitted_se)),
-        weights=_floats(result.weights),
-        next_year=last + 1, projection=math.exp(ahead_mean),
-        projection_low=math.exp(ahead_mean - quantile * ahead_se),
-        projection_high=math.exp(ahead_mean + quantile * ahead_se),
+        years=tuple(int(y) for y in year_values), income=_floats(frame["income"].to_numpy()),
+        confidence=confidence, growth=math.expm1(walk.slope),
+        growth_low=None if growth_low is None else math.expm1(growth_low),
+        growth_high=None if growth_high is None else math.expm1(growth_high),
+        trend_growth=math.expm1(trend.slope), fitted=_floats(np.exp(fitted)),
+        band_low=_floats(np.exp(fitted - fitted_half)) if shown else None,
+        band_high=_floats(np.exp(fitted + fitted_half)) if shown else None,
+        weights=_floats(weights), latest_downweighted=bool(weights[-1] < settings["downweighted_below"]),
+        next_year=last + 1, projection=math.exp(walk.ahead),
+        projection_low=None if ahead_low is None else math.exp(ahead_low),
+        projection_high=None if ahead_high is None else math.exp(ahead_high),
     )
 
 

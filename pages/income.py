@@ -21,6 +21,7 @@ fit, lines, decomposition, counties = view.fit, view.lines, view.decomposition, 
 low_slow = counties[counties["low_and_slow"]].sort_values("income_per_capita")
 income = float(series["income_per_capita"].iloc[-1])
 line = lines.set_index("year")["monitoring_line"].get(year)
+MIN_INTERVAL_YEARS = trends.parameters()["trend"]["min_interval_years"]
 
 
 def note(text: str) -> dict:
@@ -28,8 +29,12 @@ def note(text: str) -> dict:
     return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
 
 
-def interval(low: float, high: float) -> str:
-    return shell.t("trend_interval", level=formatting.percent(fit.confidence, decimals=0), low=low, high=high)
+def growth_interval(key: str) -> str:
+    """The growth interval in words, or why there is none (too few years)."""
+    if not fit.has_intervals:
+        return shell.t("trend_no_interval", min_years=MIN_INTERVAL_YEARS)
+    return shell.t(key, level=formatting.percent(fit.confidence, decimals=0),
+                   low=formatting.signed_percent(fit.growth_low), high=formatting.signed_percent(fit.growth_high))
 
 
 # The one-minute answer first: the level, the growth and its uncertainty, what drove it, where it stalls.
@@ -39,8 +44,7 @@ if fit is not None and latest is not None:
     st.markdown(shell.t(
         "trend_summary", year=year, income=formatting.yuan(income, lang),
         change=formatting.signed_percent(latest["total_pp"] / 100), first=fit.years[0],
-        growth=formatting.signed_percent(fit.growth),
-        interval=interval(formatting.signed_percent(fit.growth_low), formatting.signed_percent(fit.growth_high)),
+        growth=formatting.signed_percent(fit.growth), interval=growth_interval("trend_interval"),
         driver=shell.t(driver).lower(), driver_pp=f"{latest[driver]:+.1f}"))
 if len(counties) >= 2:
     names = [region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)][:3]
@@ -59,22 +63,26 @@ if fit is None:
     st.info(shell.t("trend_too_few"))
 else:
     cols[2].metric(shell.t("trend_growth"), formatting.signed_percent(fit.growth), border=True,
-                   help=shell.t("trend_method"),
-                   **note(shell.t("trend_interval_short", level=formatting.percent(fit.confidence, decimals=0),
-                                  low=formatting.signed_percent(fit.growth_low),
-                                  high=formatting.signed_percent(fit.growth_high))))
+                   help=shell.t("trend_method", min_years=MIN_INTERVAL_YEARS),
+                   **note(growth_interval("trend_interval_short")))
+    width = (shell.t("trend_no_interval", min_years=MIN_INTERVAL_YEARS) if fit.projection_width is None
+             else shell.t("trend_width", width=formatting.yuan(fit.projection_width, lang)))
     cols[3].metric(shell.t("trend_projection_metric", year=fit.next_year), formatting.yuan(fit.projection, lang),
-                   border=True, help=shell.t("trend_projection_help"),
-                   **note(shell.t("trend_width", width=formatting.yuan(fit.projection_width, lang))))
+                   border=True, help=shell.t("trend_projection_help"), **note(width))
+    if fit.latest_downweighted:
+        st.warning(shell.t("trend_latest_downweighted", year=fit.years[-1], weight=fit.weights[-1]))
 
 left, right = st.columns(2)
 with left:
     if fit is not None:
         shell.chart(figures.trend_figure(fit, lines, lang, title=shell.t("trend_chart", region=shell.region_name)),
                     key="trend")
-        st.caption(shell.t("trend_method") + " " + shell.t(
-            "trend_projection_caption", year=fit.next_year, low=formatting.yuan(fit.projection_low, lang),
-            high=formatting.yuan(fit.projection_high, lang), n=fit.n))
+        caption = shell.t("trend_method", min_years=MIN_INTERVAL_YEARS)
+        if fit.has_intervals:
+            caption += " " + shell.t("trend_projection_caption", year=fit.next_year, n=fit.n,
+                                     low=formatting.yuan(fit.projection_low, lang),
+                                     high=formatting.yuan(fit.projection_high, lang))
+        st.caption(caption)
 with right:
     shell.chart(figures.child_income_figure(view.children, lines, lang, title=shell.t("trend_children_chart")),
                 key="trend-children")

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from analysis import formatting, trends
 from analysis.commands import main as cli
 from analysis.config import PROJECT_ROOT
 from analysis.i18n import t
+from analysis.montecarlo.trends import GROWTH, simulate_log_income, trend_coverage
 from analysis.store.connection import write_transaction
 from analysis.store.summaries import refresh_county_year
 from analysis.summary import region_summary
@@ -30,17 +33,32 @@ def _planted(growth: float, noise: float, seed: int) -> np.ndarray:
 def test_planted_growth_is_recovered_within_its_interval(seed):
     fit = trends.fit_trend(YEARS, _planted(0.07, 0.02, seed))
     assert fit.growth_low < 0.07 < fit.growth_high
-    assert fit.growth_high - fit.growth_low < 0.08  # wide with six points, but it says something
+    assert fit.growth_high - fit.growth_low < 0.16  # wide with six points and two models, but it says something
     truth_next = 10_000 * 1.07 ** 6
     assert fit.projection_low < truth_next < fit.projection_high
     assert fit.next_year == 2025 and fit.n == 6
     assert all(lo < mid < hi for lo, mid, hi in zip(fit.band_low, fit.fitted, fit.band_high, strict=True))
 
 
-def test_intervals_cover_the_truth_about_as_often_as_they_claim():
-    hits = [trends.fit_trend(YEARS, _planted(0.07, 0.03, seed)) for seed in range(200)]
-    coverage = np.mean([f.growth_low < 0.07 < f.growth_high for f in hits])
-    assert 0.85 <= coverage <= 1.0  # t intervals on the robust fit: ≈92% measured for a 95% claim
+@pytest.mark.parametrize("design", ["independent", "ar1_0.5", "ar1_0.8", "random_walk"])
+def test_growth_and_projection_intervals_hold_the_truth_at_least_90_percent_of_the_time(design):
+    """Quick version of `python -m analysis.montecarlo trends` (README): 150 series of six years per design."""
+    result = trend_coverage(design, years=6, runs=150, seed=11)
+    assert result.growth_coverage >= 0.9 and result.projection_coverage >= 0.9
+    assert abs(result.growth_bias) < 0.01
+
+
+def test_the_old_robust_line_alone_misses_under_a_random_walk():
+    """Why the union: the robust trend's own interval covers too rarely when shocks last (the issue's 60–80%)."""
+    rng = np.random.default_rng(5)
+    hits = []
+    for _ in range(150):
+        logs = simulate_log_income("random_walk", 6, rng)
+        fit = trends.fit_trend(YEARS, np.exp(logs[:-1]))
+        slope = trends._robust_trend(sm.add_constant((YEARS - 2024).astype(float)), logs[:-1], 1.345, 0.95)[0]
+        hits.append(abs(slope.slope - math.log1p(GROWTH)) <= slope.slope_half)
+        assert fit.growth_low <= np.expm1(slope.slope - slope.slope_half) + 1e-12
+    assert np.mean(hits) < 0.88
 
 
 def test_one_bad_year_is_downweighted_and_pulls_less_than_in_ols():
@@ -48,13 +66,34 @@ def test_one_bad_year_is_downweighted_and_pulls_less_than_in_ols():
     income[3] *= 0.75  # a flood year
     fit = trends.fit_trend(YEARS, income)
     ols_growth = np.expm1(np.polyfit(YEARS, np.log(income), 1)[0])
-    assert abs(fit.growth - 0.08) < abs(ols_growth - 0.08)
+    assert abs(fit.trend_growth - 0.08) < abs(ols_growth - 0.08)
     assert fit.weights[3] < 0.5 and min(np.delete(fit.weights, 3)) > 0.9
+    assert not fit.latest_downweighted
 
 
-def test_too_few_years_give_no_trend():
-    assert trends.fit_trend([2023, 2024], [10_000, 11_000]) is None
-    assert trends.fit_trend([2022, 2023, 2024], [10_000, -5, 11_000]) is None  # only positive incomes count
+def test_a_slow_newest_year_is_flagged_and_the_projection_starts_from_it():
+    income = 10_000 * 1.08 ** (YEARS - YEARS[0])
+    income[-1] *= 0.85  # a lasting drop in the newest year
+    fit = trends.fit_trend(YEARS, income)
+    assert fit.latest_downweighted and fit.weights[-1] < 0.99
+    assert fit.projection < fit.fitted[-1] * 1.08  # not the old line carried on
+    assert fit.projection == pytest.approx(income[-1] * (1 + fit.growth))
+    assert fit.growth < fit.trend_growth  # the average growth sees the drop
+    assert fit.growth_low <= fit.growth <= fit.growth_high
+
+
+def test_intervals_are_hidden_with_fewer_than_five_years():
+    fit = trends.fit_trend(YEARS[:4], 10_000 * 1.07 ** np.arange(4))
+    assert fit.growth == pytest.approx(0.07)
+    assert fit.growth_low is None and fit.projection_low is None and fit.band_low is None
+    assert not fit.has_intervals and fit.projection_width is None
+    assert trends.fit_trend(YEARS[:5], _planted(0.07, 0.02, 1)[:5]).has_intervals
+
+
+def test_missing_years_count_as_several_steps_of_growth():
+    years = np.array([2017, 2018, 2020, 2021, 2024])
+    fit = trends.fit_trend(years, 10_000 * 1.05 ** (years - 2017))
+    assert fit.growth == pytest.approx(0.05)
 
 
 def test_contributions_add_up_exactly_to_the_total_change():
@@ -121,7 +160,7 @@ def test_areas_with_missing_income_rows_are_still_sum_over_sum(demo_db, tmp_path
 def test_trend_command_text_and_errors(demo_db, capsys):
     assert cli(["trend", "--region", "640000", "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
-    assert "fitted annual growth" in out and "prediction interval" in out
+    assert "average annual growth" in out and "prediction interval" in out
     assert cli(["trend", "--region", "110000", "--db", str(demo_db)]) == 2
     assert "no income data" in capsys.readouterr().err
 

@@ -40,8 +40,14 @@ def _trend_text(payload: dict) -> str:
     if fit is None:
         return "\n".join([*rows, "trend: fewer than 3 years, not fitted"])
     level = f"{fit['confidence']:.0%}"
-    rows.append(f"fitted annual growth {fit['growth']:+.2%} ({level} interval {fit['growth_low']:+.2%} to "
+    if fit["growth_low"] is None:
+        rows.append(f"average annual growth {fit['growth']:+.2%} (no interval with {fit['n']} years; {fit['method']})")
+        rows.append(f"projection {fit['next_year']}: {fit['projection']:,.0f} (no prediction interval)")
+        return "\n".join(rows)
+    rows.append(f"average annual growth {fit['growth']:+.2%} ({level} interval {fit['growth_low']:+.2%} to "
                 f"{fit['growth_high']:+.2%}; {fit['method']}, n={fit['n']})")
+    if fit["latest_downweighted"]:
+        rows.append(f"the robust trend line down-weighted {fit['years'][-1]}; growth and projection start from it")
     rows.append(f"projection {fit['next_year']}: {fit['projection']:,.0f} ({level} prediction interval "
                 f"{fit['projection_low']:,.0f} to {fit['projection_high']:,.0f}, width {fit['projection_width']:,.0f})")
     return "\n".join(rows)

@@ -33,14 +33,34 @@ def _line_trace(fig: go.Figure, lines: pd.DataFrame, lang: str) -> None:
                     hovertemplate="%{x} · " + t("monitoring_line", lang) + ": %{customdata}<extra></extra>")
 
 
+def _projection_trace(fig: go.Figure, fit: TrendFit, lang: str, level: str) -> None:
+    """Next year's projection from the latest level, with its prediction interval when there is one."""
+    point = formatting.yuan(fit.projection, lang)
+    if fit.projection_low is None:
+        fig.add_scatter(x=[fit.next_year], y=[fit.projection], mode="markers", name=t("trend_projection_point", lang),
+                        marker={"size": 12, "symbol": "diamond", "color": FIT}, customdata=[point],
+                        hovertemplate="%{x} · %{customdata}<extra></extra>")
+        return
+    fig.add_scatter(
+        x=[fit.next_year], y=[fit.projection], mode="markers", name=t("trend_projection", lang, level=level),
+        marker={"size": 12, "symbol": "diamond", "color": FIT},
+        error_y={"type": "data", "symmetric": False, "array": [fit.projection_high - fit.projection],
+                 "arrayminus": [fit.projection - fit.projection_low], "color": FIT, "thickness": 2, "width": 8},
+        customdata=[[point, formatting.yuan(fit.projection_low, lang), formatting.yuan(fit.projection_high, lang)]],
+        hovertemplate="%{x} · %{customdata[0]} (%{customdata[1]} – %{customdata[2]})<extra></extra>")
+
+
 def trend_figure(fit: TrendFit, lines: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
-    """Yearly per-capita income, the fitted log-linear trend with its confidence band, next year's
-    projection with its prediction interval, and the monitoring line. `lines`: year, monitoring_line."""
+    """Yearly per-capita income, the robust log-linear trend with its confidence band, next year's
+    projection (from the latest level) with its prediction interval, and the monitoring line; bands and
+    intervals only when the fit has them (enough years). `lines`: year, monitoring_line."""
     fig = new_figure(title, 440)
     level = formatting.percent(fit.confidence, decimals=0)
     years = list(fit.years)
-    fig.add_scatter(x=years + years[::-1], y=list(fit.band_high) + list(fit.band_low)[::-1], fill="toself", mode="lines",
-                    fillcolor=BAND, line={"width": 0}, hoverinfo="skip", name=t("trend_band", lang, level=level))
+    if fit.band_low is not None:
+        fig.add_scatter(x=years + years[::-1], y=list(fit.band_high) + list(fit.band_low)[::-1], fill="toself",
+                        mode="lines", fillcolor=BAND, line={"width": 0}, hoverinfo="skip",
+                        name=t("trend_band", lang, level=level))
     fig.add_scatter(x=years, y=fit.fitted, mode="lines", name=t("trend_fitted", lang),
                     line={"color": FIT, "width": 2, "dash": "dot"}, customdata=_yuan(fit.fitted, lang),
                     hovertemplate="%{x} · " + t("trend_fitted", lang) + ": %{customdata}<extra></extra>")
@@ -50,14 +70,7 @@ def trend_figure(fit: TrendFit, lines: pd.DataFrame, lang: str, *, title: str = 
                     customdata=[[y, f"{w:.2f}"] for y, w in zip(_yuan(fit.income, lang), fit.weights, strict=True)],
                     hovertemplate="%{x} · %{customdata[0]} · " + t("trend_weight", lang)
                     + " %{customdata[1]}<extra></extra>")
-    fig.add_scatter(
-        x=[fit.next_year], y=[fit.projection], mode="markers", name=t("trend_projection", lang, level=level),
-        marker={"size": 12, "symbol": "diamond", "color": FIT},
-        error_y={"type": "data", "symmetric": False, "array": [fit.projection_high - fit.projection],
-                 "arrayminus": [fit.projection - fit.projection_low], "color": FIT, "thickness": 2, "width": 8},
-        customdata=[[formatting.yuan(fit.projection, lang), formatting.yuan(fit.projection_low, lang),
-                     formatting.yuan(fit.projection_high, lang)]],
-        hovertemplate="%{x} · %{customdata[0]} (%{customdata[1]} – %{customdata[2]})<extra></extra>")
+    _projection_trace(fig, fit, lang, level)
     _line_trace(fig, lines[lines["year"].between(years[0], fit.next_year)], lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(rangemode="tozero", title=t("trend_yuan_axis", lang))

@@ -5,9 +5,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_page": ("收入趋势", "Income trends"),
     "trend_title": ("{region} · 截至 {year} 年收入趋势", "{region} · income trends to {year}"),
     "trend_summary": (
-        "**{year} 年人均纯收入 {income}，比上年 {change}。** {first}–{year} 年拟合年均增长 {growth}（{interval}）。"
+        "**{year} 年人均纯收入 {income}，比上年 {change}。** {first}–{year} 年年均增长 {growth}（{interval}）。"
         "上年以来增长最多来自{driver}（{driver_pp} 个百分点）。",
-        "**Net income per capita in {year}: {income}, {change} on the year before.** Fitted annual growth "
+        "**Net income per capita in {year}: {income}, {change} on the year before.** Average annual growth "
         "{first}–{year}: {growth} ({interval}). Most of the latest growth came from {driver} income ({driver_pp} "
         "points).",
     ),
@@ -20,22 +20,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_interval_short": ("{level}：{low} ～ {high}", "{level}: {low} to {high}"),
     "trend_line_multiple": ("相当于监测标准", "Multiple of the line"),
     "trend_line_note": ("监测标准 {line}", "line {line}"),
-    "trend_growth": ("拟合年均增长", "Fitted annual growth"),
+    "trend_growth": ("年均增长", "Average annual growth"),
     "trend_projection_metric": ("{year} 年预测", "Projection {year}"),
     "trend_projection_help": (
-        "按对数线性趋势外推一年；区间为预测区间，既含趋势的不确定性，也含各年围绕趋势的波动。",
-        "The log-linear trend carried one year ahead; the interval is a prediction interval: the trend's "
-        "uncertainty plus the years' scatter around it.",
+        "从最新一年的水平按年均增长外推一年（不从旧趋势线外推）；区间为预测区间，取两种模型（随机游走、稳健趋势）"
+        "预测区间的并集，既含增长的不确定性，也含逐年波动。",
+        "The latest year's level carried one year ahead at the average growth (not the old trend line); the "
+        "interval is a prediction interval, the union of two models' (random walk, robust trend): the growth's "
+        "uncertainty plus the years' ups and downs.",
     ),
     "trend_width": ("预测区间宽 {width}", "range {width} wide"),
     "trend_too_few": ("年度数据少于 3 年，无法拟合趋势。", "Fewer than 3 years of data: no trend can be fitted."),
     "trend_method": (
-        "方法：对人均纯收入取对数，用稳健回归（statsmodels RLM，Huber T 权重）对年份拟合直线，"
-        "个别异常年份（如灾年）的影响被削弱（空心点 = 权重小于 1）；区间按 t 分布（自由度 n−2）计算。",
-        "Method: log per-capita income fitted on the year by robust regression (statsmodels RLM, Huber T "
-        "weights), so a single unusual year (a flood, a lockdown) pulls less (hollow markers = weight below 1); "
-        "intervals use Student t with n−2 degrees of freedom.",
+        "方法：年均增长 = 各年增长率的平均（带漂移的随机游走，即首末年复合增长）。区间取两种模型区间的并集："
+        "随机游走（冲击持续时正确）与对数收入的稳健趋势线（statsmodels RLM，Huber T 权重，冲击一过即消失时正确；"
+        "空心点 = 权重小于 1 的年份）。在序列相关、随机游走等模拟中，95% 区间覆盖真值 ≥ 95%（见 README）。"
+        "不足 {min_years} 年不给区间。",
+        "Method: average growth = the mean of the yearly growth rates (a random walk with drift, i.e. compound "
+        "growth from first to last year). The interval is the union of two models' intervals: the random walk "
+        "(right when shocks last) and a robust trend line on log income (statsmodels RLM, Huber T weights; right "
+        "when shocks pass; hollow markers = years weighted below 1). In simulations with serial correlation and "
+        "random walks the 95% interval held the truth ≥ 95% of the time (see README). No interval with fewer "
+        "than {min_years} years.",
     ),
+    "trend_no_interval": ("不足 {min_years} 年，不给区间", "no interval under {min_years} years"),
+    "trend_latest_downweighted": (
+        "稳健趋势线把 {year} 年当作部分异常值（权重 {weight:.2f}）：趋势线比最新一年高，但年均增长和预测都从"
+        "最新一年的实际水平算起，没有按旧的增速外推。",
+        "The robust trend line treated {year} as partly an outlier (weight {weight:.2f}): the line runs above "
+        "the newest year, but the average growth and the projection start from that year's actual level, not "
+        "from the old pace.",
+    ),
+    "trend_projection_point": ("预测（点估计）", "Projection (point)"),
     "trend_projection_caption": (
         "只有 {n} 个年度点，{year} 年预测区间为 {low} ～ {high}，请按区间而非单一数值理解。",
         "With only {n} yearly points the {year} projection ranges from {low} to {high}: read the interval, "
