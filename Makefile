@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= data/incomewatch.duckdb
 PORT ?= 8501
+ADDRESS ?=
+DEBUG ?=
 
 .PHONY: run test lint bench demo browser-deps clean
 
@@ -17,7 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## run: set up, build the synthetic demo world on first start, open the dashboard
 run: $(STAMP)
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
-	INCOMEWATCH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	INCOMEWATCH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) \
+		$(if $(ADDRESS),--server.address $(ADDRESS)) $(if $(DEBUG),--client.showErrorDetails full)
 
 ## demo: rebuild the synthetic demo world
 demo: $(STAMP)

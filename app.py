@@ -26,6 +26,7 @@ from pages._common import (
     set_presenting,
     set_shell,
 )
+from pages._errors import guarded
 
 st.set_page_config(page_title="增收监测 · Income Watch", page_icon=":material/monitoring:", layout="wide")
 
@@ -164,4 +165,5 @@ def main() -> None:
     page.run()
 
 
-main()
+with guarded():  # a visitor sees a message with an error id, never a traceback
+    main()

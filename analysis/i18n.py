@@ -7,6 +7,7 @@ types, region names) are translated by their own functions here, never by the pa
 from __future__ import annotations
 
 from analysis.strings import collect
+from analysis.textsafe import Escaped, format_markdown
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -158,10 +159,14 @@ def normalize_lang(lang: str | None) -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The string for `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    """The string for `key` in `lang`, with `{name}` placeholders filled from `values`.
+
+    Pages render these strings as Markdown, and values may come from links, file names or cells:
+    each value is shown as text (analysis.textsafe), never as a link, image or HTML.
+    """
     zh, en = STRINGS[key]
     text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+    return format_markdown(text, values) if values else Escaped(text)
 
 
 def table_name(table: str, lang: str = DEFAULT_LANG) -> str:

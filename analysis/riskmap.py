@@ -380,7 +380,7 @@ def map_settings(params: Mapping[str, str]) -> tuple[MapSettings, list[tuple[str
             chosen[name] = value
     classes = params.get("classes")
     if classes is not None:
-        if classes.isdigit() and CLASS_RANGE[0] <= int(classes) <= CLASS_RANGE[1]:
+        if classes.isascii() and classes.isdigit() and CLASS_RANGE[0] <= int(classes) <= CLASS_RANGE[1]:
             chosen["classes"] = int(classes)
         else:
             problems.append(("classes", classes))

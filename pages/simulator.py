@@ -12,6 +12,7 @@ from analysis.prices.params import param, species_params
 from analysis.regioncodes import NATIONAL, province_of, region_level
 from analysis.regions import county_boundaries
 from analysis.simulate.summary import comparison_table, summary_sentence
+from analysis.textsafe import markdown_text
 from pages._common import income_page_shell
 
 shell = income_page_shell()
@@ -97,7 +98,7 @@ def _results(result: simulate.SimulationResult) -> None:
         return
     st.subheader(shell.t("sim_result_title", name=result.scenario.name))
     if result.scenario.description:
-        st.caption(result.scenario.description)
+        st.caption(markdown_text(result.scenario.description))  # from an uploaded file: text only
     st.info(summary_sentence(result, lang, shell.region_name))
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric(shell.t("sim_baseline_below"), formatting.count(totals["baseline_below_line"], lang), border=True)

@@ -25,6 +25,20 @@ def demo_con(demo_db) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
+@pytest.fixture(autouse=True)
+def developer_errors() -> Iterator[None]:
+    """Page errors reach AppTest's `at.exception` as on a developer's server, so tests see them.
+
+    Deployments show visitors only a message with an error id (tests/test_untrusted_links.py turns it back off).
+    """
+    from streamlit import config
+
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", shown)
+
+
 @pytest.fixture
 def open_app(demo_db, monkeypatch):
     """Open the app on the demo world as a new session: the link's query parameters, then `page` if given."""
