@@ -58,52 +58,71 @@ def measured_scope() -> tuple[str, FloodModels]:
     """The most local region with enough data, and its models (the last ones tried if none has enough)."""
     for scope in estimation_scopes(region):
         models = shell.fetch(flood_models, scope)
-        if models.pooled.ok:
+        if models.main.ok:
             break
-    if scope != region and models.pooled.ok:
-        first = shell.fetch(flood_models, region).pooled
+    if scope != region and models.main.ok:
+        first = shell.fetch(flood_models, region).main
         reason = status_message(first.status, lang, region=shell.region_name, clusters=first.n_clusters,
                                 flooded=first.n_flooded_counties)
         st.info(reason + " " + shell.t("flood_scope_fallback", scope=tree.name(scope, lang)))
     return scope, models
 
 
+def inference_caption(estimate) -> str:
+    row = estimate.term("flood")
+    if estimate.inference.startswith("cluster_t"):
+        return shell.t("flood_inference_cluster_t")
+    return shell.t("flood_inference_randomization", n=flood_params().permutations, p=f"{row['p_value']:.3f}")
+
+
+def show_terms(estimate, title: str, key: str, scope_name: str) -> None:
+    """Severity or income-mix terms, each labelled with the flooded county-years behind it."""
+    if not estimate.ok:
+        st.info(status_message(estimate.status, lang, region=scope_name, clusters=estimate.n_clusters,
+                               flooded=estimate.n_flooded_counties))
+    elif not estimate.effects.empty:
+        shell.chart(figures.effects_figure(estimate.effects, lang, title=title), key=key)
+    st.caption(shell.t("flood_terms_hidden", n=flood_params().min_term_flooded))
+
+
 def show_impact(scope: str, models: FloodModels) -> None:
-    scope_name, pooled = tree.name(scope, lang), models.pooled
-    if not pooled.ok:
-        st.warning(status_message(pooled.status, lang, region=scope_name, clusters=pooled.n_clusters,
-                                  flooded=pooled.n_flooded_counties))
+    scope_name, main = tree.name(scope, lang), models.main
+    if not main.ok:
+        st.warning(status_message(main.status, lang, region=scope_name, clusters=main.n_clusters,
+                                  flooded=main.n_flooded_counties))
         return
-    row = pooled.term("flood")
+    row = main.term("flood")
     cells = st.columns(4)
     cells[0].metric(shell.t("flood_effect_metric"), formatting.signed_percent(row["effect"]), border=True,
                     delta=shell.t("flood_ci", ci=interval(row)), delta_color="off", delta_arrow="off")
-    cells[1].metric(shell.t("flood_col_n_obs"), formatting.count(pooled.n_obs, lang), border=True,
-                    delta=shell.t("flood_households_behind", n=formatting.count(pooled.n_households, lang)),
+    for cell, k in zip(cells[1:3], (1, 2), strict=True):
+        lasting = main.term(f"event_{k}")
+        cell.metric(shell.t("flood_lasting_metric", k=k),
+                    formatting.signed_percent(lasting["effect"]) if lasting else "—", border=True,
+                    delta=shell.t("flood_ci", ci=interval(lasting)) if lasting else shell.t("flood_lasting_hidden"),
                     delta_color="off", delta_arrow="off")
-    cells[2].metric(shell.t("flood_clusters"), formatting.count(pooled.n_clusters, lang), border=True)
-    cells[3].metric(shell.t("flood_col_n_flooded"), formatting.count(pooled.n_flooded, lang), border=True,
-                    delta=shell.t("flood_flooded_counties", n=pooled.n_flooded_counties),
+    cells[3].metric(shell.t("flood_col_n_flooded"), formatting.count(main.n_flooded, lang), border=True,
+                    delta=shell.t("flood_flooded_counties", n=main.n_flooded_counties),
                     delta_color="off", delta_arrow="off")
-    st.caption(shell.t("flood_method_caption", region=scope_name, level=round(flood_params().confidence * 100)))
-    study = models.event
-    if study.ok:
-        shell.chart(figures.event_study_figure(study.effects, lang), key="flood-event-study")
-        st.caption(shell.t("flood_pretrend", p=f"{study.pretrend_p:.2f}"))
-    by_severity, by_mix = models.severity, shell.fetch(effect_by_income_mix, scope)
+    st.caption(shell.t("flood_households_behind", n=formatting.count(main.n_households, lang)) + " · "
+               + shell.t("flood_clusters") + f" {main.n_clusters} · " + shell.t("flood_prefectures")
+               + f" {main.n_prefectures}")
+    st.caption(shell.t("flood_method_caption", region=scope_name, level=round(flood_params().confidence * 100))
+               + " " + inference_caption(main))
+    shell.chart(figures.event_study_figure(main.effects.sort_values("k"), lang), key="flood-event-study")
+    placebo = main.term("placebo_-1")
+    if placebo is not None:
+        st.caption(shell.t("flood_pretrend", effect=formatting.signed_percent(placebo["effect"]),
+                           p=f"{placebo['p_value']:.2f}"))
+    by_mix = shell.fetch(effect_by_income_mix, scope)
     left, right = st.columns(2)
     with left:
-        shell.chart(figures.effects_figure(by_severity.effects, lang, title=shell.t("flood_by_severity")),
-                    key="flood-severity")
+        show_terms(models.severity, shell.t("flood_by_severity"), "flood-severity", scope_name)
     with right:
-        if by_mix.ok:
-            shell.chart(figures.effects_figure(by_mix.effects, lang, title=shell.t("flood_by_mix")), key="flood-mix")
-        else:
-            st.info(status_message(by_mix.status, lang, region=scope_name, clusters=by_mix.n_clusters,
-                                   flooded=by_mix.n_flooded_counties))
+        show_terms(by_mix, shell.t("flood_by_mix"), "flood-mix", scope_name)
         st.caption(shell.t("flood_mix_caption", farm=formatting.percent(flood_params().farm_heavy_share, decimals=0),
                            wage=formatting.percent(flood_params().wage_heavy_share, decimals=0)))
-    shell.table_downloads(display.effects_table([pooled, by_severity, study, by_mix], lang),
+    shell.table_downloads(display.effects_table([main, models.severity, by_mix], lang),
                           shell.t("flood_estimates"), key="flood-estimates")
 
 
@@ -112,12 +131,12 @@ def severity_effect(models: FloodModels, severity: int) -> dict:
     row = models.severity.term(f"severity_{severity}")
     if row is None:
         st.info(shell.t("flood_severity_fallback", severity=severity_label(severity, lang)))
-        row = models.pooled.term("flood")
+        row = models.main.term("flood")
     return row
 
 
 def show_what_if(scope: str, models: FloodModels) -> None:
-    if not models.pooled.ok:
+    if not models.main.ok:
         st.warning(shell.t("flood_whatif_needs_estimate"))
         return
     counties = shell.fetch(whatif.region_counties, region, year)
@@ -133,10 +152,16 @@ def show_what_if(scope: str, models: FloodModels) -> None:
         st.info(shell.t("flood_pick_hint"))
         return
     row = severity_effect(models, severity)
-    effects = tuple(round(float(row[k]), 6) for k in ("ci_low", "effect", "ci_high"))
+    by_mix = shell.fetch(effect_by_income_mix, scope)
+    mixes = by_mix.effects.effect.tolist() if by_mix.ok else []
+    effects = tuple(round(float(e), 6) for e in whatif.household_range(row["effect"], mixes,
+                                                                      (row["ci_low"], row["ci_high"])))
     result = shell.fetch(whatif.what_if, year, tuple(sorted(chosen)), effects)
     st.caption(shell.t("flood_whatif_caption", effect=formatting.signed_percent(row["effect"]), ci=interval(row),
-                       year=year, region=tree.name(scope, lang)))
+                       year=year, region=tree.name(scope, lang), worse=formatting.signed_percent(effects[0]),
+                       milder=formatting.signed_percent(effects[2])))
+    if not mixes:
+        st.info(shell.t("flood_whatif_no_mix"))
     cells = st.columns(4)
     cells[0].metric(shell.t("households"), formatting.count(result.total("households"), lang), border=True)
     cells[1].metric(shell.t("flood_newly_below"), formatting.count(result.total("newly_below_central"), lang),

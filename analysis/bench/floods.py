@@ -12,7 +12,7 @@ from analysis.bench import YEAR, BenchContext, ms, timed
 from analysis.floods import estimate, events, whatif
 from analysis.store.connection import Database
 
-MODELS = (estimate.flood_effect, estimate.effect_by_severity, estimate.event_study, estimate.flood_models,
+MODELS = (estimate.flood_effect, estimate.effect_by_severity, estimate.flood_models,
           estimate.effect_by_income_mix)
 PROVINCE = "620000"
 
@@ -49,7 +49,7 @@ def _large(path: Path, income_rows: int) -> list[tuple[str, str]]:
                 result = model(cur, region)
                 rows.append(ms(f"floods national world [{income_rows:,} rows] {model.__name__} region={region}",
                                time.perf_counter() - start))
-        pooled = result.pooled.term("flood")
+        pooled = result.main.term("flood")
         rows.append(("floods national world effect [interval]",
                      f"{pooled['effect']:+.3f} [{pooled['ci_low']:+.3f}, {pooled['ci_high']:+.3f}]"))
     db.close()

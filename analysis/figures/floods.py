@@ -82,9 +82,10 @@ def _percent_axis(fig: go.Figure) -> None:
 
 
 def event_study_figure(effects: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
-    """Effect on per-capita income by year relative to the flood (k = 0), with intervals; k = −1 is the reference.
+    """Effect on per-capita income in the flood year (k = 0) and after it, with intervals; a hollow marker at
+    k = −1 for the placebo (no interval: its randomization p-value is in the caption).
 
-    `effects`: k, effect, ci_low, ci_high (proportional changes; NaN interval for the reference year).
+    `effects`: k, effect, ci_low, ci_high (proportional changes; NaN interval for the placebo).
     """
     fig = new_figure(title or t("flood_event_title", lang), 400)
     reference = effects["ci_low"].isna()

@@ -29,19 +29,20 @@ def events_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def effects_table(estimates: list[FloodEstimate], lang: str) -> pd.DataFrame:
-    """Every estimated term in percent with its interval, p-value and observations, for download."""
+    """Every estimated term in percent with its interval, p-value, flooded county-years behind it and how the
+    interval was obtained, for download."""
     rows = []
     for estimate in estimates:
-        for row in estimate.effects.dropna(subset=["se"]).itertuples():
+        for row in estimate.effects.itertuples():
             rows.append({
-                t("flood_col_term", lang): term_label(row.term, lang) if estimate.model != "event"
-                else t("flood_col_event_year", lang, k=row.term.removeprefix("event_")),
+                t("flood_col_term", lang): term_label(row.term, lang),
                 t("flood_col_effect", lang): round(row.effect * 100, 2),
                 t("flood_col_ci_low", lang): round(row.ci_low * 100, 2),
                 t("flood_col_ci_high", lang): round(row.ci_high * 100, 2),
                 t("flood_col_p", lang): round(row.p_value, 4),
                 t("flood_col_n_obs", lang): int(row.n_obs),
                 t("flood_col_n_flooded", lang): int(row.n_flooded),
+                t("flood_col_inference", lang): estimate.inference.split(":")[0],
             })
     return pd.DataFrame(rows)
 

@@ -4,7 +4,7 @@ The outcome is the mean over households of log per-capita net income, with the h
 as weight: with county fixed effects this is the household regression of a balanced panel, at
 a few thousand rows even for the whole country. Households with net income <= 0 have no log and
 are left out (counted in `dropped`). A county-year is flooded when a flood event starts in it that
-year; several floods count as the worst severity.
+year; several floods count as the worst severity (0 when the file gave none).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from analysis.regioncodes import region_level, region_where
 ESTIMATION_LEVELS = ("national", "province", "city", "county")
 
 _FLOODS = """
-SELECT county_code, CAST(year(start_date) AS INTEGER) AS year, max(severity) AS severity
+SELECT county_code, CAST(year(start_date) AS INTEGER) AS year, coalesce(max(severity), 0) AS severity
 FROM disasters d
 WHERE hazard = 'flood' AND {region}
 GROUP BY ALL
@@ -37,7 +37,7 @@ _PANEL_BY_MIX = """
 WITH floods AS ({floods}),
 hh AS (
     SELECT i.household_id, i.county_code, i.year, i.per_capita_net_income AS per_capita, i.wage_income,
-           i.crop_income + i.livestock_income AS farm, i.net_income AS net,
+           i.crop_income, i.livestock_income, i.net_income AS net,
            f.severity IS NOT NULL AS flooded
     FROM income_net i
     LEFT JOIN floods f ON f.county_code = i.county_code AND f.year = i.year
@@ -45,13 +45,16 @@ hh AS (
 ), mix AS (
     -- shares in years without a flood, so the flood itself does not move a household between groups
     SELECT household_id,
-           coalesce(avg(farm / net) FILTER (WHERE NOT flooded), avg(farm / net)) AS farm_share,
+           coalesce(avg(crop_income / net) FILTER (WHERE NOT flooded), avg(crop_income / net)) AS crop_share,
+           coalesce(avg(livestock_income / net) FILTER (WHERE NOT flooded), avg(livestock_income / net))
+               AS livestock_share,
            coalesce(avg(wage_income / net) FILTER (WHERE NOT flooded), avg(wage_income / net)) AS wage_share
     FROM hh WHERE net > 0
     GROUP BY household_id
 )
 SELECT hh.county_code, hh.year,
-       CASE WHEN farm_share >= $farm_share THEN 'farm'
+       CASE WHEN crop_share + livestock_share >= $farm_share AND crop_share >= livestock_share THEN 'crop'
+            WHEN crop_share + livestock_share >= $farm_share THEN 'livestock'
             WHEN wage_share >= $wage_share THEN 'wage'
             ELSE 'mixed' END AS income_mix,
        count(*) AS households,
@@ -83,7 +86,8 @@ def county_year_panel(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.Da
 
 
 def county_year_panel_by_mix(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
-    """As county_year_panel, split by income mix (farm, wage, mixed); see data/floods.toml for the cut-offs."""
+    """As county_year_panel, split by income mix: crop- or livestock-heavy (crop + livestock income at least
+    `farm_heavy_share` of net income; the larger of the two names it), wage-heavy, mixed; see data/floods.toml."""
     check_estimation_region(region_code)
     region, params = region_where(region_code, "i")
     flood_region, flood_params_ = region_where(region_code, "d")

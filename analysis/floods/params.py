@@ -14,6 +14,10 @@ PARAMS_FILE = DATA_DIR / "floods.toml"
 class FloodParams:
     min_clusters: int
     min_flooded_counties: int
+    min_prefectures_t: int
+    min_flooded_t: int
+    permutations: int
+    min_term_flooded: int
     event_window: tuple[int, int]
     reference_period: int
     confidence: float

@@ -1,15 +1,17 @@
 """What if a flood hits these counties: the measured effect applied to their households, and who to help first.
 
-Every household's per-capita net income of the base year is multiplied by (1 + effect) for the three ends
-of the measured interval: `worse` (lower bound), `central`, `milder` (upper bound). The same proportional
-effect applies to every household of a county (the estimate is an average); households that live mostly
-on crops and livestock are likely to lose more than it says, wage-heavy ones less.
+Every household's per-capita net income of the base year is multiplied by (1 + effect) in three cases:
+`central` (the average flood-year effect on flooded counties, or that severity's), `worse` and `milder` (the
+most and least hit income mix: crop-, livestock-, wage-heavy or mixed households). The range says how households
+differ; it is not the estimation interval, which the page shows beside it. Counts are before 低保/兜底 support
+responds: they say who needs it, not who will stay below the line.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analysis.floods.labels import reason_label
@@ -100,6 +102,16 @@ class WhatIf:
 
     def total(self, column: str) -> int:
         return int(self.by_county[column].sum())
+
+
+def household_range(central: float, by_mix: list[float], interval: tuple[float, float]
+                    ) -> tuple[float, float, float]:
+    """(worse, central, milder) from the spread of flood-year effects across income mixes, around `central`;
+    the ends of the estimation `interval` only when no income-mix effect could be shown."""
+    if not by_mix:
+        return min(interval[0], central), central, max(interval[1], central)
+    spread = np.asarray(by_mix) - np.mean(by_mix)
+    return central + min(0.0, spread.min()), central, central + max(0.0, spread.max())
 
 
 def region_counties(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:

@@ -81,9 +81,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(95% interval {low} to {high}), from {n_obs} county-years, {counties} counties and {flooded} flooded "
         "county-years."),
     "brief_floods_method": (
-        "方法：县、年双向固定效应差分模型，标准误按县聚类；事件研究和受灾户名单见「灾情与返贫风险」页。",
-        "Method: two-way (county and year) fixed-effects difference-in-differences, standard errors clustered by "
-        "county; the event study and the green-channel list are on the Disasters page."),
+        "方法：插补估计（Borusyak 等 2024，适用于各县在不同年份受灾），区间按市（州）聚类或用随机化推断；"
+        "灾后各年的持续损失和受灾户名单见「灾情与返贫风险」页。",
+        "Method: the imputation estimator for floods in different years (Borusyak et al. 2024), intervals clustered "
+        "by prefecture or from randomization inference; the lasting loss and the green-channel list are on the "
+        "Disasters page."),
     "brief_screen_heading": ("筛查预警（应纳尽纳）", "Screening (enrol everyone who qualifies)"),
     "brief_screen_text": (
         "按筛查规则，{year} 年共有 {flagged} 户触发预警（占农户 {share}），主要原因：{reasons}。其中 {not_enrolled} 户"
