@@ -71,14 +71,25 @@ else:
         shell.chart(figures.forecast_figure(forecast.history, forecast.forecast, lang,
                                             shell.t("price_forecast_chart", commodity=name, level=level)),
                     key="price-forecast")
-    origins = int(param("forecast", "backtest_origins"))
+    origins, backtest = int(param("forecast", "backtest_origins")), forecast.backtest
     error.metric(shell.t("price_mape"), formatting.percent(forecast.mape), border=True,
                  help=shell.t("price_mape_help", origins=origins))
+    error.metric(shell.t("price_skill"), formatting.signed_percent(forecast.skill), border=True,
+                 help=shell.t("price_skill_help"))
     error.dataframe(pd.DataFrame({
-        shell.t("price_h"): forecast.backtest["horizon"],
-        shell.t("price_mape"): [formatting.percent(v) for v in forecast.backtest["mape"]],
-        shell.t("price_origins"): forecast.backtest["origins"],
+        shell.t("price_h"): backtest["horizon"],
+        shell.t("price_mape"): [formatting.percent(v) for v in backtest["mape"]],
+        shell.t("price_naive_mape"): [formatting.percent(v) for v in backtest["naive_mape"]],
+        shell.t("price_coverage"): [formatting.percent(v, decimals=0) for v in backtest["coverage"]],
+        shell.t("price_coverage_sequential"): [formatting.percent(v, decimals=0)
+                                               for v in backtest["coverage_sequential"]],
+        shell.t("price_origins"): backtest["origins"],
     }), hide_index=True)
+    last = backtest.iloc[-1]
+    st.caption(shell.t("price_coverage_caption", level=level, horizon=int(last["horizon"]),
+                       coverage=formatting.percent(last["coverage"], decimals=0), origins=int(last["origins"]),
+                       sequential=formatting.percent(last["coverage_sequential"], decimals=0),
+                       sequential_origins=int(last["sequential_origins"])))
     st.caption(shell.t("price_forecast_caption"))
 
 st.subheader(shell.t("price_passthrough_title"))

@@ -14,10 +14,12 @@ from analysis.prices import (
     alert_scores,
     available_commodities,
     backtest,
+    backtest_forecasts,
     decompose,
     estimate_pass_through,
     forecast_series,
     latest_alerts,
+    price_forecast,
     price_region,
     price_series,
 )
@@ -74,6 +76,49 @@ def test_backtest_error_is_small_on_a_regular_series_and_counts_origins():
     assert list(errors["horizon"]) == [1, 2, 3]
     assert list(errors["origins"]) == [3, 2, 1]
     assert (errors["mape"] < 0.03).all()
+
+
+def test_backtest_fills_gaps_inside_each_window_only_and_skips_missing_prices():
+    prices = synthetic(8)
+    prices.iloc[50] = np.nan  # the last month of the window that forecasts month 51 onwards
+    prices.iloc[60] = np.nan  # a missing actual
+    rows = backtest_forecasts(prices, horizon=2, origins=22, min_months=36)
+    jumped = prices.copy()
+    jumped.iloc[51:] *= 1.5  # had the whole series been filled first, month 50 would look ahead to this
+    again = backtest_forecasts(jumped, horizon=2, origins=22, min_months=36)
+    at = rows["origin"] == 51
+    np.testing.assert_allclose(rows.loc[at, "mean"], again.loc[at, "mean"], rtol=1e-9)
+    np.testing.assert_allclose(rows.loc[at, "mean"].iloc[0],
+                               forecast_series(prices.iloc[:51], 1, 0.9)["mean"].iloc[0], rtol=5e-3)  # warm vs cold start
+    assert rows.loc[rows["origin"] + rows["horizon"] - 1 == 60, "log_error"].isna().all()
+    summary = backtest(prices, horizon=2, origins=22, min_months=36)
+    assert list(summary["origins"]) == [20, 20]  # 22 origins; months 50 and 60 (h=1), 60 and beyond the end (h=2)
+
+
+def test_skill_is_positive_where_a_trend_beats_no_change_and_the_band_is_widened_to_the_errors():
+    rng = np.random.default_rng(9)
+    steps = 0.01 + 0.03 * rng.standard_normal(len(MONTHS))  # a random walk with drift: ETS is right
+    trending = pd.Series(30 * np.exp(np.cumsum(steps) + SEASON), index=MONTHS)
+    summary = backtest(trending, horizon=6, origins=30, min_months=36)
+    assert summary["skill"].iloc[-1] > 0
+    assert (summary["empirical_half"] > 0).all() and summary["coverage"].iloc[-1] >= 0.8
+    widened = forecast_series(trending, 6, 0.9, summary["empirical_half"].to_numpy() * 3)
+    assert (widened["upper"] > widened["model_upper"]).all() and (widened["lower"] < widened["model_lower"]).all()
+
+
+@pytest.fixture(scope="module")
+def demo_forecasts(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return {c: price_forecast(con, "620000", c) for c in available_commodities(con, "620000")}
+
+
+def test_the_90_percent_band_covers_at_least_80_percent_six_months_ahead_on_every_demo_series(demo_forecasts):
+    assert len(demo_forecasts) >= 6
+    for commodity, forecast in demo_forecasts.items():
+        six = forecast.backtest.set_index("horizon").loc[6]
+        assert six["coverage"] >= 0.8, commodity
+        assert six["origins"] >= 30 and np.isfinite(six["skill"]) and np.isfinite(six["coverage_sequential"])
+        assert (forecast.forecast["upper"] >= forecast.forecast["model_upper"]).all()
 
 
 def test_pass_through_interval_covers_the_planted_value():

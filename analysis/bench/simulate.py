@@ -31,7 +31,7 @@ def price_timings(db_path: Path) -> list[tuple[str, str]]:
     db = Database(db_path)
     rows = []
     for name, fn in (("price alerts table, 7 commodities", lambda cur: commodities_in_stress(cur, "620000")),
-                     ("forecast + 12-origin backtest, live cattle", lambda cur: price_forecast(cur, "620000", "live_cattle")),
+                     ("forecast + 36-origin backtest, live cattle", lambda cur: price_forecast(cur, "620000", "live_cattle")),
                      ("pass-through, 3 pairs", lambda cur: pass_through(cur, "620000"))):
         def run(fn=fn):
             with db.cursor() as cur:

@@ -43,13 +43,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "price_forecast_mean": ("预测值", "Forecast"),
     "price_interval": ("预测区间", "Prediction interval"),
     "price_mape": ("回测误差（MAPE）", "Backtest error (MAPE)"),
-    "price_mape_help": ("滚动起点回测：在最近 {origins} 个月的每个月，只用当时已有的数据重新拟合并预测，与实际价格比较的平均绝对百分比误差。",
+    "price_mape_help": ("滚动起点回测：在最近 {origins} 个月的每个月，只用当时已有的数据（缺失月份只在当时的数据内插补）"
+                        "重新拟合并预测，与实际价格比较的平均绝对百分比误差；没有实际价格的月份跳过。",
                         "Rolling-origin backtest: at each of the last {origins} months the model is refitted on the "
-                        "data available then and its forecasts compared with the prices that followed (mean absolute "
-                        "percentage error)."),
-    "price_forecast_caption": ("模型：扣除月份效应后的对数价格用 ETS（加性误差、阻尼趋势）拟合，再加回月份效应。",
+                        "data available then (gaps filled inside that window only) and its forecasts compared with "
+                        "the prices that followed (mean absolute percentage error); months without a price are "
+                        "skipped."),
+    "price_forecast_caption": ("模型：扣除月份效应后的对数价格用 ETS（加性误差、阻尼趋势）拟合，再加回月份效应。"
+                               "模型自带的区间假定模型完全正确，偏窄；图中区间取它与回测误差区间（各提前月数的 t 分位数 × "
+                               "对数误差均方根）中较宽者。",
                                "Model: ETS (additive error, damped trend) on the log price after taking out month "
-                               "effects, which are put back on the forecast."),
+                               "effects, which are put back on the forecast. The model's own interval assumes the "
+                               "model is right and is too narrow; the band is the wider of it and one set from the "
+                               "backtest's errors at each horizon (t quantile × root mean square log error)."),
+    "price_skill": ("相对“价格不变”的改进", "Skill against 'no change'"),
+    "price_skill_help": ("1 − 模型 MAPE ÷ 朴素预测 MAPE（朴素预测：价格保持在最近一个月的水平）。大于 0 说明模型比"
+                         "“价格不变”更准；小于等于 0 说明预测没有增加信息，只看区间。",
+                         "1 − model MAPE ÷ naive MAPE (naive: the price stays at the latest month's level). Above 0 "
+                         "the model beats 'no change'; at or below 0 the forecast adds nothing: read only the band."),
+    "price_naive_mape": ("朴素 MAPE", "Naive MAPE"),
+    "price_coverage": ("区间覆盖率（回测）", "Band covers (backtest)"),
+    "price_coverage_sequential": ("仅用当时误差", "Set from errors then"),
+    "price_coverage_caption": (
+        "回测中，按现在的设定，{level} 预测区间在提前 {horizon} 个月时覆盖了 {coverage} 的实际价格（{origins} 次）。"
+        "若每个起点只用当时已知的误差设定区间（样本外），覆盖 {sequential}（{sequential_origins} 次）：价格急转之后"
+        "区间会偏窄。",
+        "In the backtest the {level} band as now set held {coverage} of the prices {horizon} months ahead "
+        "({origins} forecasts). Set at each origin from only the errors known then (out of sample) it held "
+        "{sequential} ({sequential_origins}): after a sharp turn the band runs narrow."),
     "price_h": ("提前月数", "Months ahead"),
     "price_origins": ("回测次数", "Backtest origins"),
     "price_too_short": ("价格数据不足，无法预测：{error}", "Too few prices to forecast: {error}"),
