@@ -11,11 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from analysis import dataset
+from analysis.access import settings as access_settings
+from analysis.access.scope import OutOfScope, Scope
 from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
-from analysis.regioncodes import NATIONAL
+from analysis.regioncodes import NATIONAL, is_region_code
 from analysis.selection import RegionTree, regions_with_data, view_from_link
+from pages._access import identity_sidebar, page_permission, resolve_scope, scoped_regions
 from pages._common import (
     Shell,
     current_shell,
@@ -25,6 +28,7 @@ from pages._common import (
     run_query,
     set_presenting,
     set_shell,
+    show_region,
 )
 from pages._errors import guarded
 
@@ -51,6 +55,7 @@ PAGES = (
     ("pages/briefing.py", "brief_page", ":material/slideshow:", "meeting", "section_data"),
     ("pages/import_data.py", "page_import", ":material/upload_file:", "import", "section_data"),
     ("pages/data.py", "page_data", ":material/database:", "dataset", "section_data"),
+    ("pages/audit_log.py", "audit_page", ":material/policy:", "audit", "section_data"),
 )
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
 
@@ -64,14 +69,20 @@ def _remember(key: str) -> None:
     st.session_state.pop("link_problems", None)
 
 
-def _view_from_url(tree: RegionTree, years: list[int], ready: bool) -> dict:
-    """The view the URL asks for; problems with it are kept to be shown until the user chooses."""
+def _view_from_url(tree: RegionTree, years: list[int], ready: bool, scope: Scope) -> dict:
+    """The view the URL asks for; problems with it are kept to be shown until the user chooses.
+
+    A region outside the user's scope raises OutOfScope; no region (or an unusable one) means the scope's own.
+    """
     params = st.query_params.to_dict()
     if not ready:  # without data only the language can be checked
         params = {key: value for key, value in params.items() if key == "lang"}
+    if is_region_code(params.get("region", "")):
+        scope.narrow(params["region"])
     view, problems = view_from_link(params, tree, years)
     st.session_state["link_problems"] = problems
-    province, city, county = tree.lineage(view.region)
+    region = view.region if "region" in params and view.region in tree else scope.region_code
+    province, city, county = tree.lineage(region[:6])
     return {"lang": view.lang, "province": province or NATIONAL, "city": city, "county": county,
             "year": view.year, "image_format": "png"}
 
@@ -82,32 +93,38 @@ def _widget(key: str) -> dict:
     return {"key": key, "on_change": _remember, "args": (key,)}
 
 
-def _region_select(tree: RegionTree, lang: str) -> str:
-    """Province → city → county selectboxes; returns the most specific code chosen."""
+def _region_select(tree: RegionTree, lang: str, scope_region: str) -> str:
+    """Province → city → county selectboxes, fixed at and above the user's scope; the most specific code chosen."""
     def label(code: str) -> str:
         return t("all_of", lang) if code == "" else tree.name(code, lang)
 
+    def options(level: int, parent: str, blank: str) -> dict:
+        return {"options": [fixed[level]], "disabled": True} if fixed[level] else \
+            {"options": [blank, *tree.children(parent)]}
+
+    fixed = tree.lineage(scope_region[:6])  # ("", "", "") for the whole country
     chosen = {"province": NATIONAL, "city": "", "county": ""}
-    chosen["province"] = st.selectbox(t("province", lang), [NATIONAL, *tree.children(NATIONAL)],
-                                      format_func=label, **_widget("province"))
+    chosen["province"] = st.selectbox(t("province", lang), format_func=label, **options(0, NATIONAL, NATIONAL),
+                                      **_widget("province"))
     if chosen["province"] != NATIONAL:
-        chosen["city"] = st.selectbox(t("city", lang), ["", *tree.children(chosen["province"])],
-                                      format_func=label, **_widget("city"))
+        chosen["city"] = st.selectbox(t("city", lang), format_func=label, **options(1, chosen["province"], ""),
+                                      **_widget("city"))
     if chosen["city"]:
-        chosen["county"] = st.selectbox(t("county", lang), ["", *tree.children(chosen["city"])],
-                                        format_func=label, **_widget("county"))
+        chosen["county"] = st.selectbox(t("county", lang), format_func=label, **options(2, chosen["city"], ""),
+                                        **_widget("county"))
     st.session_state[VIEW].update(chosen)  # a code the data no longer has falls back inside the widget
-    return chosen["county"] or chosen["city"] or chosen["province"]
+    region = chosen["county"] or chosen["city"] or chosen["province"]
+    return scope_region if len(scope_region) > 6 else region  # a township or village scope: its own area
 
 
-def _sidebar(tree: RegionTree, years: list[int]) -> tuple[str, str, int | None, str]:
+def _sidebar(tree: RegionTree, years: list[int], scope: Scope) -> tuple[str, str, int | None, str]:
     view = st.session_state[VIEW]
     if years and view["year"] not in years:  # e.g. the first import into an empty database
         view["year"] = max(years)
     with st.sidebar:
         lang = st.segmented_control(t("language", view["lang"]), LANGS, required=True, format_func=LANG_NAMES.get,
                                     **_widget("lang")) or view["lang"]
-        region = _region_select(tree, lang)
+        region = _region_select(tree, lang, scope.region_code)
         year = st.selectbox(t("year", lang), sorted(years, reverse=True), **_widget("year")) if years else None
         image_format = st.segmented_control(t("chart_format", lang), IMAGE_FORMATS, format_func=str.upper,
                                             required=True, help=t("chart_format_help", lang),
@@ -129,7 +146,7 @@ def _write_link(lang: str, region: str, year: int | None) -> None:
 
 
 def _banner(shell: Shell) -> None:
-    if shell.ready and shell.fetch(dataset.is_synthetic):
+    if shell.ready and run_query(shell.db_path, shell.version, dataset.is_synthetic):
         st.info(t("demo_banner", shell.lang), icon=":material/science:")
     for problem in st.session_state.get("link_problems", []):
         st.warning(problem.message(shell.lang), icon=":material/link_off:")
@@ -143,25 +160,48 @@ def main() -> None:
         for lang in LANGS:
             st.error(t("db_needs_refresh", lang, path=db_path))
         st.stop()
-    tree = RegionTree(run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS)
+    regions = run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS
+    tree = RegionTree(regions)
     years = run_query(db_path, version, dataset.income_years) if ready else []
+    audit_path = str(access_settings.audit_log_path(db_path))
+    lang = st.session_state[VIEW]["lang"] if VIEW in st.session_state else st.query_params.get("lang", "zh")
+    lang = lang if lang in LANGS else "zh"
+    scope = resolve_scope(real_data=ready and not run_query(db_path, version, dataset.is_synthetic), tree=tree,
+                          codes=list(regions["code"]), db_path=db_path, audit_path=audit_path, lang=lang)
+    guard = Shell(lang=lang, region=scope.region_code, region_name=scope.region_code, year=None, db_path=db_path,
+                  version=version, scope=scope, audit_path=audit_path)
+    if ready and scope.region_code != NATIONAL and scope.region_code[:6] not in tree:
+        st.info(t("access_no_data_in_area", lang, region=scope.region_code))
+        st.stop()
+    tree = RegionTree(scoped_regions(regions, scope))
     if VIEW not in st.session_state:
-        st.session_state[VIEW] = _view_from_url(tree, years, ready)
+        try:
+            st.session_state[VIEW] = _view_from_url(tree, years, ready, scope)
+        except OutOfScope as refused:
+            guard.deny(refused)
+    view = st.session_state[VIEW]
+    if not scope.contains(view["county"] or view["city"] or view["province"]):  # e.g. another "view as"
+        show_region(scope.region_code[:6])
 
-    lang, region, year, image_format = _sidebar(tree, years)
+    lang, region, year, image_format = _sidebar(tree, years, scope)
+    identity_sidebar(scope, tree, lang)
     _write_link(lang, region, year)
     set_shell(Shell(lang=lang, region=region, region_name=tree.name(region, lang) if region in tree else region,
-                    year=year, db_path=db_path, version=version, image_format=image_format))
+                    year=year, db_path=db_path, version=version, image_format=image_format, scope=scope,
+                    audit_path=audit_path, min_cell=access_settings.min_cell()))
     _banner(current_shell())
     presentation_style(lang)
 
     pages: dict[str, list] = {}
     for file, title, icon, url_path, section in PAGES:
+        if not scope.allows(page_permission(file)):
+            continue
         pages.setdefault(t(section, lang), []).append(
             st.Page(file, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == "home"))
     page = st.navigation(pages, position="hidden" if presenting() else "sidebar", expanded=True)
     if presenting() and page.url_path != "meeting":  # presentation mode shows the briefing's slides
         st.switch_page("pages/briefing.py", query_params=st.query_params.to_dict())
+    current_shell().audit_once("view_page", target=page.url_path)
     page.run()
 
 

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from analysis import dataset, export, tables
+from analysis.access import guard
+from analysis.access.audit import AuditLog
+from analysis.access.scope import AccessDenied, Scope
 from analysis.figures import plotly_config
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL, region_level
@@ -21,6 +25,9 @@ from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
 _EXPORT_LABELS = {"png": "export_png", "svg": "export_svg", "pdf": "export_pdf"}
+_PERMISSION_LABELS = {"aggregates": "access_perm_aggregates", "models": "access_perm_models",
+                      "households": "access_perm_households", "export": "access_perm_export",
+                      "import": "access_perm_import", "audit": "access_perm_audit"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,9 +52,19 @@ def run_query(db_path: str, version: str, query: Callable[..., Any], *args: Any)
     return _cached(query.__module__, query.__qualname__, db_path, version, args)
 
 
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached_scoped(module: str, name: str, db_path: str, version: str, args: tuple, scope_key: tuple,
+                   min_cell: int) -> Any:
+    """`module.name(cur, *args)` as the scope may see it; keyed by data version AND scope (never by user name)."""
+    role, region, permissions = scope_key
+    query = getattr(importlib.import_module(module), name)
+    with database(db_path).cursor() as cur:
+        return guard.run_scoped(cur, query, args, Scope(role, region, frozenset(permissions)), min_cell)
+
+
 @dataclass(frozen=True)
 class Shell:
-    """What app.py resolved for this run and every page reads."""
+    """What app.py resolved for this run and every page reads; `scope` binds every query to the user's area."""
     lang: str
     region: str
     region_name: str
@@ -55,6 +72,9 @@ class Shell:
     db_path: str
     version: str
     image_format: str = "png"
+    scope: Scope | None = None  # None: nothing is served (default deny)
+    audit_path: str = ""
+    min_cell: int = 5
 
     @property
     def ready(self) -> bool:
@@ -64,8 +84,68 @@ class Shell:
         return t(key, self.lang, **values)
 
     def fetch(self, query: Callable[..., Any], *args: Any) -> Any:
-        """`query(cursor, *args)` on this run's data version, cached."""
-        return run_query(self.db_path, self.version, query, *args)
+        """`query(cursor, *args)` on this run's data version, as the user's scope may see it, cached.
+
+        Region and household arguments outside the scope, and household queries without the household
+        permission, stop the page with a bilingual refusal and a `denied` audit entry; rows outside the
+        scope never come back; small cells are blanked for aggregate-only roles (analysis.access.guard).
+        """
+        if self.scope is None:
+            self.deny(AccessDenied(guard.query_name(query), "no scope"))
+        try:
+            result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
+                                    self.scope.key(), self.min_cell)
+        except AccessDenied as refused:
+            self.deny(refused)
+        if isinstance(result, pd.DataFrame) and guard.SUPPRESSED_COLUMN in result.columns \
+                and st.session_state.get("_suppression_noted") != id(self):
+            st.session_state["_suppression_noted"] = id(self)
+            st.caption(t("access_suppressed_note", self.lang, n=self.min_cell))
+        if guard.is_household_query(query):
+            self.audit_once("view_household", target=str(args[0]) if args else "",
+                            filters={"query": guard.query_name(query), "args": [str(a) for a in args[1:3]]})
+        return result
+
+    def allows(self, permission: str) -> bool:
+        """Whether the user's role grants `permission` (analysis.access.policy.PERMISSIONS)."""
+        return self.scope is not None and self.scope.allows(permission)
+
+    def audit(self, action: str, target: str = "", filters: dict | None = None, rows: int | None = None) -> None:
+        """Append one entry for this user to the audit log (no-op without a log path)."""
+        if not self.audit_path:
+            return
+        scope = self.scope
+        AuditLog(self.audit_path).append(
+            user=scope.user if scope else "anonymous", role=scope.role if scope else "", action=action,
+            scope=scope.region_code if scope else "", target=target, rows=rows,
+            filters={"region": self.region, "year": self.year, **(filters or {})})
+
+    def audit_once(self, action: str, target: str = "", filters: dict | None = None) -> None:
+        """`audit`, once per session for the same action, target and filters (reruns redraw the same view)."""
+        seen = st.session_state.setdefault("_audited", set())
+        key = (action, target, repr(sorted((filters or {}).items())), self.region, self.year)
+        if key not in seen:
+            seen.add(key)
+            self.audit(action, target, filters)
+
+    def deny(self, refused: AccessDenied) -> None:
+        """Refuse in both languages, record a `denied` entry and stop the page: no data is shown."""
+        self.audit("denied", target=refused.target, filters={"reason": refused.reason, "detail": refused.detail})
+        scope = self.scope
+        for lang in ("zh", "en"):
+            st.error(t(refused.reason, lang, target=refused.target, region=scope.region_code if scope else "-",
+                       role=scope.role if scope else "-",
+                       permission=t(_PERMISSION_LABELS[refused.detail], lang)
+                       if refused.detail in _PERMISSION_LABELS else refused.detail),
+                     icon=":material/block:")
+        st.stop()
+
+    def logged_export(self, build: Callable[[], bytes], target: str, rows: int | None) -> Callable[[], bytes]:
+        """A download's data callable that writes an `export` entry when the user actually downloads."""
+        def download() -> bytes:
+            self.audit("export", target=target, rows=rows)
+            return build()
+        return download
 
     def file_stem(self, name: str) -> str:
         """Download file names say what, where and when: incomewatch-sources-620000-2024."""
@@ -86,6 +166,8 @@ class Shell:
 
     def figure_downloads(self, figure: Any, key: str) -> None:
         """A small popover of server-rendered files, or how to enable them when this server cannot."""
+        if not self.allows("export"):
+            return
         stem = self.file_stem(key)
         with st.popover(t("export_figure", self.lang), icon=":material/download:", key=f"{key}-export"):
             if not export.available():
@@ -94,26 +176,32 @@ class Shell:
             for fmt in export.FORMATS:
                 st.download_button(t(_EXPORT_LABELS[fmt], self.lang), key=f"{key}-export-{fmt}",
                                    file_name=f"{stem}.{fmt}", mime=export.MIME[fmt],
-                                   data=partial(export.figure_bytes, figure, fmt), on_click="ignore",
+                                   data=self.logged_export(partial(export.figure_bytes, figure, fmt),
+                                                           f"{stem}.{fmt}", None), on_click="ignore",
                                    icon=":material/image:")
             st.caption(t("export_hint", self.lang))
 
 
     def table_downloads(self, frame: Any, name: str, key: str, kinds: dict[str, str] | None = None) -> None:
-        """Excel and CSV buttons for a table (masked, no executable cells); files are built on click.
+        """Excel and CSV buttons for a table (masked, no executable cells); files are built on click and audited.
 
         `kinds` (column -> analysis.formatting kind) rounds the CSV and formats the Excel numbers as shown.
         """
-        note = t("demo_banner", self.lang) if self.fetch(dataset.is_synthetic) else None
+        if not self.allows("export"):
+            return
+        note = t("demo_banner", self.lang) if run_query(self.db_path, self.version, dataset.is_synthetic) else None
         stem = self.file_stem(name)
         left, right = st.columns(2)
         left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx",
-                             data=lambda: tables.to_excel_bytes({name: frame}, note=note, kinds=kinds),
+                             data=self.logged_export(lambda: tables.to_excel_bytes({name: frame}, note=note,
+                                                                                   kinds=kinds),
+                                                     f"{stem}.xlsx", len(frame)),
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              icon=":material/table_view:")
         right.download_button(t("download_csv", self.lang), key=f"{key}-csv", file_name=f"{stem}.csv",
-                              data=lambda: tables.to_csv_bytes(frame, kinds), mime="text/csv",
-                              icon=":material/download:")
+                              data=self.logged_export(lambda: tables.to_csv_bytes(frame, kinds), f"{stem}.csv",
+                                                      len(frame)),
+                              mime="text/csv", icon=":material/download:")
 
 
 PRESENT_PARAM = "present"  # ?present=1: presentation mode, for projectors

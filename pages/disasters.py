@@ -56,7 +56,7 @@ def show_events() -> None:
 
 def measured_scope() -> tuple[str, FloodModels]:
     """The most local region with enough data, and its models (the last ones tried if none has enough)."""
-    for scope in estimation_scopes(region):
+    for scope in [s for s in estimation_scopes(region) if shell.scope.contains(s)]:
         models = shell.fetch(flood_models, scope)
         if models.main.ok:
             break
@@ -176,6 +176,9 @@ def show_what_if(scope: str, models: FloodModels) -> None:
     st.dataframe(display.village_table(result, lang), hide_index=True)
 
     st.subheader(shell.t("flood_green_title"))
+    if not shell.allows("households"):
+        st.info(shell.t("access_households_needed"))
+        return
     st.caption(shell.t("flood_green_caption"))
     table = whatif.green_channel_table(listed, lang)
     st.dataframe(table, hide_index=True)

@@ -169,6 +169,9 @@ def region_view(metric: str) -> None:
 
 def village_view() -> None:
     """The village's households (masked names only), sortable; choosing a row opens the household card."""
+    if not shell.allows("households"):
+        st.info(shell.t("access_households_needed"))
+        return
     frame = shell.fetch(drilldown.village_households, current, year)
     if frame.empty:
         st.info(shell.t("no_data_region", region=label(current), year=year))

@@ -53,6 +53,9 @@ try:
 except riskmodel.NotEnoughData as exc:
     st.info(shell.t("risk_not_enough", reason=exc))
     st.stop()
+if not shell.allows("households"):
+    st.info(shell.t("access_households_needed"))
+    st.stop()
 top = shell.fetch(riskmodel.highest_risk, region, year, model, TOP_HOUSEHOLDS)
 st.subheader(shell.t("risk_scores_title", year=year, n=len(top)))
 table = pd.DataFrame({

@@ -80,6 +80,10 @@ if totals.households_flagged > screening.LIST_LIMIT:
         totals.households_flagged, lang), limit=formatting.count(screening.LIST_LIMIT, lang)))
     show_rules()
     st.stop()
+if not shell.allows("households"):
+    st.info(shell.t("access_households_needed"))
+    show_rules()
+    st.stop()
 flagged = shell.fetch(screening.flagged_households, region, year, rules)
 try:
     model = shell.fetch(riskmodel.fit_risk_model, year)

@@ -1,0 +1,52 @@
+"""`audit-log`: list, verify and archive the audit log (the command line acts as the data administrator)."""
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, time
+
+from analysis.access import settings
+from analysis.access.audit import ACTIONS, AuditLog
+from analysis.commands import EXIT_REFUSED, emit
+
+
+def _day(value: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("audit-log", parents=[common],
+                            help="list (default), verify or archive the audit log beside the database")
+    parser.add_argument("what", nargs="?", choices=("list", "verify", "archive"), default="list")
+    parser.add_argument("--since", type=_day, help="first day, YYYY-MM-DD (UTC)")
+    parser.add_argument("--until", type=_day, help="day after the last, YYYY-MM-DD (UTC)")
+    parser.add_argument("--user")
+    parser.add_argument("--action", choices=ACTIONS)
+    parser.add_argument("--archive", action="store_true", help="list: include archived entries")
+    parser.add_argument("--log", help="the log file (default: $INCOMEWATCH_AUDIT_LOG or <db>.audit.jsonl)")
+    parser.set_defaults(func=cmd)
+
+
+def cmd(args: argparse.Namespace) -> int:
+    log = AuditLog(args.log or settings.audit_log_path(args.db))
+    if args.what == "verify":
+        check = log.verify()
+        text = (f"ok: {check.entries} entries, latest hash {check.last_hash}" if check.ok else
+                f"BROKEN at line {check.line}: {check.problem} ({check.entries} entries verified before it)")
+        emit(args, {"ok": check.ok, "entries": check.entries, "last_hash": check.last_hash,
+                    "line": check.line, "problem": check.problem, "log": str(log.path)}, text)
+        return 0 if check.ok else EXIT_REFUSED
+    if args.what == "archive":
+        days = settings.retention_days()
+        moved = log.archive(days)
+        emit(args, {"archived": moved, "retention_days": days, "archive": str(log.archive_path)},
+             f"archived {moved} entries older than {days:g} days to {log.archive_path}")
+        return 0
+    entries = log.entries(since=args.since, until=args.until, user=args.user, action=args.action,
+                          include_archive=args.archive)
+    lines = [f"{e['time']}  {e['user']:<20} {e['role']:<14} {e['scope']:<12} {e['action']:<14} {e['target']}"
+             + (f"  rows={e['rows']}" if e["rows"] is not None else "") for e in entries]
+    emit(args, {"entries": entries, "count": len(entries)}, "\n".join(lines) or "no entries")
+    return 0

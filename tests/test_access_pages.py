@@ -1,0 +1,155 @@
+"""Every page, signed in as each role (AppTest `at.user`), with tampered links: no row outside the area reaches it."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.access.audit import AuditLog
+from analysis.access.policy import load_policy
+from analysis.config import DB_ENV, PROJECT_ROOT
+from pages._access import page_permission
+
+APP = str(PROJECT_ROOT / "app.py")
+PAGES = tuple(re.findall(r'^    \("(pages/\w+\.py)"', (PROJECT_ROOT / "app.py").read_text(encoding="utf-8"), re.M))
+COUNTY, NEIGHBOUR, OTHER_PROVINCE = "621122", "621126", "640000"
+CLERK = {"role": "county_staff", "region_code": COUNTY}
+LEADER = {"role": "leader", "region_code": "62"}
+AUDITOR = {"role": "auditor", "region_code": "00"}
+DENIED = "not in your area"
+POLICY = load_policy()
+
+
+def pages_for(role: str) -> tuple[str, ...]:
+    """The pages a role's menu offers (the others are not registered for it at all)."""
+    return tuple(p for p in PAGES if page_permission(p) in POLICY.permissions(role))
+CODE = re.compile(r"^\d{6,}$")
+
+
+@pytest.fixture
+def signed_in(demo_db, tmp_path, monkeypatch):
+    """Open the app signed in with the given claims and link; the audit log goes to a fresh file."""
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(log))
+
+    def start(claims: dict, page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.user = {"is_logged_in": True, "preferred_username": f"{claims['role']}-user", "iat": int(time.time()),
+                   **claims}
+        at.query_params.update(query)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        at.audit = AuditLog(log)
+        return at
+    return start
+
+
+def codes_shown(at: AppTest) -> set[str]:
+    """Every region or household code in any table the page shows."""
+    found = set()
+    for frame in at.dataframe:
+        value = frame.value
+        for column in value.columns:
+            found |= {str(v) for v in value[column] if CODE.match(str(v))}
+    return found
+
+
+def inside(code: str, region: str) -> bool:
+    prefix = region.rstrip("0") if region.endswith("0000") else region
+    return code.startswith(prefix[: max(len(prefix), 2)])
+
+
+@pytest.mark.parametrize("page", pages_for("county_staff"))
+def test_a_county_clerk_sees_only_her_county(signed_in, page):
+    at = signed_in(CLERK, page, year="2024")
+    assert [e.value for e in at.exception] == []
+    wider = {"620000", "621100"}
+    assert {c for c in codes_shown(at) if not c.startswith(COUNTY) and c not in wider} == set()
+    assert at.title and DENIED not in " ".join(e.value for e in at.error)
+
+
+@pytest.mark.parametrize("page", pages_for("county_staff"))
+@pytest.mark.parametrize("tampered", [NEIGHBOUR, OTHER_PROVINCE, "000000", "6211221012"])
+def test_a_tampered_link_is_refused_audited_and_shows_nothing(signed_in, page, tampered):
+    at = signed_in(CLERK, page)
+    del at.session_state["view"]  # a new session opening this page with a changed link
+    at.query_params["region"] = tampered
+    at.run()
+    assert [e.value for e in at.exception] == []
+    if len(tampered) == 10:  # malformed: a warning, then the clerk's own county
+        assert at.warning and codes_shown(at) <= {c for c in codes_shown(at) if c.startswith(COUNTY)} | {
+            "620000", "621100"}
+        return
+    assert any(DENIED in e.value for e in at.error) and any("不在您的管辖范围内" in e.value for e in at.error)
+    assert at.dataframe.len == 0 and at.metric.len == 0 and at.title.len == 0
+    denied = at.audit.entries(action="denied")
+    assert denied and denied[-1]["target"] == tampered and denied[-1]["user"] == "county_staff-user"
+
+
+@pytest.mark.parametrize("page", pages_for("leader"))
+def test_a_provincial_leader_sees_aggregates_and_never_a_household(signed_in, page):
+    at = signed_in(LEADER, page, year="2024")
+    assert [e.value for e in at.exception] == []
+    assert {c for c in codes_shown(at) if len(c) > 12} == set()  # no household ids
+    assert all(c.startswith("62") or c == "000000" for c in codes_shown(at))
+
+
+def test_a_leader_following_a_household_link_is_refused(signed_in):
+    at = signed_in(LEADER, "pages/drilldown.py", region="621122", village="621122101201",
+                   household="6211221012010001")
+    assert any("not permitted" in e.value.lower() for e in at.error) and at.dataframe.len == 0
+    assert at.audit.entries(action="denied")[-1]["filters"]["reason"] == "access_not_permitted"
+    assert at.audit.entries(action="view_household") == []
+
+
+def test_a_clerk_viewing_a_household_is_audited(signed_in):
+    at = signed_in(CLERK, "pages/drilldown.py", region=COUNTY, village="621122101201", household="6211221012010001")
+    assert [e.value for e in at.exception] == [] and not at.error
+    viewed = at.audit.entries(action="view_household")
+    assert "6211221012010001" in {e["target"] for e in viewed}
+    assert at.audit.entries(action="view_page")[-1]["target"] == "explore"
+    assert at.audit.verify().ok
+
+
+def test_the_auditor_sees_only_the_audit_log(signed_in):
+    at = signed_in(AUDITOR)
+    assert [e.value for e in at.exception] == []
+    assert at.dataframe.len == 1 and "audit" in at.dataframe[0].value.columns[0] or \
+        set(at.dataframe[0].value.columns) >= {"user", "action", "hash"}
+    assert any("Verified" in s.value or "校验通过" in s.value for s in at.success)
+
+
+def test_no_role_claim_means_no_data(signed_in):
+    at = signed_in({"role": "", "region_code": COUNTY})
+    assert at.error and at.dataframe.len == 0 and at.metric.len == 0
+    assert at.audit.entries(action="denied")
+
+
+def test_an_old_sign_in_is_ended(signed_in, demo_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": True, "preferred_username": "old", "iat": int(time.time()) - 9 * 3600, **CLERK}
+    at.run()
+    assert at.user.get("is_logged_in") is False and at.metric.len == 0
+
+
+def test_a_real_database_is_refused_without_sign_in_unless_single_user(demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+    real = tmp_path / "real.duckdb"
+    shutil.copy(demo_db, real)
+    with duckdb.connect(str(real)) as con:
+        con.execute("UPDATE meta SET value = 'imported' WHERE key = 'dataset'")
+    monkeypatch.setenv(DB_ENV, str(real))
+    monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert any("INCOMEWATCH_SINGLE_USER" in e.value for e in at.error) and at.metric.len == 0
+    monkeypatch.setenv("INCOMEWATCH_SINGLE_USER", "1")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert [e.value for e in at.exception] == [] and at.metric.len > 0 and not at.error
