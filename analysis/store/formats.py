@@ -82,6 +82,11 @@ class Kind:
     table: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]          # replace-by-key and uniqueness within a file
+    stored_key: tuple[str, ...] = ()  # key in the table when it differs (a person's hash, not the raw ID)
+
+    @property
+    def db_key(self) -> tuple[str, ...]:
+        return self.stored_key or self.key
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -163,9 +168,16 @@ THRESHOLDS = Kind("thresholds", "监测标准", "thresholds", (
     Column("monitoring_line", "监测标准", MONEY, True, ("监测收入标准", "防止返贫监测标准"), low=0, low_open=True),
 ), key=("year", "province_code"))
 
-KINDS: dict[str, Kind] = {k.name: k for k in (HOUSEHOLDS, INCOME, PRICES, DISASTERS, EMPLOYMENT, THRESHOLDS)}
+from analysis.store.department_formats import (  # noqa: E402  (they are built from the pieces above)
+    DEPARTMENT_DB_COLUMNS, DEPARTMENT_KINDS, DEPARTMENT_ORDER_RULES, REFERS_TO_HOUSEHOLDS)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (HOUSEHOLDS, INCOME, PRICES, DISASTERS, EMPLOYMENT, THRESHOLDS,
+                                              *DEPARTMENT_KINDS)}
 # Households before income: income rows take their region codes from households.
-LOAD_ORDER = ("thresholds", "households", "income", "prices", "disasters", "employment")
+LOAD_ORDER = ("thresholds", "households", "income", "prices", "disasters", "employment",
+              *(k.name for k in DEPARTMENT_KINDS))
+# Kinds whose household_id, where given, must name a household of the batch or the database.
+HOUSEHOLD_REFERENCES = ("income", *REFERS_TO_HOUSEHOLDS)
 KIND_ALIASES = {vocabulary_key(k.zh): k.name for k in KINDS.values()} | {k: k for k in KINDS}
 
 # Cross-column rules: (kind, column, other, reason_zh, reason_en): column must not be less than other.
@@ -174,6 +186,7 @@ ORDER_RULES = (
     ("households", "risk_eliminated_on", "monitored_since", "风险消除日期早于纳入监测日期",
      "risk_eliminated_on is before monitored_since"),
     ("households", "members", "labor_count", "家庭人口少于劳动力人数", "members is less than labor_count"),
+    *DEPARTMENT_ORDER_RULES,
 )
 
 # Database columns per kind, in table order (what the loader writes).
@@ -189,6 +202,7 @@ DB_COLUMNS: dict[str, tuple[str, ...]] = {
                   "affected_people", "crop_damage_ha", "direct_loss"),
     "employment": ("county_code", "month", "migrant_workers", "target", "returned", "public_welfare_jobs"),
     "thresholds": ("year", "province_code", "monitoring_line"),
+    **DEPARTMENT_DB_COLUMNS,
 }
 
 

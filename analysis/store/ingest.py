@@ -204,7 +204,7 @@ def _not_yet_loaded(db_path: Path, prepared: list[PreparedFile], results: list[F
 def _check_households_exist(db_path: Path, prepared: list[PreparedFile], todo: list[int]) -> None:
     """Every income row's household must be in this batch or already in the database."""
     files = [prepared[i] for i in todo]
-    income = [p for p in files if p.kind == "income" and "household_id" in p.frame]
+    income = [p for p in files if p.kind in F.HOUSEHOLD_REFERENCES and "household_id" in p.frame]
     if not income:
         return
     in_batch = pd.concat([pd.Series([], dtype="str")]
@@ -255,7 +255,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
     con.register("staged", _arrow_table(prepared))
     try:
         touched = _counties_touched(con, spec.name)
-        same_key = " AND ".join(f"t.{k} = s.{k}" for k in spec.key)
+        same_key = " AND ".join(f"t.{k} = s.{k}" for k in spec.db_key)
         result.replaced = con.execute(
             f"SELECT count(*) FROM staged s WHERE EXISTS (SELECT 1 FROM {spec.table} t WHERE {same_key})"
         ).fetchall()[0][0]
@@ -297,7 +297,7 @@ def _counties_touched(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
 
 def _insert_plain(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
     columns = ", ".join(F.DB_COLUMNS[spec.name])
-    order = ", ".join(("county_code", "village_code", *spec.key) if spec.name == "households" else spec.key)
+    order = ", ".join(("county_code", "village_code", *spec.key) if spec.name == "households" else spec.db_key)
     return con.execute(f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM staged ORDER BY {order}"
                        ).fetchall()[0][0]
 

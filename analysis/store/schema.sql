@@ -171,3 +171,68 @@ CREATE TABLE IF NOT EXISTS county_year (
     monitored               BIGINT NOT NULL,  -- monitored types enrolled by 31 Dec (or enrolment date unknown)
     eliminated              BIGINT NOT NULL   -- of those, risk eliminated by 31 Dec
 );
+
+-- Other departments' extracts, family members and the national system's case export (issue 18; layouts in
+-- docs/IMPORT.md). A person appears only as person_hash (the salted hash households use for id_number) and a
+-- mask; household_id is the file's own where it gave one (persons are otherwise tied to households through
+-- the person_households view).
+CREATE TABLE IF NOT EXISTS persons (          -- 家庭成员
+    person_hash      VARCHAR NOT NULL,
+    person_masked    VARCHAR,
+    name_masked      VARCHAR,
+    household_id     VARCHAR NOT NULL,
+    relation         VARCHAR,                -- head · spouse · child · parent · grandchild · sibling · other
+    labour_capacity  VARCHAR                 -- able · weak · none
+);
+
+CREATE TABLE IF NOT EXISTS medical_claims (   -- 医保: out-of-pocket per person and month, yuan
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    period DATE NOT NULL, inpatient_oop DOUBLE NOT NULL, outpatient_oop DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS education_records (  -- 教育: one row per student and school year
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    school_year INTEGER NOT NULL, stage VARCHAR NOT NULL, fees_paid DOUBLE, status VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS assistance (       -- 民政: 低保 · 特困 · 临时救助 per person and year
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    year INTEGER NOT NULL, status VARCHAR NOT NULL, amount DOUBLE, approved_on DATE
+);
+
+CREATE TABLE IF NOT EXISTS household_losses (  -- 应急管理: a household's direct loss in a disaster, yuan
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    date DATE NOT NULL, hazard VARCHAR, loss DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS house_safety (     -- 住建: house safety appraisal A–D, and the water check
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    appraised_on DATE NOT NULL, grade VARCHAR NOT NULL, safe_water BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS disabilities (     -- 残联: certified disability, grade 1 (most severe) … 4
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    certified_on DATE NOT NULL, category VARCHAR, grade VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS job_status (       -- 人社: employment status per person and month
+    person_hash VARCHAR NOT NULL, person_masked VARCHAR, household_id VARCHAR,
+    month DATE NOT NULL, status VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS cases (            -- national system's case export: one row per warning
+    household_id VARCHAR NOT NULL, warning_date DATE NOT NULL, source VARCHAR, verified_on DATE,
+    village_reviewed_on DATE, township_reviewed_on DATE, county_decided_on DATE, decision VARCHAR, closed_on DATE
+);
+
+CREATE TABLE IF NOT EXISTS support_measures (  -- 帮扶措施: type and the date it started
+    household_id VARCHAR NOT NULL, measure_type VARCHAR NOT NULL, started_on DATE NOT NULL, amount DOUBLE
+);
+
+-- Which household each person belongs to: family members first, else the head named in households.
+CREATE OR REPLACE VIEW person_households AS
+SELECT person_hash, any_value(household_id) AS household_id FROM persons GROUP BY person_hash
+UNION ALL
+SELECT id_number_hash, any_value(household_id) FROM households
+WHERE id_number_hash IS NOT NULL AND id_number_hash NOT IN (SELECT person_hash FROM persons)
+GROUP BY id_number_hash;

@@ -480,13 +480,26 @@ def _check_unique(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped], 
 
 
 def _protect_personal(spec: F.Kind, frame: pd.DataFrame, salt: bytes | None) -> pd.DataFrame:
-    """Households: raw name and ID number replaced by masks and a salted hash; region codes derived."""
+    """Households: raw name and ID number replaced by masks and a salted hash; region codes derived.
+
+    Other kinds that name a person keep the same hash as `person_hash` and masks only.
+    """
     if spec.name != "households":
-        return frame
+        return _protect_person(frame, salt) if "id_number" in frame else frame
     ids, names = frame.pop("id_number"), frame.pop("head_name")
     frame["county_code"] = frame["village_code"].str[:6]
     frame["head_name_masked"] = mask_names(names)
     frame["id_number_masked"] = mask_id_numbers(ids)
     frame["id_number_hash"] = hash_id_numbers(ids, salt) if salt is not None else pd.Series(None, index=frame.index,
                                                                                             dtype="str")
+    return frame
+
+
+def _protect_person(frame: pd.DataFrame, salt: bytes | None) -> pd.DataFrame:
+    ids = frame.pop("id_number")
+    if "name" in frame:
+        frame["name_masked"] = mask_names(frame.pop("name"))
+    frame["person_masked"] = mask_id_numbers(ids)
+    frame["person_hash"] = hash_id_numbers(ids, salt) if salt is not None else pd.Series(None, index=frame.index,
+                                                                                         dtype="str")
     return frame
