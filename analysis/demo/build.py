@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.demo.departments import write_department_extracts
 from analysis.demo.events import disaster_rows, employment_rows, flood_severity, plan_hazards
 from analysis.demo.households import FORMERLY_POOR, UNSTABLE, draw_households, households_frame
 from analysis.demo.income import SPECIES, CountyInputs, draw_income
@@ -212,6 +213,8 @@ def build_demo(db_path: str | Path, *, provinces: str | Sequence[str] = ("620000
         _insert_frame(con, "disasters", disasters)
         _insert_frame(con, "employment", employment)
         _insert_frame(con, "thresholds", load_monitoring_lines())
+        report(0.93, "department extracts and case histories")
+        write_department_extracts(con, seed, p("world", "as_of"))
         report(0.94, "county sums")
         refresh_county_year(con)
         con.executemany("INSERT INTO meta VALUES (?, ?)", [

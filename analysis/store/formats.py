@@ -169,7 +169,11 @@ THRESHOLDS = Kind("thresholds", "监测标准", "thresholds", (
 ), key=("year", "province_code"))
 
 from analysis.store.department_formats import (  # noqa: E402  (they are built from the pieces above)
-    DEPARTMENT_DB_COLUMNS, DEPARTMENT_KINDS, DEPARTMENT_ORDER_RULES, REFERS_TO_HOUSEHOLDS)
+    DEPARTMENT_DB_COLUMNS,
+    DEPARTMENT_KINDS,
+    DEPARTMENT_ORDER_RULES,
+    REFERS_TO_HOUSEHOLDS,
+)
 
 KINDS: dict[str, Kind] = {k.name: k for k in (HOUSEHOLDS, INCOME, PRICES, DISASTERS, EMPLOYMENT, THRESHOLDS,
                                               *DEPARTMENT_KINDS)}
