@@ -259,8 +259,10 @@ def test_no_raw_personal_data(con):
                                "(SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')"
                                ).fetchall()
     for table, column in text_columns:
-        if column == "id_number_hash":
-            continue  # 64 hex characters, checked above
+        if column in ("id_number_hash", "person_hash"):
+            assert con.execute(f"SELECT bool_and(regexp_full_match({column}, '[0-9a-f]{{64}}')) FROM {table}"
+                               ).fetchone()[0] is not False, (table, column)
+            continue  # 64 hex characters: a salted hash, never a raw ID
         found = con.execute(f"SELECT count(*) FROM {table} WHERE regexp_matches({column}, '\\d{{17}}[\\dX]')"
                             ).fetchone()[0]
         assert found == 0, (table, column)

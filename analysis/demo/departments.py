@@ -4,7 +4,7 @@ Written after households and income, from them: medical bills follow each househ
 school fees its education spending, 低保 its income against the line, disaster losses its county's disasters
 and its income, cases its 纳入监测 and 风险消除 dates. Planted for the pages and tests to find: about 7% of
 cases decided late, 8% supported late, a few warnings still waiting past their deadlines, and unsafe-house
-appraisals (grade C) shortly before about 5% of the 2024 closures. Family members beyond the head get synthetic
+appraisals (grade C) shortly before about 10% of the 2024 closures. Family members beyond the head get synthetic
 hashes derived from the head's: there is no raw ID number anywhere. Draws are hashes of the household id, the
 draw's name and the seed, so the world stays deterministic and costs no Python loop.
 """
@@ -97,11 +97,13 @@ _STATEMENTS = (
     FROM (SELECT *, unnest($years) AS y FROM households)
     CROSS JOIN LATERAL (SELECT u(household_id, 'grade' || y) AS g)
     WHERE u(household_id, 'appraised' || y) < 0.06""",
-    # Planted: an unsafe-house appraisal a month before about 5% of the 2024 closures.
+    # Planted: an unsafe-house appraisal a month before about 10% of the 2024 closures.
     """INSERT INTO house_safety
     SELECT id_number_hash, id_number_masked, NULL, risk_eliminated_on - 30, 'C', TRUE
     FROM households
-    WHERE year(risk_eliminated_on) = 2024 AND u(household_id, 'premature') < 0.05""",
+    WHERE year(risk_eliminated_on) = 2024
+    QUALIFY u(household_id, 'premature') < 0.1  -- and at least one per province, however small the world
+         OR row_number() OVER (PARTITION BY left(county_code, 2) ORDER BY u(household_id, 'premature')) = 1""",
     # Disabled persons' federation: a member of about 1.2% of households newly certified in 2023 or 2024, and heads
     # of households at risk because of disability, certified shortly before they were enrolled.
     """INSERT INTO disabilities
