@@ -4,20 +4,25 @@ A logistic regression (statsmodels Logit) on household transitions t → t+1: fe
 outcome `below_next` = per-capita net income below the line in t+1. Features are defined once, in
 SQL (`FEATURES`), and used both to fit (fetched into pandas) and to score (a bound-parameter linear
 predictor in SQL, cheap at any scale). The model is judged honestly: fitted on transitions whose
-outcome year is at most T, evaluated on T → T+1, against the below-line rule used as a score.
+outcome year is at most T, evaluated on T → T+1, against income ÷ line (no model) and the below-line rule.
 Large worlds are fitted and evaluated on a deterministic hash sample of households (MAX_ROWS).
 """
 from __future__ import annotations
 
 import math
+import tomllib
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import cache
 
 import duckdb
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
+from analysis.config import DATA_DIR
 from analysis.regioncodes import NATIONAL, region_where
 
 MAX_ROWS = 250_000  # household-years fitted or evaluated at most; larger worlds are hash-sampled
@@ -55,7 +60,7 @@ WITH inc AS (
     SELECT county_code, year(start_date) AS year, max(severity) AS disaster_severity
     FROM disasters GROUP BY ALL
 ), hy AS (
-    SELECT inc.*, h.members, h.labor_count, h.relocated, h.household_type,
+    SELECT inc.*, h.members, h.labor_count, h.relocated, {type_then} AS household_type,
            pl.monitoring_line AS line,
            coalesce(d.disaster_severity, 0) AS disaster_severity
     FROM inc JOIN households h ON h.household_id = inc.household_id
@@ -71,6 +76,17 @@ WITH inc AS (
     FROM featured f LEFT JOIN hy n ON n.household_id = f.household_id AND n.year = f.year + 1
 )
 """
+
+
+# The household's type as it stood on 31 December of the feature year: the register holds today's type, and
+# a monitored type (监测对象) dates from 纳入监测 (monitored_since). Before that date, or when the date is unknown,
+# a 脱贫不稳定户 was a 脱贫户 and the other monitored types were 一般农户: no type carries a later enrolment.
+# 脱贫户 status dates from the 2014–2015 registration, before any income year here.
+_TYPE_AT_YEAR_END = """CASE
+    WHEN h.household_type IN ('脱贫不稳定户', '边缘易致贫户', '突发严重困难户')
+         AND (h.monitored_since IS NULL OR h.monitored_since > make_date(inc.year, 12, 31))
+    THEN CASE WHEN h.household_type = '脱贫不稳定户' THEN '脱贫户' ELSE '一般农户' END
+    ELSE h.household_type END"""
 
 
 class NotEnoughData(ValueError):
@@ -93,7 +109,8 @@ def _household_years_sql(region_code: str, first_year: int, last_year: int, samp
                   for side, alias in (("", "i"), ("_h", "h"))}
         params["sample_mod"] = sample_mod
     features = ", ".join(f"{sql} AS {name}" for name, sql in FEATURES.items())
-    return _HOUSEHOLD_YEARS.format(region_i=region_i, region_h=region_h, features=features, **sample), params
+    return _HOUSEHOLD_YEARS.format(region_i=region_i, region_h=region_h, features=features,
+                                   type_then=_TYPE_AT_YEAR_END, **sample), params
 
 
 def _sample_mod(cur: duckdb.DuckDBPyConnection, region_code: str, years: int) -> int:
@@ -207,19 +224,103 @@ def calibration(scores: np.ndarray, labels: np.ndarray, bins: int = CALIBRATION_
                                     observed=("label", "mean")).reset_index()
 
 
+@cache
+def settings() -> dict:
+    """data/riskmodel.toml as {section: {name: value}}."""
+    with open(DATA_DIR / "riskmodel.toml", "rb") as handle:
+        raw = tomllib.load(handle)
+    return {section: {name: entry["value"] for name, entry in items.items()}
+            for section, items in raw.items() if isinstance(items, dict)}
+
+
+def delong(scores: list[np.ndarray], labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """AUCs of several scores on the same households and their covariance (DeLong, DeLong & Clarke-Pearson
+    1988, with midranks as in Sun & Xu 2014): the AUC is a two-sample U statistic; its variance comes from
+    each positive's and negative's placement among the other group."""
+    labels = np.asarray(labels, dtype=bool)
+    m, n = labels.sum(), (~labels).sum()
+    placements_pos, placements_neg, aucs = [], [], []
+    for score in scores:
+        score = np.asarray(score, dtype=float)
+        x, y = score[labels], score[~labels]
+        all_ranks = stats.rankdata(np.concatenate([x, y]))
+        within_x, within_y = stats.rankdata(x), stats.rankdata(y)
+        aucs.append((all_ranks[:m].sum() - m * (m + 1) / 2) / (m * n))
+        placements_pos.append((all_ranks[:m] - within_x) / n)      # share of negatives below each positive
+        placements_neg.append(1 - (all_ranks[m:] - within_y) / m)  # share of positives above each negative
+    cov = np.atleast_2d(np.cov(placements_pos)) / m + np.atleast_2d(np.cov(placements_neg)) / n
+    return np.array(aucs), cov
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One way of choosing whom to visit, judged on the next year: AUC (DeLong interval) and, for the
+    households it lists, precision (share of them below the line) and recall (share of all households below
+    the line that it lists), each with a Wilson interval."""
+    name: str                   # model · distance (income ÷ line, lowest first) · rule (below the line now)
+    auc: float
+    auc_low: float
+    auc_high: float
+    listed: int
+    hits: int
+    precision: float
+    precision_low: float
+    precision_high: float
+    recall: float
+    recall_low: float
+    recall_high: float
+
+
+def _wilson(hits: int, total: int, confidence: float) -> tuple[float, float, float]:
+    if total == 0:
+        return float("nan"), float("nan"), float("nan")
+    low, high = proportion_confint(hits, total, alpha=1 - confidence, method="wilson")
+    return hits / total, float(low), float(high)
+
+
+def _ranking(name: str, listed: np.ndarray, labels: np.ndarray, auc_value: float, auc_se: float,
+             confidence: float) -> Ranking:
+    hits = int(labels[listed].sum())
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    precision = _wilson(hits, int(listed.sum()), confidence)
+    recall = _wilson(hits, int(labels.sum()), confidence)
+    return Ranking(name, float(auc_value), max(0.0, auc_value - z * auc_se), min(1.0, auc_value + z * auc_se),
+                   int(listed.sum()), hits, *precision, *recall)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """A mask of the k highest scores (ties broken by position)."""
+    mask = np.zeros(len(scores), dtype=bool)
+    mask[np.argsort(-np.asarray(scores, dtype=float), kind="mergesort")[:k]] = True
+    return mask
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    """Out-of-year evaluation: fitted with outcomes up to `year`, judged on year → year+1 in the region."""
+    """Out-of-year evaluation: fitted with outcomes up to `year`, judged on year → year+1 in the region.
+
+    rankings: model, distance to the line (income ÷ line, a continuous baseline with no model) and the
+    below-the-line rule; the model and the distance list `list_size` households (the visit list), the rule
+    lists the households it flags. auc_gain: model AUC − distance AUC with its DeLong interval.
+    """
     year: int
     model: RiskModel
     households: int
     positives: int
-    k: int                      # households the below-line rule flags; the model's top-k is the same size
-    auc_model: float
-    auc_rule: float
-    precision_model: float
-    precision_rule: float
+    list_size: int
+    list_share: float
+    confidence: float
+    rankings: tuple[Ranking, ...]
+    auc_gain: float
+    auc_gain_low: float
+    auc_gain_high: float
     calibration: pd.DataFrame
+
+    def ranking(self, name: str) -> Ranking:
+        return next(r for r in self.rankings if r.name == name)
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(r) for r in self.rankings])
 
 
 def evaluation_year(cur: duckdb.DuckDBPyConnection, year: int) -> int:
@@ -232,18 +333,27 @@ def evaluation_year(cur: duckdb.DuckDBPyConnection, year: int) -> int:
 
 
 def evaluate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> Evaluation:
-    """Fit on outcomes up to `year`, then judge the predictions of year → year+1 in the region."""
+    """Fit on outcomes up to `year`, then judge the predictions of year → year+1 in the region against the
+    distance to the line and the below-the-line rule."""
     model = fit_risk_model(cur, year)
     test = transitions(cur, region_code, year, year)
     labels = test["below_next"].to_numpy(dtype=bool)
-    if labels.sum() == 0 or labels.all():
-        raise NotEnoughData(f"no households (or only) below the line in {year + 1} in this region")
-    scores = model.predict(test)
-    rule = test["below_line"].to_numpy()
-    k = int(rule.sum())
-    return Evaluation(year, model, len(test), int(labels.sum()), k, auc(scores, labels), auc(rule, labels),
-                      precision_at_k(scores, labels, k), float(labels[rule > 0].mean()) if k else float("nan"),
-                      calibration(scores, labels))
+    if labels.sum() < 2 or (~labels).sum() < 2:
+        raise NotEnoughData(f"too few households (or too many) below the line in {year + 1} in this region")
+    share, confidence = settings()["visit_list"]["share"], settings()["intervals"]["confidence"]
+    list_size = max(1, math.ceil(share * len(test)))
+    scores = {"model": model.predict(test), "distance": -test["log_income_ratio"].to_numpy(dtype=float),
+              "rule": test["below_line"].to_numpy(dtype=float)}
+    aucs, cov = delong(list(scores.values()), labels)
+    listed = {"model": top_k(scores["model"], list_size), "distance": top_k(scores["distance"], list_size),
+              "rule": scores["rule"] > 0}
+    rankings = tuple(_ranking(name, listed[name], labels, aucs[i], math.sqrt(cov[i, i]), confidence)
+                     for i, name in enumerate(scores))
+    gain, gain_se = aucs[0] - aucs[1], math.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    return Evaluation(year, model, len(test), int(labels.sum()), list_size, share, confidence, rankings,
+                      float(gain), float(gain - z * gain_se), float(gain + z * gain_se),
+                      calibration(scores["model"], labels))
 
 
 _LIST = """

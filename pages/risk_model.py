@@ -4,12 +4,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import formatting, riskmodel
+from analysis import dataset, formatting, riskmodel
 from analysis.figures import screening as figures
 from analysis.i18n import household_type
 from pages._common import income_page_shell
 
 TOP_HOUSEHOLDS = 200
+RANKING_NAMES = {"model": "risk_by_model", "distance": "risk_by_distance", "rule": "risk_by_rule"}
+
+
+def note(text: str) -> dict:
+    """A grey, arrowless note under a metric (an interval, not a change)."""
+    return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+
 
 shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
@@ -23,15 +30,33 @@ except riskmodel.NotEnoughData as exc:
     st.stop()
 st.caption(shell.t("risk_intro", through=judged, year=judged, next=judged + 1))
 
-columns = st.columns(4)
-columns[0].metric(shell.t("risk_auc_model"), f"{result.auc_model:.3f}", border=True)
-columns[1].metric(shell.t("risk_auc_rule"), f"{result.auc_rule:.3f}", border=True)
-columns[2].metric(shell.t("risk_precision_model", k=formatting.count(result.k, lang)),
-                  formatting.percent(result.precision_model), border=True)
-columns[3].metric(shell.t("risk_precision_rule", k=formatting.count(result.k, lang)),
-                  formatting.percent(result.precision_rule), border=True)
+st.subheader(shell.t("risk_visit_title", n=formatting.count(result.list_size, lang),
+                     share=formatting.percent(result.list_share, decimals=0)))
+level = formatting.percent(result.confidence, decimals=0)
+
+
+def interval(low: float, high: float) -> str:
+    return shell.t("risk_interval", level=level, low=formatting.percent(low), high=formatting.percent(high))
+
+
+columns = st.columns(3)
+for column, ranking in zip(columns, result.rankings, strict=True):
+    with column.container(border=True):
+        listed = shell.t("risk_listed", n=formatting.count(ranking.listed, lang))
+        st.markdown(f"**{shell.t(RANKING_NAMES[ranking.name])}** · {listed}")
+        st.metric(shell.t("risk_precision"), formatting.percent(ranking.precision),
+                  **note(interval(ranking.precision_low, ranking.precision_high)))
+        st.metric(shell.t("risk_recall"), formatting.percent(ranking.recall),
+                  **note(interval(ranking.recall_low, ranking.recall_high)))
+        st.metric(shell.t("risk_auc"), f"{ranking.auc:.3f}",
+                  **note(shell.t("risk_interval", level=level, low=f"{ranking.auc_low:.3f}",
+                                 high=f"{ranking.auc_high:.3f}")))
 st.caption(shell.t("risk_eval_caption", households=formatting.count(result.households, lang),
-                   positives=formatting.count(result.positives, lang)))
+                   positives=formatting.count(result.positives, lang), n=formatting.count(result.list_size, lang),
+                   gain=f"{result.auc_gain:+.3f}", low=f"{result.auc_gain_low:+.3f}",
+                   high=f"{result.auc_gain_high:+.3f}", level=level))
+if shell.fetch(dataset.is_synthetic):
+    st.info(shell.t("risk_demo_persistence"))
 
 left, right = st.columns(2)
 odds = result.model.odds_ratios()

@@ -63,10 +63,11 @@ def _model(db_path: Path, label: str, repeat: int) -> list[tuple[str, str]]:
             return riskmodel.evaluate(cur, "000000", YEAR - 1)
     rows.append(ms(f"risk model fit + out-of-year evaluation {label}", timed(evaluate, repeat)))
     result = evaluate()
-    rows += [(f"out-of-year AUC {label} {YEAR - 1}->{YEAR}: model / below-line rule",
-              f"{result.auc_model:.4f} / {result.auc_rule:.4f}"),
-             (f"precision top-{result.k:,} {label}: model / rule",
-              f"{result.precision_model:.3f} / {result.precision_rule:.3f}"),
+    model, distance, rule = (result.ranking(name) for name in ("model", "distance", "rule"))
+    rows += [(f"out-of-year AUC {label} {YEAR - 1}->{YEAR}: model / income ÷ line / below-line rule",
+              f"{model.auc:.4f} / {distance.auc:.4f} / {rule.auc:.4f}"),
+             (f"precision, recall top-{result.list_size:,} {label}: model / income ÷ line",
+              f"{model.precision:.3f}, {model.recall:.3f} / {distance.precision:.3f}, {distance.recall:.3f}"),
              (f"fit rows {label} (hash sample above {riskmodel.MAX_ROWS:,})", f"{result.model.observations:,}")]
     db.close()
     return rows

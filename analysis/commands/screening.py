@@ -39,13 +39,14 @@ def cmd_risk(args: argparse.Namespace) -> int:
     payload = {
         "region": args.region, "fitted_on_outcomes_through": year, "evaluated_on": f"{year}->{year + 1}",
         "households": result.households, "below_line_next_year": result.positives,
-        "auc_model": round(result.auc_model, 4), "auc_below_line_rule": round(result.auc_rule, 4),
-        "top_k": result.k, "precision_model_top_k": round(result.precision_model, 4),
-        "precision_below_line_rule": round(result.precision_rule, 4),
+        "visit_list_size": result.list_size, "visit_list_share": result.list_share,
+        "rankings": result.table().round(4).to_dict(orient="records"),
+        "auc_gain_over_distance": [round(v, 4) for v in (result.auc_gain, result.auc_gain_low, result.auc_gain_high)],
         "fit_observations": result.model.observations,
         "odds_ratios": result.model.odds_ratios().round(4).to_dict(orient="records"),
     }
-    emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items() if k != "odds_ratios"))
+    emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items() if k not in ("odds_ratios", "rankings"))
+         + "\n" + result.table().round(3).to_string(index=False))
     return 0
 
 
@@ -57,7 +58,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     screen.set_defaults(func=cmd_screen)
 
     risk = sub.add_parser("risk", parents=[common],
-                          help="fit the risk model and judge it on the next year, against the below-line rule")
+                          help="fit the risk model and judge it on the next year, against income ÷ line and the below-line rule")
     risk.add_argument("--year", type=int, default=None,
                       help="last outcome year fitted; judged on year -> year+1 (default: the latest possible)")
     risk.add_argument("--region", type=region_code, default="000000")

@@ -63,25 +63,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk_page": ("返贫风险预测", "Risk model"),
     "risk_page_title": ("{region} · 返贫风险预测", "{region} · risk of falling below the line"),
     "risk_intro": ("逻辑回归模型：用本年特征（收入与监测标准之比、收入构成、人口与劳动力、刚性支出、养殖、灾情、户类型、搬迁）"
-                   "预测下一年人均纯收入是否低于监测标准。模型只用 {through} 年及以前的结果拟合，在 {year}→{next} 年上检验"
-                   "（未参与拟合），并与单一规则“本年低于监测标准”比较。",
+                   "预测下一年人均纯收入是否低于监测标准；户类型按当年年底的状态（纳入监测日期之前不算监测户）。模型只用 {through} 年及以前的结果拟合，在 {year}→{next} 年上检验"
+                   "（未参与拟合），并与只看收入离监测线多远、以及规则“本年低于监测标准”比较。",
                    "A logistic regression predicts whether a household's per-capita income is below the line next "
                    "year from this year's features (income against the line, composition, size and labour, rigid "
-                   "spending, livestock, disasters, type, relocation). It is fitted only on outcomes up to "
-                   "{through} and judged on {year}→{next}, which it never saw, against the single rule \"below the "
-                   "line this year\"."),
+                   "spending, livestock, disasters, type as it stood at that year's end, relocation). It is fitted only on outcomes up to "
+                   "{through} and judged on {year}→{next}, which it never saw, against income ÷ line alone and the "
+                   "rule \"below the line this year\"."),
     "risk_not_enough": ("数据不足，无法拟合或检验模型：{reason}", "Not enough data to fit or judge the model: {reason}"),
-    "risk_auc_model": ("模型 AUC", "Model AUC"),
-    "risk_auc_rule": ("规则 AUC（本年低于监测线）", "Rule AUC (below the line now)"),
-    "risk_precision_model": ("模型前 {k} 户命中率", "Model precision, top {k}"),
-    "risk_precision_rule": ("规则命中率（{k} 户）", "Rule precision ({k} households)"),
-    "risk_eval_caption": ("检验：{households} 户，其中 {positives} 户下一年低于监测线。AUC 为随机一户"
-                          "“将低于线”户得分高于一户“不会低于线”户的概率（0.5 为随机）。命中率：得分最高的 k 户中实际"
-                          "低于线的占比，k 等于规则标记户数。",
-                          "Judged on {households} households, {positives} of them below the line the next year. AUC "
-                          "is the chance that a household that falls below scores above one that does not (0.5 = "
-                          "chance). Precision: share below the line among the k highest scores, k = households the "
-                          "rule marks."),
+    "risk_visit_title": ("走访名单：{n} 户（本地区农户的 {share}）", "The visit list: {n} households ({share} of the region's)"),
+    "risk_by_model": ("模型得分最高", "Highest model score"),
+    "risk_by_distance": ("收入离监测线最近（收入 ÷ 监测标准最低）", "Closest to the line (lowest income ÷ line)"),
+    "risk_by_rule": ("规则：本年低于监测线", "Rule: below the line this year"),
+    "risk_listed": ("列入 {n} 户", "{n} listed"),
+    "risk_precision": ("命中率（名单中下一年低于线的占比）", "Precision (listed who fall below)"),
+    "risk_recall": ("查全率（下一年低于线者被列入的占比）", "Recall (those who fall below who are listed)"),
+    "risk_auc": ("AUC（全部农户的排序）", "AUC (ranking of all households)"),
+    "risk_interval": ("{level} 区间 {low} ～ {high}", "{level} interval {low} to {high}"),
+    "risk_eval_caption": ("检验：{households} 户，其中 {positives} 户下一年低于监测线。模型和“离线距离”各列出得分最高的"
+                          " {n} 户；规则列出本年低于线的全部农户。命中率和查全率的区间为 Wilson 区间，AUC 的区间为 DeLong 区间。"
+                          "模型 AUC 减去“离线距离”AUC：{gain}（{level} 区间 {low} ～ {high}）：区间含 0 时，模型并不比只看"
+                          "收入与监测标准之比更会排序。",
+                          "Judged on {households} households, {positives} of them below the line the next year. The "
+                          "model and the distance to the line each list their {n} highest; the rule lists everyone "
+                          "below the line this year. Precision and recall carry Wilson intervals, AUC a DeLong "
+                          "interval. Model AUC minus distance AUC: {gain} ({level} interval {low} to {high}): when it "
+                          "holds 0 the model ranks no better than income ÷ line alone."),
+    "risk_demo_persistence": ("演示数据中，各户收入年年围绕一个固定的户水平波动（假定的持续性），所以本年收入离监测线多远"
+                              "几乎决定下一年是否低于线，AUC 因而很高。真实数据中收入变化更难预料，AUC 会更低：请用本地数据检验。",
+                              "In the demo each household's income varies around a fixed level of its own (an assumed "
+                              "persistence), so this year's distance to the line nearly decides next year and the AUC "
+                              "is high. Real incomes move less predictably and the AUC will be lower: judge it on "
+                              "your own data."),
     "risk_calibration_title": ("校准：按预测概率十等分", "Calibration by decile of predicted risk"),
     "risk_predicted": ("预测概率", "Predicted"),
     "risk_observed": ("实际比例", "Observed"),
