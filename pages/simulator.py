@@ -11,6 +11,7 @@ from analysis.prices.labels import commodity_name, response_name, species_name
 from analysis.prices.params import param, species_params
 from analysis.regioncodes import NATIONAL, province_of, region_level
 from analysis.regions import county_boundaries
+from analysis.simulate import ranges
 from analysis.simulate.summary import comparison_table, summary_sentence
 from analysis.textsafe import markdown_text
 from pages._common import income_page_shell
@@ -20,6 +21,7 @@ lang, region, year = shell.lang, shell.region, shell.year
 SPECIES = species_params()
 COMMODITIES = simulate.commodities()
 COMPARE, LOAD_ERRORS, MAX_COMPARED = "sim_compare", "sim_load_errors", 3
+CALENDAR_NAMES = {"even": "sim_calendar_even", "before_spring_festival": "sim_calendar_before_spring_festival"}
 
 
 def _fill(scenario: simulate.Scenario) -> None:
@@ -91,6 +93,26 @@ def _show_problems(problems: list[simulate.Problem]) -> None:
     st.error(shell.t("sim_errors_title") + "\n\n" + "\n".join(f"- {p.message(lang)}" for p in problems))
 
 
+def _range(span: ranges.ScenarioRange, k: float) -> None:
+    """The headline numbers' range over k (measured margin … 1) and the sales calendars."""
+    low, high = span.low, span.high
+    values = {"calendars": (shell.t("sim_and")).join(shell.t(CALENDAR_NAMES[c]) if c in CALENDAR_NAMES else c for c in span.runs["calendar"].unique()),
+              "newly_low": formatting.count(low["newly_below_line"], lang),
+              "newly_high": formatting.count(high["newly_below_line"], lang),
+              "loss_low": formatting.yuan_total(low["income_loss"], lang),
+              "loss_high": formatting.yuan_total(high["income_loss"], lang)}
+    st.markdown(f"**{shell.t('sim_range_title')}**")
+    if span.margin is None:
+        st.warning(shell.t("sim_range_no_margin", **values))
+        return
+    margin = span.margin
+    st.warning(shell.t("sim_range_text", **values, k=f"{k:.2f}", k_low=f"{margin.k_for_range:.2f}",
+                       k_ci_low=f"{margin.low:.2f}", k_ci_high=f"{margin.high:.2f}",
+                       pairs=formatting.count(margin.pairs, lang),
+                       resp_low=formatting.count(low["newly_below_with_responses"], lang),
+                       resp_high=formatting.count(high["newly_below_with_responses"], lang)))
+
+
 def _results(result: simulate.SimulationResult) -> None:
     totals = result.totals
     if not totals["households"]:
@@ -112,6 +134,9 @@ def _results(result: simulate.SimulationResult) -> None:
                      delta_color="off", delta_arrow="off")
     bottom[2].metric(shell.t("sim_with_responses"), formatting.count(totals["newly_below_with_responses"], lang),
                      border=True)
+    st.caption(shell.t("sim_baseline_note", year=year))
+    _range(shell.fetch(ranges.scenario_range_toml, region, year, simulate.scenario_to_toml(result.scenario)),
+           result.notes["pass_to_net"])
 
     counties = result.by_county
     left, right = st.columns([3, 2])

@@ -26,6 +26,8 @@ from analysis.simulate import (
     scenario_to_toml,
     simulate,
 )
+from analysis.simulate.engine import Setting
+from analysis.simulate.ranges import estimate_margin, scenario_range
 
 YEAR = 2024
 APP = str(PROJECT_ROOT / "app.py")
@@ -153,6 +155,35 @@ def test_responses_keep_households_above_the_line_at_a_cost(con):
     assert insurance["cost"] == pytest.approx(bare.totals["income_loss"])
 
 
+def test_k_scales_the_change_but_not_insurance_or_the_price_floor(con):
+    scenario = _scenario({"live_cattle": -40.0}, insured_pct=50.0, payout_pct=80.0, floor_pct=90.0, bought_pct=30.0)
+    full = household_effects(con, "620000", YEAR, scenario, Setting(k=1.0))
+    half = household_effects(con, "620000", YEAR, scenario, Setting(k=0.5))
+    assert np.allclose(half["delta"], full["delta"] * 0.5)
+    assert np.allclose(half["insurance"], full["insurance"]) and full["insurance"].sum() > 0
+    assert np.allclose(half["price_floor"], full["price_floor"]) and full["price_floor"].sum() > 0
+
+
+def test_the_margin_measured_in_the_demo_is_its_planted_net_margin(con):
+    """The demo plants net livestock income = sales value × margin (cattle 0.20, sheep 0.28, hogs 0.15)."""
+    margin = estimate_margin(con, YEAR)
+    assert 0.17 < margin.k < 0.24 and margin.low < margin.k < margin.high
+    assert margin.pairs > 1000 and margin.k_for_range == margin.k
+
+
+def test_the_range_runs_k_from_the_margin_to_one_under_each_calendar(con):
+    scenario = _scenario({"live_cattle": -30.0}, start=1, duration=3)
+    span = scenario_range(con, "000000", YEAR, scenario)
+    assert set(span.runs["k"].round(6)) == {round(span.margin.k, 6), 1.0}
+    assert set(span.runs["calendar"]) == {"even", "before_spring_festival"} and len(span.runs) == 4
+    shares = span.runs.drop_duplicates("calendar").set_index("calendar")["window_share"]
+    assert shares["before_spring_festival"] > shares["even"] == pytest.approx(0.25)  # Jan–Mar: festival sales
+    default = simulate(con, "000000", YEAR, scenario)  # k = 1, even sales
+    for column in ("newly_below_line", "income_loss"):
+        assert span.low[column] <= default.totals[column] <= span.high[column]
+    assert span.high["income_loss"] > 3 * span.low["income_loss"]
+
+
 # --- Scenario files -----------------------------------------------------------------------------
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40).filter(
@@ -241,6 +272,9 @@ def test_the_simulator_page_runs_compares_and_explains(page, con, lang):
     newly = next(m.value for m in at.metric if m.label == ("新增低于监测线" if lang == "zh" else "Newly below the line"))
     assert newly == (f"{expected.totals['newly_below_line']:,}")
     assert at.info[-1].value.startswith("情景「" if lang == "zh" else "Under “")
+    ranges_text = at.warning[0].value
+    assert ("从数据中测得的" if lang == "zh" else "measured in the data") in ranges_text
+    assert any(("不是预测" if lang == "zh" else "not a forecast") in c.value for c in at.caption)
     at.button(key="sim-add").click().run()
     at.number_input(key="sim_w_change_live_sheep").set_value(-30.0).run()
     at.button(key="sim-add").click().run()

@@ -22,6 +22,11 @@ def param(section: str, name: str, path: Path = LIVESTOCK_FILE) -> Any:
     return _tables(path)[section][name]["value"]
 
 
+def section(name: str, path: Path = LIVESTOCK_FILE) -> dict[str, Any]:
+    """{parameter: value} of one section, e.g. section("sales_calendars")."""
+    return {key: entry["value"] for key, entry in _tables(path)[name].items()}
+
+
 def species_params(path: Path = LIVESTOCK_FILE) -> dict[str, dict[str, Any]]:
     """{species: {commodity, heads_column, live_weight_kg, fallback_price}} in file order."""
     return {name: {key: entry["value"] for key, entry in table.items()}

@@ -3,13 +3,17 @@
 For household h and species s with heads sold n (income.<s>_sold), live weight w_s and the
 baseline live price P (the year's mean price of the household's province, else the national
 series, else `fallback_price`), the sales value is V = n · w_s · P. With the scenario's change x_s
-over months whose share of the year's sales is f, and the share k of a sales change that reaches
-net income (`pass_to_net`):
+over months whose share of the year's sales is f (a sales calendar), and the share k of a sales change
+that reaches net income (`pass_to_net`, or a value given: analysis.simulate.ranges runs k from the margin
+measured in the data up to 1):
 
     Δ income        = Σ_s k · f · x_s · V
-    insurance       = Σ_s k · f · max(0, −x_s) · V · insured · payout
+    insurance       = Σ_s f · max(0, −x_s) · V · insured · payout
     per-head subsidy = Σ_s f · n · subsidy_s
-    price floor     = Σ_s k · f · max(0, floor − (1 + x_s)) · V · bought
+    price floor     = Σ_s f · max(0, floor − (1 + x_s)) · V · bought
+
+Insurance and the price floor pay on sales value, whatever share of it was net income, so k does not
+scale them.
 
 Households that sold no animals get Δ = 0 and no response. Responses are never negative, so
 they never leave a household worse off. Per-capita income = net income / members, against the
@@ -155,9 +159,10 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def window_share(scenario: Scenario) -> float:
-    """Share of a year's livestock sales made in the scenario's months."""
-    weights = [float(w) for w in param("simulation", "sales_month_weights")]
+def window_share(scenario: Scenario, weights: tuple[float, ...] | None = None) -> float:
+    """Share of a year's livestock sales made in the scenario's months, under a sales calendar (12 monthly
+    weights; default `sales_month_weights`)."""
+    weights = [float(w) for w in (weights or param("simulation", "sales_month_weights"))]
     return sum(weights[m - 1] for m in scenario.months) / sum(weights)
 
 
@@ -187,52 +192,72 @@ def _sql(tail: str) -> str:
     )
 
 
-def _coefficients(scenario: Scenario) -> dict[str, float]:
+def _coefficients(scenario: Scenario, k: float, f: float) -> dict[str, float]:
     """Bound parameters: per-species coefficients of the formulas in the module docstring."""
-    k, f = float(param("simulation", "pass_to_net")), window_share(scenario)
     insured = scenario.insured_pct / 100 * scenario.payout_pct / 100
     floor, bought = scenario.floor_pct / 100, scenario.bought_pct / 100
     out: dict[str, float] = {}
     for s, spec in _species().items():
         x = scenario.change(spec["commodity"])
         out |= {f"w_{s}": float(spec["live_weight_kg"]), f"fallback_{s}": float(spec["fallback_price"]),
-                f"delta_{s}": k * f * x, f"insurance_{s}": k * f * max(0.0, -x) * insured,
+                f"delta_{s}": k * f * x, f"insurance_{s}": f * max(0.0, -x) * insured,
                 f"subsidy_{s}": f * scenario.subsidy(s),
-                f"floor_{s}": k * f * max(0.0, floor - (1 + x)) * bought if bought else 0.0}
+                f"floor_{s}": f * max(0.0, floor - (1 + x)) * bought if bought else 0.0}
     return out
 
 
+@dataclass(frozen=True)
+class Setting:
+    """The two assumed numbers of a run: k (share of a sales change reaching net income) and the sales
+    calendar (12 monthly weights); None = the defaults in data/livestock.toml."""
+    k: float | None = None
+    calendar: tuple[float, ...] | None = None
+
+    def resolved(self, scenario: Scenario) -> tuple[float, float]:
+        """(k, f): k and the scenario window's share of the year's sales."""
+        k = float(param("simulation", "pass_to_net")) if self.k is None else self.k
+        return k, window_share(scenario, self.calendar)
+
+
+DEFAULTS = Setting()
+
+
 def _bound(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
-           tail: str) -> tuple[str, dict]:
+           tail: str, setting: Setting = DEFAULTS) -> tuple[str, dict]:
     """SQL text (household CTEs over the year's income rows, then `tail`) and its parameters."""
     income_filter, params = region_where(region_code, "i")
     species = _species()
-    bound = {**params, **_coefficients(scenario), "year": year, "year_start": date(year, 1, 1),
+    bound = {**params, **_coefficients(scenario, *setting.resolved(scenario)), "year": year, "year_start": date(year, 1, 1),
              "year_end": date(year, 12, 31), "commodities": [spec["commodity"] for spec in species.values()],
              **{f"c_{s}": spec["commodity"] for s, spec in species.items()}}
     return _sql(tail).format(income_filter=income_filter), bound
 
 
-def household_effects(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario) -> pd.DataFrame:
+def household_effects(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
+                      setting: Setting = DEFAULTS) -> pd.DataFrame:
     """Per household: household_id, county_code, members, line, pc0 (baseline per-capita income), livestock,
     delta (change of net income) and each response in yuan."""
-    sql, bound = _bound(cur, region_code, year, scenario, _HOUSEHOLD_EFFECTS)
+    sql, bound = _bound(cur, region_code, year, scenario, _HOUSEHOLD_EFFECTS, setting)
     return cur.execute(sql, bound).df()
 
 
-def _aggregates(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario) -> pd.DataFrame:
+def _aggregates(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
+                setting: Setting) -> pd.DataFrame:
     """The county and decile rows of the scenario."""
     near = {"near": 1 + float(param("simulation", "near_line_margin")), "buckets_per_log": BUCKETS_PER_LOG}
-    sql, bound = _bound(cur, region_code, year, scenario, _AGGREGATE)
+    sql, bound = _bound(cur, region_code, year, scenario, _AGGREGATE, setting)
     frame = cur.execute(sql, bound | near).df()
     money = ["baseline_income", "income_loss", *(f"cost_{r}" for r in RESPONSES)]
     counts = frame.columns.difference(["county_code", "bucket", "by_bucket", *money])  # HUGEINT sums arrive as float
     return frame.astype(dict.fromkeys(counts, "int64"))
 
 
-def simulate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario) -> SimulationResult:
-    """The scenario's effect on every household of the region in `year`, by county, decile and response."""
-    frame = _aggregates(cur, region_code, year, scenario)
+def simulate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
+             setting: Setting = DEFAULTS) -> SimulationResult:
+    """The scenario's effect on every household of the region in `year` (the baseline: that year's incomes,
+    not a forecast), by county, decile and response."""
+    frame = _aggregates(cur, region_code, year, scenario, setting)
+    k, share = setting.resolved(scenario)
     counties = frame[~frame.by_bucket].drop(columns=["bucket", "by_bucket"])
     deciles = _decile_of_buckets(frame[frame.by_bucket].drop(columns=["county_code", "by_bucket"]))
     return SimulationResult(
@@ -241,7 +266,7 @@ def simulate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenar
         by_county=_named(cur, counties).sort_values(["newly_below_line", "county_code"], ascending=[False, True]),
         by_decile=_deciles(deciles),
         responses=_responses(counties),
-        notes={"window_share": window_share(scenario), "pass_to_net": float(param("simulation", "pass_to_net"))},
+        notes={"window_share": share, "pass_to_net": k},
     )
 
 

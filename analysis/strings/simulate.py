@@ -70,14 +70,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sim_method": (
         "计算方法：每户每个畜种的销售额 = 出栏头数 × 活重 × 当年所在省平均活畜价格；价格变化 x 在情景月份内（占全年销量 f）"
         "使纯收入变化 k × f × x × 销售额（k = 成本不随价格变化时传导到纯收入的比例，{k}）。"
-        "保险赔付 = 损失 × 参保比例 × 赔付比例；补贴 = 情景月份内出栏头数 × 每头补贴；保护价收购 = 收购比例 × 销售额 × 保护价与情景价格之差。"
+        "保险赔付 = 销售额损失 × 参保比例 × 赔付比例（按销售额赔付，不乘 k）；补贴 = 情景月份内出栏头数 × 每头补贴；保护价收购 = 收购比例 × 销售额 × 保护价与情景价格之差（不乘 k）。"
         "没有出栏牲畜的农户不受影响。参数见 data/livestock.toml。",
         "Method: a household's sales of a species = heads sold × live weight × the year's mean live price in its "
         "province; a price change x during the scenario's months (share f of the year's sales) changes net income by "
         "k × f × x × sales (k = share of a sales change that reaches net income when costs do not move, {k}). "
-        "Insurance pays loss × share insured × payout; the subsidy is heads sold in those months × yuan per head; the "
-        "price floor pays share bought × sales × (floor − scenario price). Households that sold no animals are "
+        "Insurance pays the loss of sales value × share insured × payout (not scaled by k); the subsidy is heads sold in those months × yuan per head; the "
+        "price floor pays share bought × sales × (floor − scenario price), not scaled by k either. Households that sold no animals are "
         "untouched. Parameters: data/livestock.toml."),
+    "sim_baseline_note": ("基期 = {year} 年已录入的各户实际收入，不是预测：情景只改变其中的活畜销售部分。",
+                          "Baseline = each household's recorded income in {year}, not a forecast: the scenario "
+                          "changes only its livestock sales."),
+    "sim_range_title": ("在不同假定下的范围", "Range over the assumptions"),
+    "sim_range_text": (
+        "结果取决于两个假定：k（销售额变化传导到纯收入的比例）从数据中测得的 {k_low}（{pairs} 个户·年变化，95% 区间 "
+        "{k_ci_low} ～ {k_ci_high}）到 1，以及出栏月份分布（{calendars}）。在这些组合下：新增低于监测线 {newly_low} ～ "
+        "{newly_high} 户，收入减少 {loss_low} ～ {loss_high}，采取应对措施后新增低于线 {resp_low} ～ {resp_high} 户。"
+        "上面的单一结果用 k = {k}、均匀出栏。",
+        "The result rests on two assumptions: k, the share of a change in sales value that reaches net income, from "
+        "{k_low} measured in the data ({pairs} household year-on-year changes, 95% interval {k_ci_low} to "
+        "{k_ci_high}) up to 1; and when animals are sold ({calendars}). Across these: {newly_low} to {newly_high} "
+        "households newly below the line, {loss_low} to {loss_high} income lost, {resp_low} to {resp_high} newly "
+        "below with responses. The single result above uses k = {k} and even sales."),
+    "sim_range_no_margin": (
+        "数据中有出栏记录的连续年份太少，无法测得 k，范围只包括 k = 1 时不同出栏月份分布（{calendars}）：新增低于监测线 "
+        "{newly_low} ～ {newly_high} 户，收入减少 {loss_low} ～ {loss_high}。",
+        "Too few consecutive years with sales to measure k: the range covers only k = 1 under each sales calendar "
+        "({calendars}): {newly_low} to {newly_high} households newly below the line, {loss_low} to {loss_high} "
+        "income lost."),
+    "sim_calendar_even": ("全年均匀", "even through the year"),
+    "sim_calendar_before_spring_festival": ("集中在春节前", "peaking before the Spring Festival"),
     "sim_err_toml": ("情景文件不是有效的 TOML：{error}", "The scenario file is not valid TOML: {error}"),
     "sim_err_unknown_key": ("未知字段 {field}（可用：{known}）", "Unknown field {field} (allowed: {known})"),
     "sim_err_name": ("情景名称不能为空，且不超过 {limit} 个字符", "The scenario needs a name of at most {limit} characters"),
