@@ -101,7 +101,7 @@ def _range(span: ranges.ScenarioRange, k: float) -> None:
               "newly_high": formatting.count(high["newly_below_line"], lang),
               "loss_low": formatting.yuan_total(low["income_loss"], lang),
               "loss_high": formatting.yuan_total(high["income_loss"], lang)}
-    st.markdown(f"**{shell.t('sim_range_title')}**")
+    st.markdown("**" + shell.t("sim_range_title") + "**")
     if span.margin is None:
         st.warning(shell.t("sim_range_no_margin", **values))
         return
