@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?=
 DEBUG ?=
 
-.PHONY: run test lint bench demo browser-deps clean
+.PHONY: run serve test lint bench load demo browser-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: $(STAMP)
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
 	INCOMEWATCH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) \
 		$(if $(ADDRESS),--server.address $(ADDRESS)) $(if $(DEBUG),--client.showErrorDetails full)
+
+## serve: several app processes behind nginx with sticky sessions (PROCS=4; ADDRESS=0.0.0.0 to serve the network)
+PROCS ?= 2
+serve: $(STAMP) browser-deps
+	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
+	$(PY) -m analysis serve --db $(DB) --processes $(PROCS) --port $(PORT) $(if $(ADDRESS),--address $(ADDRESS))
 
 ## demo: rebuild the synthetic demo world
 demo: $(STAMP)
@@ -38,11 +44,17 @@ bench: $(STAMP)
 	$(PY) -m analysis.bench
 	$(PY) -m pages._bench
 
-# Debian's chromium and a CJK font for browser tests and figure export; installed when missing and root.
+## load: real browsers at 1, 10 and 20 concurrent sessions against a freshly started server (PROCS app processes)
+load: $(STAMP) browser-deps
+	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
+	$(PY) -m analysis.bench._load --db $(DB) --processes $(PROCS)
+
+# Debian's chromium and a CJK font for browser tests and figure export, nginx for several app processes;
+# installed when missing and root.
 browser-deps:
-	@if command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; then :; \
+	@if command -v chromium >/dev/null && fc-list :lang=zh | grep -q . && [ -x /usr/sbin/nginx ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; \
 	else echo "note: chromium or CJK fonts missing and not root: browser tests will skip (sudo apt-get install chromium fonts-noto-cjk)"; fi
 
 clean:

@@ -1,0 +1,148 @@
+"""`make load`: many real browsers at once against a freshly started server, client and server costs apart.
+
+    python -m analysis.bench._load [--db PATH] [--processes N] [--sessions 1,10,20] [--region 620000]
+
+For each number of concurrent sessions, a separate process group of headless Chromium (one browser, one
+context per session: its own cookies, hence its own Streamlit session and, behind nginx, its own sticky
+process) opens the risk map and waits until the map is drawn, then a county drill-down until its bars are
+drawn. It prints the median and 95th-percentile times and the server's CPU seconds per page load (user +
+system of the app processes and nginx, read from /proc), so that what the server costs is told apart from
+what the browsers sharing the machine cost. Nothing here is asserted; it prints measurements.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from analysis.config import resolve_db_path
+from analysis.deploy import cluster, cpu_seconds
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+WAIT_MS = 300_000
+MAP_DRAWN = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    return Boolean(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded());
+}"""
+BARS = ".js-plotly-plot .main-svg .barlayer .bars path"
+
+
+async def one_session(browser, url: str, region: str, county: str) -> dict:
+    """Seconds until the risk map is drawn, then until the county drill-down shows its bars."""
+    context = await browser.new_context(viewport={"width": 1366, "height": 768})
+    page = await context.new_page()
+    try:
+        start = time.perf_counter()
+        await page.goto(f"{url}/map?lang=zh&region={region}", timeout=WAIT_MS)
+        await page.wait_for_function(MAP_DRAWN, timeout=WAIT_MS)
+        mapped = time.perf_counter()
+        await page.goto(f"{url}/explore?lang=zh&region={county}", timeout=WAIT_MS)
+        await page.wait_for_selector(BARS, timeout=WAIT_MS)
+        return {"map": mapped - start, "drilldown": time.perf_counter() - mapped, "error": None}
+    except Exception as error:  # a session that fails is counted, not fatal: that is what we measure
+        return {"map": None, "drilldown": None, "error": f"{type(error).__name__}: {str(error)[:200]}"}
+    finally:
+        await context.close()
+
+
+async def sessions(url: str, n: int, region: str, county: str) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return await asyncio.gather(*(one_session(browser, url, region, county) for _ in range(n)))
+        finally:
+            await browser.close()
+
+
+def client_main(url: str, n: int, region: str, county: str) -> None:
+    """The browsers' side, run in its own process group: prints one JSON line of session results."""
+    print(json.dumps(asyncio.run(sessions(url, n, region, county))))
+
+
+def run_clients(url: str, n: int, region: str, county: str) -> list[dict]:
+    process = subprocess.run(
+        [sys.executable, "-m", "analysis.bench._load", "--client", url, "--sessions", str(n),
+         "--region", region, "--county", county],
+        capture_output=True, text=True, start_new_session=True, check=True)
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summarise(n: int, results: list[dict], server_cpu: float, wall: float) -> str:
+    errors = [r["error"] for r in results if r["error"]]
+    parts = [f"{n:>3} sessions"]
+    for step in ("map", "drilldown"):
+        times = [r[step] for r in results if r[step] is not None]
+        if times:
+            parts.append(f"{step} median {statistics.median(times):6.1f} s  p95 {percentile(times, 0.95):6.1f} s")
+    loads = 2 * (len(results) - len(errors))
+    per_load = server_cpu / loads if loads else float("nan")
+    parts.append(f"server CPU {server_cpu:6.1f} s = {per_load:.2f} s/page load  wall {wall:5.1f} s  "
+                 f"errors {len(errors)}")
+    return " | ".join(parts) + ("".join(f"\n      {e}" for e in errors[:3]))
+
+
+def busiest_county(db: Path, region: str) -> str:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT county_code FROM households WHERE starts_with(county_code, $p) "
+                           "GROUP BY ALL ORDER BY count(*) DESC, county_code LIMIT 1",
+                           {"p": "" if region == "000000" else region[:2]}).fetchone()[0]
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status")
+        if status.exists():
+            line = next(x for x in status.read_text().splitlines() if x.startswith("VmRSS"))
+            total += int(line.split()[1])
+    return total / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench._load", description="Income Watch load test")
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--processes", type=int, default=1, help="app processes (more than one: nginx in front)")
+    parser.add_argument("--sessions", default="1,10,20", help="concurrent sessions, comma-separated")
+    parser.add_argument("--region", default="620000")
+    parser.add_argument("--county", default=None)
+    parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.client:
+        client_main(args.client, int(args.sessions), args.region, args.county)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed run still stops its servers
+    db = resolve_db_path(args.db)
+    county = args.county or busiest_county(db, args.region)
+    print(f"load test: {db.name}, {args.processes} app process(es), region {args.region}, county {county}",
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="incomewatch-load-") as workdir, \
+            cluster(db, Path(workdir), processes=args.processes) as running:
+        for n in (int(x) for x in args.sessions.split(",")):
+            before, start = cpu_seconds(running.server_pids), time.perf_counter()
+            results = run_clients(running.url, n, args.region, county)
+            wall = time.perf_counter() - start
+            print(summarise(n, results, cpu_seconds(running.server_pids) - before, wall), flush=True)
+            print(f"      server memory (RSS, all app processes): {rss_mb([a.pid for a in running.apps]):.0f} MB",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Several app processes behind a real nginx: a visitor stays on one process, new visitors spread out.
+
+Two small HTTP servers that answer with their own port stand in for app processes (the config under test is
+nginx's, not Streamlit's); nginx is Debian's, installed by `make test`. Skipped outside CI when it is missing.
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import threading
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.deploy import STICKY_COOKIE, cpu_seconds, free_port, nginx_config, start_nginx, stop
+
+
+class _PortEcho(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        body = str(self.server.server_address[1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture()
+def proxy(tmp_path):
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing (apt-get install nginx-light)")
+        pytest.skip("nginx is missing")
+    backends = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PortEcho) for _ in range(2)]
+    for backend in backends:
+        threading.Thread(target=backend.serve_forever, daemon=True).start()
+    ports = [b.server_address[1] for b in backends]
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_config(ports, port, tmp_path))
+    process = start_nginx(conf, tmp_path)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).read()
+                break
+            except OSError:
+                process.poll()
+                assert process.returncode is None, "nginx exited"
+                threading.Event().wait(0.1)
+        yield url, ports, process
+    finally:
+        stop(process)
+        for backend in backends:
+            backend.shutdown()
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[int, str | None]:
+    request = urllib.request.Request(url, headers={"Cookie": f"{STICKY_COOKIE}={cookie}"} if cookie else {})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        set_cookie = response.headers.get("Set-Cookie") or ""
+        key = set_cookie.split(f"{STICKY_COOKIE}=", 1)[1].split(";", 1)[0] if STICKY_COOKIE in set_cookie else None
+        return int(response.read()), key
+
+
+def test_a_visitor_stays_on_the_process_that_first_served_it(proxy):
+    url, ports, _ = proxy
+    first, key = _get(url)
+    assert first in ports and key
+    assert {_get(url, key)[0] for _ in range(20)} == {first}
+
+
+def test_new_visitors_are_spread_over_every_process(proxy):
+    url, ports, _ = proxy
+    served = Counter(_get(url)[0] for _ in range(60))
+    assert set(served) == set(ports)
+    assert min(served.values()) >= 10  # consistent hashing of random keys: far from all on one process
+
+
+def test_server_cpu_is_read_for_running_processes(proxy):
+    _, _, process = proxy
+    assert cpu_seconds([process.pid]) >= 0
+    assert cpu_seconds([2**22 + 12345]) == 0  # a process that does not exist counts nothing
