@@ -21,6 +21,7 @@ from tests.test_export import require_export
 
 APP = str(PROJECT_ROOT / "app.py")
 PROVINCE = "620000"
+CHARTS = ["riskmap", "sources", "monitored", "employment", "floods", "screening"]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -58,10 +59,11 @@ def docx_text(document) -> str:
 def test_briefing_has_the_overview_and_price_sections(built):
     document, _ = built
     headings = [section.heading for section in document.sections]
-    assert headings == [t(key, "zh") for key in ("brief_income_heading", "brief_monitoring_heading",
-                                                 "brief_counties_heading", "brief_screen_heading",
-                                                 "brief_floods_heading", "brief_prices_heading")]
-    assert [chart.key for chart in document.charts] == ["sources", "monitored", "employment"]
+    assert headings == [t(key, "zh") for key in ("brief_map_heading", "brief_income_heading",
+                                                 "brief_monitoring_heading", "brief_counties_heading",
+                                                 "brief_prices_heading", "brief_floods_heading",
+                                                 "brief_screen_heading")]
+    assert [chart.key for chart in document.charts] == CHARTS
     assert [table.key for table in document.tables] == ["counties", "prices"]
     assert document.synthetic and t("brief_caveat_synthetic", "zh") in document.caveats
 
@@ -95,7 +97,7 @@ def test_the_flood_paragraph_holds_the_flood_effect_commands_estimate(built, dem
 
 def test_sections_come_from_functions_in_document_order():
     names = [function.__name__ for function in section_functions()]
-    assert names[:3] == ["income_section", "monitoring_section", "counties_section"]
+    assert names[:4] == ["map_section", "income_section", "monitoring_section", "counties_section"]
     assert names.index("prices_section") > names.index("counties_section")
 
 
@@ -103,7 +105,7 @@ def test_word_file_opens_with_charts_tables_and_the_cli_numbers(built, summary):
     require_export()
     document, files = built
     word = Document(io.BytesIO(files["docx"]))
-    assert len(word.inline_shapes) == len(document.charts) == 3
+    assert len(word.inline_shapes) == len(document.charts) == len(CHARTS)
     assert len(word.tables) == 1 + len(document.tables)  # key figures + section tables
     text = docx_text(word)
     assert document.title in text and t("brief_caveat_synthetic", "zh") in text
@@ -114,16 +116,45 @@ def test_word_file_opens_with_charts_tables_and_the_cli_numbers(built, summary):
         assert expected in text
 
 
-def test_powerpoint_has_one_chart_per_slide(built):
+def test_word_is_on_a4_with_official_margins_fonts_page_numbers_and_captions(built):
+    """GB/T 9704: A4, 37/35/28/26 mm, 仿宋 16 pt body, 黑体 and 楷体 headings; figures within the text width."""
+    from docx.shared import Pt
+
+    from analysis.briefing.word import TEXT_WIDTH
+
+    require_export()
+    document, files = built
+    word = Document(io.BytesIO(files["docx"]))
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # twips round
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [37, 35, 28, 26]
+    fonts = {name: word.styles[name].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") for name in
+        ("Normal", "Heading 1", "Heading 2")}
+    assert fonts == {"Normal": "仿宋", "Heading 1": "黑体", "Heading 2": "楷体"}
+    assert word.styles["Normal"].font.size == Pt(16)
+    assert 'w:instr="PAGE"' in section.footer._element.xml
+    assert all(shape.width <= TEXT_WIDTH for shape in word.inline_shapes)
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert len([c for c in captions if c.startswith("图")]) == len(CHARTS)
+    assert captions.count(document.figure_source) == len(CHARTS)
+    assert t("brief_demo_label", "zh") in document.figure_source and document.as_of in document.figure_source
+
+
+def test_powerpoint_opens_on_the_map_and_the_counties_of_concern(built):
     require_export()
     document, files = built
     deck = Presentation(io.BytesIO(files["pptx"]))
-    shapes = [shape for slide in deck.slides for shape in slide.shapes]
-    assert len(deck.slides) == 2 + len(document.charts)  # cover, key figures, one per chart
-    assert sum(shape.shape_type == 13 for shape in shapes) == len(document.charts)  # 13: picture
-    assert sum(shape.has_table for shape in shapes) == 1
-    for slide in list(deck.slides)[2:]:
-        assert sum(shape.shape_type == 13 for shape in slide.shapes) == 1
+    slides = list(deck.slides)[1:]
+    assert len(slides) == len(document.slides) == len(CHARTS) + len(document.tables) + 1  # + key figures
+    pictures = [sum(shape.shape_type == 13 for shape in slide.shapes) for slide in slides]  # 13: picture
+    assert sum(pictures) == len(CHARTS) and max(pictures) == 1
+    texts = [" ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in slides]
+    assert texts[0].startswith(t("brief_map_heading", "zh")) and pictures[0] == 1
+    assert texts[1].startswith(t("brief_counties_heading", "zh")) and any(s.has_table for s in slides[1].shapes)
+    for number, text in enumerate(texts, start=2):  # the data date, source and demo label, and the slide number
+        assert document.figure_source in text and text.endswith(str(number))
 
 
 def test_cli_writes_the_docx_with_progress_on_stderr(demo_db, year, summary, tmp_path):
@@ -132,11 +163,11 @@ def test_cli_writes_the_docx_with_progress_on_stderr(demo_db, year, summary, tmp
     done = cli("report", "--db", str(demo_db), "--region", PROVINCE, "--year", str(year), "--out", str(out),
                "--lang", "en", "--json")
     assert done.returncode == 0, done.stderr
-    assert "100.0%" in done.stderr and "Rendering chart 1 of 3" in done.stderr
+    assert "100.0%" in done.stderr and f"Rendering chart 1 of {len(CHARTS)}" in done.stderr
     report = json.loads(done.stdout)
-    assert report["charts"] == 3 and report["charts_exported"] is True
+    assert report["charts"] == len(CHARTS) and report["charts_exported"] is True
     word = Document(str(out))
-    assert len(word.inline_shapes) == 3
+    assert len(word.inline_shapes) == len(CHARTS)
     text = docx_text(word)
     assert f"{formatting.count(summary['households'], 'en')} households" in text
     assert formatting.yuan(summary["income_per_capita"], "en") in text
@@ -184,7 +215,7 @@ def test_briefing_page_builds_both_files(demo_db, open_app, year, lang):
     assert any(t("brief_income_heading", lang) in m.value for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
     charts = labels.count(t("export_png", lang))  # every chart offers PNG, SVG and PDF
-    assert charts == 3 and labels.count(t("export_svg", lang)) == labels.count(t("export_pdf", lang)) == charts
+    assert charts == len(CHARTS) and labels.count(t("export_svg", lang)) == labels.count(t("export_pdf", lang)) == charts
     if lang == "en":
         return  # building once (in Chinese) is enough; English checks the page and preview
     at.button[0].click().run()

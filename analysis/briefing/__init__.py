@@ -51,11 +51,15 @@ def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang:
     caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),)
     has_data = ctx.query(overview.headline, region, year).summary.households > 0
     sections = tuple(section for function in section_functions() if has_data and (section := function(ctx)))
+    dataset_name = ctx.t("brief_dataset_demo" if synthetic else "brief_dataset_imported")
+    as_of = ctx.t("brief_as_of", year=year)
+    figure_source = ctx.t("brief_figure_source", dataset=dataset_name, as_of=as_of)
     return Briefing(
         title=ctx.t("brief_title", region=ctx.region_name, year=year),
         region=region, region_name=ctx.region_name, year=year, lang=lang, synthetic=synthetic,
-        source=ctx.t("brief_source", dataset=ctx.t("brief_dataset_demo" if synthetic else "brief_dataset_imported")),
-        caveats=caveats, key_figures=key_figures(ctx), sections=sections,
+        source=ctx.t("brief_source", dataset=dataset_name),
+        caveats=caveats, key_figures=key_figures(ctx), sections=sections, as_of=as_of,
+        figure_source=figure_source + (" " + ctx.t("brief_demo_label") if synthetic else ""),
     )
 
 

@@ -76,6 +76,21 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class Slide:
+    """One screen of the deck and of presentation mode: key figures (neither chart nor table), a chart or a table."""
+    heading: str
+    chart: Chart | None = None
+    table: Table | None = None
+
+    @property
+    def key(self) -> str:
+        return self.chart.key if self.chart else self.table.key if self.table else "key-figures"
+
+
+LEAD = ("riskmap", "counties")  # a meeting opens on where the problems are
+
+
+@dataclass(frozen=True)
 class Briefing:
     title: str
     region: str
@@ -87,10 +102,27 @@ class Briefing:
     caveats: tuple[str, ...]
     key_figures: tuple[KeyFigure, ...]
     sections: tuple[Section, ...]
+    as_of: str = ""  # "数据截至2024年": on every slide and under every figure
+    figure_source: str = ""  # the source line under every figure, with the demo label for the demo
+
+    def caption(self, number: int, chart: Chart) -> str:
+        """"图3　甘肃省 · 收入来源": a figure's number and its own title."""
+        title = chart.figure.layout.title.text or ""
+        return t("brief_figure_caption", self.lang, n=number, title=title)
 
     @property
     def charts(self) -> list[Chart]:
         return [chart for section in self.sections for chart in section.charts]
+
+    @property
+    def slides(self) -> list[Slide]:
+        """The map and the counties of concern, then the key figures, then the story in section order."""
+        items = [slide for section in self.sections for slide in (
+            *(Slide(section.heading, chart=chart) for chart in section.charts),
+            *(Slide(section.heading, table=table) for table in section.tables))]
+        lead = [slide for slide in items if slide.key in LEAD]
+        rest = [slide for slide in items if slide.key not in LEAD]
+        return [*lead, Slide(t("brief_key_figures", self.lang)), *rest]
 
     @property
     def tables(self) -> list[Table]:

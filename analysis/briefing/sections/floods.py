@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from analysis import formatting
-from analysis.briefing.model import Context, Section
+from analysis.briefing.model import Chart, Context, Section
+from analysis.figures.floods import event_map_figure
+from analysis.floods import events
 from analysis.floods.estimate import flood_effect
 from analysis.floods.labels import status_message
 from analysis.floods.panel import ESTIMATION_LEVELS
@@ -24,7 +26,21 @@ def floods_section(ctx: Context) -> Section | None:
                       low=formatting.signed_percent(row["ci_low"]), high=formatting.signed_percent(row["ci_high"]),
                       n_obs=formatting.count(estimate.n_obs, ctx.lang), counties=estimate.n_clusters,
                       flooded=estimate.n_flooded)
-    return Section(ctx.t("brief_floods_heading"), (paragraph, ctx.t("brief_floods_method")))
+    return Section(ctx.t("brief_floods_heading"), (paragraph, ctx.t("brief_floods_method")), _event_map(ctx))
+
+
+def _event_map(ctx: Context) -> tuple[Chart, ...]:
+    """Where the disasters of record struck, all hazards and years (the page's map with every filter open)."""
+    span = events.event_span(ctx.cur, ctx.region)
+    if span is None:
+        return ()
+    found = events.disaster_events(ctx.cur, ctx.region, tuple(span.hazards), (1, 2, 3, 4),
+                                   (span.first_year, span.last_year))
+    if found.empty:
+        return ()
+    title = f"{ctx.region_name} · {ctx.t('flood_map_title')}"
+    return (Chart("floods", event_map_figure(events.events_by_county(found), events.region_outlines(ctx.cur, ctx.region),
+                                             ctx.lang, title=title)),)
 
 
 SECTIONS = (floods_section,)

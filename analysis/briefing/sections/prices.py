@@ -11,7 +11,7 @@ from analysis.i18n import t
 from analysis.prices.alerts import latest_alerts
 from analysis.prices.series import price_region
 
-ORDER = 40
+ORDER = 33
 COMMODITY_KEYS = {
     "live_cattle": "brief_commodity_live_cattle", "live_sheep": "brief_commodity_live_sheep",
     "live_hog": "brief_commodity_live_hog", "beef": "brief_commodity_beef", "mutton": "brief_commodity_mutton",

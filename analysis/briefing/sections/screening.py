@@ -1,11 +1,14 @@
 """The screening section (应纳尽纳): how many households the rules flag, why, and who is not yet enrolled."""
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import formatting, screening
 from analysis.briefing import narrative
-from analysis.briefing.model import Context, Section
+from analysis.briefing.model import Chart, Context, Section
+from analysis.figures.screening import reasons_figure
 
-ORDER = 30
+ORDER = 45
 TOP_REASONS = 3
 
 
@@ -22,7 +25,10 @@ def screening_section(ctx: Context) -> Section | None:
         reasons=narrative.items(ctx, [(names[rule], formatting.count(n, ctx.lang)) for rule, n in reasons]),
         not_enrolled=formatting.count(totals.not_enrolled, ctx.lang),
         closing=formatting.count(totals.check_before_closing, ctx.lang))
-    return Section(ctx.t("brief_screen_heading"), (paragraph, ctx.t("brief_screen_method")))
+    by_reason = sorted(totals.by_reason.items(), key=lambda item: -item[1])
+    frame = pd.DataFrame({"reason": [names[rule] for rule, _ in by_reason], "households": [n for _, n in by_reason]})
+    chart = Chart("screening", reasons_figure(frame, ctx.lang, title=f"{ctx.region_name} · {ctx.t('screen_by_reason')}"))
+    return Section(ctx.t("brief_screen_heading"), (paragraph, ctx.t("brief_screen_method")), (chart,))
 
 
 SECTIONS = (screening_section,)

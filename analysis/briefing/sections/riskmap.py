@@ -1,0 +1,39 @@
+"""The risk map section, first in the deck and in presentation mode: where households below the line are."""
+from __future__ import annotations
+
+from analysis import formatting, riskmap
+from analysis.briefing import narrative
+from analysis.briefing.model import Chart, Context, Section
+from analysis.figures import maps as figures
+from analysis.i18n import region_name
+from analysis.regioncodes import NATIONAL
+from analysis.selection import regions_with_data
+
+ORDER = 5
+METRIC = "below_share"
+
+
+def map_section(ctx: Context) -> Section | None:
+    """The province's counties (or, nationally, the provinces) shaded by the share below the line."""
+    national = ctx.region == NATIONAL
+    map_region, level = (NATIONAL, "province") if national else (ctx.region[:2] + "0000", "county")
+    counties = ctx.query(riskmap.class_basis, ctx.year)
+    frame = riskmap.ranked(riskmap.units_from_counties(counties, regions_with_data(ctx.cur), map_region, level), METRIC)
+    shown = frame[frame["value"].notna()]
+    if shown.empty:
+        return None
+    settings = riskmap.MapSettings(metric=METRIC, level=level)
+    outlines = riskmap.map_outlines(map_region, level)
+    area = narrative.region_label(ctx.cur, map_region, ctx.lang)
+    title = area + " · " + ctx.t("map_chart_title", metric=ctx.t(figures.METRIC_LABELS[METRIC]), year=ctx.year)
+    extra = ({"inset": riskmap.inset_outlines(outlines), "maritime": riskmap.maritime_line(),
+              "islands": riskmap.island_points(), "main_bounds": riskmap.NATIONAL_MAIN_BOUNDS} if national else {})
+    figure = figures.risk_map_figure(outlines, frame, METRIC, settings.breaks(counties), ctx.lang, title=title, **extra)
+    top = shown.sort_values("value", ascending=False).head(3)
+    names = [region_name(zh, en, ctx.lang) for zh, en in zip(top["name"], top["name_en"], strict=True)]
+    pairs = [(name, formatting.percent(value)) for name, value in zip(names, top["value"], strict=True)]
+    paragraph = ctx.t("brief_map_text", region=area, items=narrative.items(ctx, pairs))
+    return Section(ctx.t("brief_map_heading"), (paragraph,), (Chart("riskmap", figure),))
+
+
+SECTIONS = (map_section,)
