@@ -23,6 +23,7 @@ from pages._common import (
     Shell,
     current_shell,
     database,
+    favicon,
     presentation_style,
     presenting,
     run_query,
@@ -32,7 +33,7 @@ from pages._common import (
 )
 from pages._errors import guarded
 
-st.set_page_config(page_title="增收监测 · Income Watch", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="增收监测 · Income Watch", page_icon=favicon(), layout="wide")
 
 SHELL_PARAMS = ("lang", "region", "year")
 VIEW = "view"  # the chosen lang, province, city, county, year and image_format

@@ -137,10 +137,10 @@ def _within_timeout(render: Callable[[], bytes]) -> bytes:
     return value
 
 
-def presentation_figure(figure: go.Figure) -> go.Figure:
-    """A copy with projector-sized fonts and height, readable from the back of a room."""
+def presentation_figure(figure: go.Figure, *, height: int = PRESENT_HEIGHT) -> go.Figure:
+    """A copy with projector-sized fonts, `height` pixels tall (the screen's), readable from the back of a room."""
     big = go.Figure(figure).update_layout(
-        template=TEMPLATE, height=PRESENT_HEIGHT,
+        template=TEMPLATE, height=height,
         font={"family": FONT_FAMILY, "size": PRESENT_FONT},
         title={"font": {"family": FONT_FAMILY, "size": PRESENT_TITLE}},
         legend={"font": {"family": FONT_FAMILY, "size": PRESENT_FONT - 4}},

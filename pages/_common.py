@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from PIL import Image
 
 from analysis import dataset, export, tables
 from analysis.access import guard
@@ -28,6 +30,15 @@ _EXPORT_LABELS = {"png": "export_png", "svg": "export_svg", "pdf": "export_pdf"}
 _PERMISSION_LABELS = {"aggregates": "access_perm_aggregates", "models": "access_perm_models",
                       "households": "access_perm_households", "export": "access_perm_export",
                       "import": "access_perm_import", "audit": "access_perm_audit"}
+
+
+def favicon() -> Image.Image:
+    """The tab icon drawn here (rising bars on blue): a :material/...: page icon is fetched from fonts.gstatic.com."""
+    icon = np.zeros((32, 32, 3), dtype=np.uint8)
+    icon[:] = (42, 111, 176)
+    for left, top in ((6, 20), (14, 13), (22, 6)):
+        icon[top:27, left:left + 5] = 255
+    return Image.fromarray(icon)
 
 
 @st.cache_resource(show_spinner=False)
@@ -151,14 +162,15 @@ class Shell:
         """Download file names say what, where and when: incomewatch-sources-620000-2024."""
         return f"incomewatch-{name}-{self.region}" + (f"-{self.year}" if self.year else "")
 
-    def chart(self, figure: Any, key: str, *, downloads: bool = True, clickable: bool = False) -> Any:
+    def chart(self, figure: Any, key: str, *, downloads: bool = True, clickable: bool = False,
+              height: int | str = "content") -> Any:
         """Show a house-template figure (theme=None keeps the CJK font) with PNG/SVG/PDF downloads under it.
 
         The toolbar's camera button stays (browser-side, format from the sidebar); the downloads are
         rendered on the server at print quality, only when clicked. `clickable` returns the clicked points.
         """
         selection = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
-        event = st.plotly_chart(figure, theme=None, key=key, **selection,
+        event = st.plotly_chart(figure, theme=None, key=key, height=height, **selection,
                                 config=plotly_config(self.image_format, filename=self.file_stem(key)))
         if downloads:
             self.figure_downloads(figure, key)
@@ -209,12 +221,37 @@ PRESENT_PARAM = "present"  # ?present=1: presentation mode, for projectors
 _PRESENT_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none !important; }
-html { font-size: 22px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 1rem 3rem; }
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.5rem; }
-h1 { font-size: 2.6rem; }
+html { font-size: clamp(15px, min(2.6vh, 1.8vw), 26px); }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 0.8rem 2rem 0.5rem 2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stAlert"] > div { padding: 0.3rem 0.8rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem; white-space: normal; }
+[data-testid="stMetricLabel"] div { overflow: visible; }
+h1 { font-size: 2rem; }
 </style>"""
+
+
+# Reports the browser window's height, so a slide's chart can be drawn to fill it (CSS cannot resize a
+# plotly figure: it keeps its layout height). Inline script, no network; one listener per page.
+_VIEWPORT_JS = """
+export default function(component) {
+  const { setStateValue } = component;
+  const report = () => setStateValue("height", window.innerHeight);
+  report();
+  if (!window.__incomewatchViewport) {
+    window.__incomewatchViewport = true;
+    let timer;
+    window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(report, 300); });
+  }
+}
+"""
+_viewport = st.components.v2.component("incomewatch_viewport", js=_VIEWPORT_JS)
+
+
+def viewport_height() -> int | None:
+    """The browser window's height in CSS pixels, or None until the browser has said (first run)."""
+    height = _viewport(key="incomewatch-viewport", on_height_change=lambda: None).get("height")
+    return int(height) if isinstance(height, int | float) and height > 0 else None
 
 
 def presenting() -> bool:

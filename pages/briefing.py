@@ -8,11 +8,10 @@ import streamlit as st
 from analysis import export
 from analysis.briefing import Briefing, build_briefing, documents
 from analysis.briefing.word import heading_number
-from pages._common import income_page_shell, presenting, set_presenting
+from pages._common import income_page_shell, presenting, set_presenting, viewport_height
 
 FILES = "brief_files"  # session state: (view, {"docx": bytes, "pptx": bytes}, seconds)
 LABELS = {"docx": "brief_download_docx", "pptx": "brief_download_pptx"}
-SLIDE = "brief_slide"  # session state: the slide shown in presentation mode
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
@@ -35,29 +34,67 @@ def key_figures() -> None:
                           delta_description=shell.t("vs_previous") if figure.change else None)
 
 
-def move(step: int, total: int) -> None:
-    st.session_state[SLIDE] = min(max(st.session_state.get(SLIDE, 0) + step, 0), total - 1)
+DEFAULT_SCREEN, SLIDE_FRAME, MIN_CHART = 768, 250, 320  # px: window before the browser reports; banner,
+# controls and source line around a chart; the least a chart gets
+SLIDE_PARAM = "slide"  # ?present=1&slide=3: the slide is in the link, so Back and a shared link keep it
+# A presenter's clicker sends PageDown/PageUp (some send arrows or Space): each key is a button shortcut
+# (Streamlit's own keyboard handling, no script); the extra buttons are hidden, the arrows are visible.
+EXTRA_KEYS = (("PageDown", 1), ("Space", 1), ("Down", 1), ("PageUp", -1), ("Up", -1))
+PRESENT_CSS = """<style>
+.st-key-present-keys { display: none !important; }
+.st-key-present-slide [data-testid="stTable"] td, .st-key-present-slide [data-testid="stTable"] th { font-size: 1.1rem; }
+</style>"""
+
+
+def slide_from_link(total: int) -> int:
+    """The slide the link asks for (1-based); anything else opens the first slide with a warning."""
+    value = st.query_params.get(SLIDE_PARAM, "1")
+    if value.isdigit() and 1 <= int(value) <= total:
+        return int(value)
+    st.warning(shell.t("brief_bad_slide", value=value[:20], total=total), icon=":material/link_off:")
+    return 1
+
+
+def go_to(number: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(number)
+
+
+def slide_controls(current: int, total: int, heading: str) -> None:
+    left, middle, back, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    left.toggle(shell.t("brief_present"), value=True, key="brief_present_exit",
+                on_change=set_presenting, args=(False,))
+    middle.caption(f"{heading} · " + shell.t("brief_slide_of", n=current, total=total))
+    before, after = max(current - 1, 1), min(current + 1, total)
+    back.button(shell.t("brief_previous"), disabled=current == 1, shortcut="Left",
+                on_click=go_to, args=(before,), width="stretch", key="present-previous")
+    forward.button(shell.t("brief_next"), disabled=current == total,
+                   shortcut="Right", on_click=go_to, args=(after,), type="primary", width="stretch",
+                   key="present-next")
+    with st.container(key="present-keys"):
+        for key, step in EXTRA_KEYS:
+            st.button(key, key=f"present-{key}", shortcut=key, on_click=go_to,
+                      args=(min(max(current + step, 1), total),))
 
 
 def presentation() -> None:
-    """One screen per slide: the key figures, then each chart at projector size."""
-    slides = [None, *[(section.heading, chart) for section in briefing.sections for chart in section.charts]]
-    current = min(st.session_state.get(SLIDE, 0), len(slides) - 1)
-    left, middle, back, forward = st.columns([3, 2, 1, 1], vertical_alignment="center")
-    left.toggle(shell.t("brief_present"), value=True, key="brief_present_exit",
-                on_change=set_presenting, args=(False,))
-    heading = "" if slides[current] is None else slides[current][0] + " · "
-    middle.caption(heading + shell.t("brief_slide_of", n=current + 1, total=len(slides)))
-    back.button(shell.t("brief_previous"), icon=":material/arrow_back:", disabled=current == 0,
-                on_click=move, args=(-1, len(slides)), width="stretch")
-    forward.button(shell.t("brief_next"), icon=":material/arrow_forward:", disabled=current == len(slides) - 1,
-                   on_click=move, args=(1, len(slides)), type="primary", width="stretch")
-    if slides[current] is None:
-        st.title(briefing.title)
-        key_figures()
-        return
-    chart = slides[current][1]
-    shell.chart(export.presentation_figure(chart.figure), key=f"present-{chart.key}", downloads=False)
+    """One screen per slide, in the deck's order: map, counties of concern, key figures, then the story."""
+    st.html(PRESENT_CSS)
+    slides = briefing.slides
+    current = slide_from_link(len(slides))
+    slide = slides[current - 1]
+    slide_controls(current, len(slides), slide.heading)
+    with st.container(key="present-slide"):
+        if slide.chart is not None:
+            height = max(MIN_CHART, (viewport_height() or DEFAULT_SCREEN) - SLIDE_FRAME)
+            shell.chart(export.presentation_figure(slide.chart.figure, height=height), key=f"present-{slide.key}",
+                        downloads=False)
+        elif slide.table is not None:
+            st.subheader(slide.table.title)
+            st.table(slide.table.text.set_index(slide.table.text.columns[0]))
+        else:
+            st.title(briefing.title)
+            key_figures()
+    st.caption(briefing.figure_source)  # the data date, source and demo label on every slide
 
 
 def build_files() -> None:

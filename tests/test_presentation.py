@@ -30,28 +30,46 @@ def _slide_caption(at: AppTest, lang: str, n: int, total: int) -> bool:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_present_link_shows_one_slide_at_a_time(open_app, deck, lang):
-    """From any page, present=1 opens the slides: key figures first, then one chart per screen."""
+    """From any page, present=1 opens the slides: the risk map, the counties of concern, the key figures, the story."""
     at = open_app(lang=lang, region=PROVINCE, present="1")
     document = deck[lang]
-    total = 1 + len(document.charts)
+    slides = document.slides
+    total = len(slides)
+    assert [slide.key for slide in slides[:3]] == ["riskmap", "counties", "key-figures"]
     assert _problems(at) == []
+    assert _slide_caption(at, lang, 1, total)
+    assert any(c.value == document.figure_source for c in at.caption)  # data date and demo label on every slide
+    previous, following = at.button(key="present-previous"), at.button(key="present-next")
+    assert previous.disabled and not following.disabled
+    assert previous.proto.shortcut and following.proto.shortcut  # the arrow keys
+    following.click().run()
+    assert _problems(at) == []
+    assert at.query_params["slide"] == "2"
+    assert any(c.value.startswith(slides[1].heading + " · ") for c in at.caption)
+    assert at.table[0].value.index.name == slides[1].table.text.columns[0]  # counties of concern
+    at.button(key="present-PageDown").click().run()  # a clicker's key
+    assert at.query_params["slide"] == "3" and _slide_caption(at, lang, 3, total)
     assert at.title[0].value == document.title
     assert [m.value for m in at.metric] == [figure.value for figure in document.key_figures]
     assert at.metric[2].proto.delta == document.key_figures[2].change
-    assert _slide_caption(at, lang, 1, total)
-    previous, following = at.button
-    assert previous.disabled and not following.disabled
-    following.click().run()
-    assert _problems(at) == []
-    assert any(c.value.startswith(document.sections[0].heading + " · ") for c in at.caption)
-    assert _slide_caption(at, lang, 2, total)
-    while not at.button[1].disabled:  # next is disabled on the last slide
-        at.button[1].click().run()
-    assert _slide_caption(at, lang, total, total) and at.button[1].disabled
+    at.button(key="present-PageUp").click().run()
+    assert at.query_params["slide"] == "2"
+    while not at.button(key="present-next").disabled:  # next is disabled on the last slide
+        at.button(key="present-next").click().run()
+    assert _slide_caption(at, lang, total, total)
     at.toggle(key="brief_present_exit").set_value(False).run()
     assert _problems(at) == []
     assert "present" not in at.query_params
     assert at.segmented_control(key="lang").value == lang  # the sidebar is back
+
+
+def test_the_slide_is_in_the_link_and_a_bad_one_opens_the_first(open_app, deck):
+    at = open_app(lang="zh", region=PROVINCE, present="1", slide="3")
+    assert _problems(at) == [] and at.title[0].value == deck["zh"].title
+    at = open_app(lang="zh", region=PROVINCE, present="1", slide="99")
+    assert _problems(at) == []
+    assert any(w.value == t("brief_bad_slide", "zh", value="99", total=len(deck["zh"].slides)) for w in at.warning)
+    assert _slide_caption(at, "zh", 1, len(deck["zh"].slides))
 
 
 def test_a_bad_present_value_is_reported_and_the_sidebar_toggle_enters_the_mode(open_app, deck):
@@ -63,4 +81,4 @@ def test_a_bad_present_value_is_reported_and_the_sidebar_toggle_enters_the_mode(
     toggle.set_value(True).run()
     assert _problems(at) == []
     assert at.query_params["present"] == "1"
-    assert _slide_caption(at, "zh", 1, 1 + len(deck["zh"].charts))
+    assert _slide_caption(at, "zh", 1, len(deck["zh"].slides))

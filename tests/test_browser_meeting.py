@@ -1,0 +1,135 @@
+"""A meeting in a real browser: a fresh server's first deep link, presentation mode with a clicker's keys,
+nothing requested from outside the machine, no value cut at 1024, 1366 and 1920 wide, in both languages.
+
+Screenshots go to test-artifacts/browser/ (ignored by git) to be looked at.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from analysis.config import PROJECT_ROOT
+from analysis.glossary import term
+from analysis.i18n import t
+from tests.test_browser import CHROMIUM_ARGS, chromium, server  # noqa: F401 - fixtures: one server for this module
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+WIDTHS = ((1024, 768), (1366, 768), (1920, 1080))
+PROVINCE = "620000"
+LOOPBACK = ("127.0.0.1", "localhost")
+# Text cut by its box: any visible leaf element of the page whose text is wider than its box while its
+# overflow is clipped (an ellipsis, or hidden), or that runs past the right edge of the window.
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
+  if (e.children.length || !e.innerText || !e.innerText.trim() || e.offsetParent === null) return false;
+  const style = getComputedStyle(e), box = e.getBoundingClientRect();
+  const clipped = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
+  return (clipped && e.scrollWidth > e.clientWidth + 1) || box.right > window.innerWidth + 1;
+}).map(e => e.innerText)"""
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser, width: int, height: int, outside: list[str]):
+    """A page that records and refuses every request to a host other than this machine."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+
+    def route(request_route):
+        host = urlparse(request_route.request.url).hostname or ""
+        if host in LOOPBACK or request_route.request.url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            outside.append(request_route.request.url)
+            request_route.abort()
+    page.route("**/*", route)
+    return page
+
+
+def _wait_for_app(page, ready: str = "h1, .st-key-present-slide") -> None:
+    """Until the page has drawn `ready` and Streamlit's running indicator has gone."""
+    page.wait_for_selector(ready, timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    page.wait_for_timeout(800)
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_a_fresh_servers_first_deep_link_opens_without_page_not_found(server, browser):  # noqa: F811
+    """Must run first in this module: the server has served nothing yet."""
+    outside: list[str] = []
+    page = _open(browser, 1366, 768, outside)
+    page.goto(f"{server}/map?lang=zh&region={PROVINCE}")
+    _wait_for_app(page)
+    page.wait_for_timeout(1500)
+    _shot(page, "deep-link-map-1366-zh")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name=t("map_title", "zh", region="甘肃省", year=2024)).count() == 1
+    assert outside == []
+    page.close()
+
+
+def _slide(page) -> int:
+    return int(parse_qs(urlparse(page.url).query).get("slide", ["1"])[0])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_presentation_with_a_clicker_at_every_width(server, browser, width, height, lang):  # noqa: F811
+    outside: list[str] = []
+    page = _open(browser, width, height, outside)
+    page.goto(f"{server}/?lang={lang}&region={PROVINCE}&present=1&slide=1")
+    _wait_for_app(page)
+    page.wait_for_selector(".st-key-present-slide .js-plotly-plot", timeout=60_000)
+    chart = page.locator(".st-key-present-slide .js-plotly-plot").first.bounding_box()
+    assert chart["height"] >= 0.6 * height and chart["width"] >= 0.8 * width  # the map fills the screen
+    _shot(page, f"present-1-{width}-{lang}")
+    seen = []
+    for key, expected in (("PageDown", 2), ("ArrowRight", 3), ("Space", 4), ("PageUp", 3), ("ArrowLeft", 2)):
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => new URL(location.href).searchParams.get('slide') === '{expected}'",
+                               timeout=30_000)
+        _wait_for_app(page)
+        seen.append(_slide(page))
+        assert page.get_by_text(t("brief_as_of", lang, year=2024)).count() >= 1  # the data date on every slide
+        assert page.evaluate(CUT_TEXT) == []
+        _shot(page, f"present-{expected}-{width}-{lang}")
+    assert seen == [2, 3, 4, 3, 2]
+    page.goto(f"{server}/?lang={lang}&region={PROVINCE}&present=1&slide=3")  # key figures
+    _wait_for_app(page)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
+    assert page.evaluate(CUT_TEXT) == []
+    _shot(page, f"present-3-{width}-{lang}")
+    assert outside == []
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_overview_and_prices_are_uncut_offline_and_use_the_glossary(server, browser, width, height, lang):  # noqa: F811
+    outside: list[str] = []
+    page = _open(browser, width, height, outside)
+    page.goto(f"{server}/?lang={lang}&region={PROVINCE}")
+    _wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert page.evaluate(CUT_TEXT) == []
+    _shot(page, f"overview-{width}-{lang}")
+    page.goto(f"{server}/livestock-prices?lang={lang}&region={PROVINCE}")
+    _wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    text = page.inner_text("body")
+    assert t("price_alerts_title", lang) in text and term("alert_level", "stress", lang) in text
+    assert "承压" not in text
+    _shot(page, f"prices-{width}-{lang}")
+    assert outside == []
+    page.close()
