@@ -133,3 +133,15 @@ def test_overview_and_prices_are_uncut_offline_and_use_the_glossary(server, brow
     _shot(page, f"prices-{width}-{lang}")
     assert outside == []
     page.close()
+
+
+def test_every_url_path_has_its_first_link_file():
+    """A new page in app.py's PAGES needs its pages/<url path>.py, or a fresh server's first link to it fails."""
+    import re
+
+    app = (PROJECT_ROOT / "app.py").read_text(encoding="utf-8")
+    paths = re.findall(r'^    \("pages/\w+\.py", "\w+", "[^"]*", "([\w-]+)"', app, re.M)
+    assert len(paths) >= 12
+    for path in paths:
+        if path != "home":  # the default page is "/", which Streamlit never looks up by name
+            assert "run_app()" in (PROJECT_ROOT / "pages" / f"{path}.py").read_text(encoding="utf-8")
