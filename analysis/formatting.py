@@ -19,7 +19,7 @@ _EN_UNITS = ((Decimal(1_000_000_000), " billion"), (Decimal(1_000_000), " millio
 
 
 def _is_missing(value: float | int | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _round(value: Decimal, decimals: int) -> Decimal:

@@ -41,10 +41,11 @@ def show_events() -> None:
         return
     cells = st.columns(4)
     cells[0].metric(shell.t("flood_events"), formatting.count(len(found), lang), border=True)
-    cells[1].metric(shell.t("flood_affected"), formatting.count(found.affected_people.sum(), lang), border=True)
-    cells[2].metric(shell.t("flood_crop_damage"), formatting.count(round(found.crop_damage_ha.sum()), lang),
-                    border=True)
-    cells[3].metric(shell.t("flood_loss"), formatting.yuan_total(found.direct_loss.sum(), lang), border=True)
+    # Optional columns: a total only from the events that gave them, "—" when none did.
+    affected, damage, loss = (found[c].sum(min_count=1) for c in ("affected_people", "crop_damage_ha", "direct_loss"))
+    cells[1].metric(shell.t("flood_affected"), formatting.count(affected, lang), border=True)
+    cells[2].metric(shell.t("flood_crop_damage"), formatting.count(damage.round(), lang), border=True)
+    cells[3].metric(shell.t("flood_loss"), formatting.yuan_total(loss, lang), border=True)
     outlines = shell.fetch(events.region_outlines, region)
     shell.chart(figures.event_map_figure(events.events_by_county(found), outlines, lang,
                                          title=f"{shell.region_name} · {shell.t('flood_map_title')}"), key="flood-map")

@@ -40,8 +40,7 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
     events = data["events"].fillna(0).astype(int)
     hover = [f"{names[c]}<br>{t('flood_events', lang)}: {n}<br>{t('flood_affected', lang)}: "
              f"{formatting.count(a, lang)}<br>{t('flood_loss', lang)}: {formatting.yuan_total(loss, lang)}"
-             for c, n, a, loss in zip(codes, events, data["affected_people"].fillna(0),
-                                      data["direct_loss"].fillna(0), strict=True)]
+             for c, n, a, loss in zip(codes, events, data["affected_people"], data["direct_loss"], strict=True)]
     fig.add_trace(go.Choroplethmap(
         geojson=outlines, locations=codes, z=events, colorscale=MAP_SCALE, zmin=0, zmax=max(1, events.max()),
         marker={"line": {"width": 0.6, "color": "#9aa5b1"}}, text=hover, hovertemplate="%{text}<extra></extra>",
@@ -62,7 +61,7 @@ def event_timeline_figure(events: pd.DataFrame, lang: str, *, title: str = "") -
         affected = group["affected_people"].fillna(0)
         hover = [f"{c} · {hazard_label(hazard, lang)} · {severity_label(s, lang)}<br>{d:%Y-%m-%d}<br>"
                  f"{t('flood_affected', lang)}: {formatting.count(a, lang)}<br>"
-                 f"{t('flood_crop_damage', lang)}: {formatting.count(round(ha or 0), lang)} ha<br>"
+                 f"{t('flood_crop_damage', lang)}: {formatting.count(None if pd.isna(ha) else round(ha), lang)} ha<br>"
                  f"{t('flood_loss', lang)}: {formatting.yuan_total(loss, lang)}"
                  for c, s, d, a, ha, loss in zip(group.county, group.severity, pd.to_datetime(group.start_date),
                                                  affected, group.crop_damage_ha, group.direct_loss, strict=True)]

@@ -68,11 +68,16 @@ def disaster_events(cur: duckdb.DuckDBPyConnection, region_code: str, hazards: t
 
 
 def events_by_county(events: pd.DataFrame) -> pd.DataFrame:
-    """county_code, county_name, county_name_en, events, worst severity, affected_people, direct_loss."""
+    """county_code, county_name, county_name_en, events, worst severity, affected_people, direct_loss
+    (sums of what the files gave; missing, not 0, where no event of the county gave them)."""
     return events.groupby(["county_code", "county_name"], as_index=False, dropna=False).agg(
         county_name_en=("county_name_en", "first"), events=("event_id", "count"), severity=("severity", "max"),
-        affected_people=("affected_people", "sum"), direct_loss=("direct_loss", "sum"),
+        affected_people=("affected_people", _known_sum), direct_loss=("direct_loss", _known_sum),
     )
+
+
+def _known_sum(values: pd.Series) -> float:
+    return values.sum(min_count=1)
 
 
 def region_outlines(cur: duckdb.DuckDBPyConnection, region_code: str) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 NEVER = np.inf   # adoption index of a county never flooded
+COHORT_CLUSTERS = 4   # clusters a flood-year cohort must span for its own mean in the variance
 
 
 def _safe_divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
@@ -91,19 +92,26 @@ def effects(y: np.ndarray, design: Design, horizons: range) -> np.ndarray:
 
 def cluster_variance(y: np.ndarray, design: Design, horizon: int, clusters: np.ndarray,
                      group: np.ndarray | None = None) -> float:
-    """Conservative variance of one history's effect at `horizon`, clustered (BJS 2024, Theorem 3).
+    """Variance of one history's effect at `horizon`, clustered (BJS 2024, Theorem 3).
 
     Residuals: y − fitted on untreated county-years; on flooded county-years, the imputed effect minus the
-    horizon's average effect (so effects that differ across counties count as noise: conservative).
-    Multiplied by G/(G − 1) for the number of clusters G.
+    average of its flood-year cohort (BJS's v²-weighted mean) when the cohort spans COHORT_CLUSTERS clusters or
+    more, else of the horizon (then differences between flood years count as noise: conservative). A cohort in
+    few clusters would have its mean absorb their shared shocks (the Monte Carlo's clustered floods covered 75%).
+    Times G/(G − 1) for G clusters.
     """
     v = design.horizon_weights(horizon, group)[0]
     y = np.nan_to_num(y)
     gap = (y - design.fitted(y)[0]) * (design.weights > 0)
     untreated = design.h[0] < 0
     at = design.target(horizon, group)[0] > 0
-    average = float(np.sum(v[at] * gap[at]))
-    residual = np.where(untreated, gap, np.where(at, gap - average, 0.0))
+    centre = np.full(y.shape, float(np.sum(v[at] * gap[at])))
+    cohort = np.round(-design.h[0][:, :1]).repeat(y.shape[1], 1)   # first-flood column index of each county
+    for c in np.unique(cohort[at]):
+        cells = at & (cohort == c)
+        if len(np.unique(clusters[cells.any(1)])) >= COHORT_CLUSTERS:
+            centre[cells] = np.sum(v[cells] ** 2 * gap[cells]) / np.sum(v[cells] ** 2)
+    residual = np.where(untreated, gap, np.where(at, gap - centre, 0.0))
     scores = np.bincount(np.repeat(clusters, y.shape[1]), (v * residual).ravel())
     g = int(np.count_nonzero(np.bincount(clusters)))
     return float(np.sum(scores ** 2) * g / max(g - 1, 1))

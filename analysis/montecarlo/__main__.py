@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.montecarlo import trends
+from analysis.montecarlo import floods, trends
 
-CHECKS = {"trends": trends}
+CHECKS = {"trends": trends, "floods": floods}
 
 
 def main() -> None:
