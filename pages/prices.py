@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import formatting, prices
+from analysis import dataset, formatting, prices
 from analysis.figures import prices as figures
 from analysis.prices.labels import band_name, commodity_name, direction_name
 from analysis.prices.params import param, sources
@@ -101,11 +101,14 @@ table = pd.DataFrame({
     shell.t("price_estimate"): passthrough["estimate"].round(2),
     shell.t("price_ci", level=confidence): [f"{lo:.2f} – {hi:.2f}" for lo, hi in
                                             zip(passthrough["lower"], passthrough["upper"], strict=True)],
+    shell.t("price_p_value"): passthrough["p_value"].round(3),
     shell.t("price_months"): passthrough["months"],
     shell.t("price_r2"): passthrough["r_squared"].round(2),
 })
 st.dataframe(table, hide_index=True)
 st.caption(shell.t("price_passthrough_caption", lags=int(param("passthrough", "lags"))))
+if shell.fetch(dataset.is_synthetic):
+    st.info(shell.t("price_passthrough_demo"))
 
 with st.expander(shell.t("price_params")):
     st.dataframe(pd.DataFrame(sources()), hide_index=True)

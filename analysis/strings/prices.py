@@ -76,11 +76,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "price_too_short": ("价格数据不足，无法预测：{error}", "Too few prices to forecast: {error}"),
     "price_passthrough_title": ("活畜价格向肉价的传导", "Pass-through from live animals to meat"),
     "price_passthrough_caption": (
-        "月度对数价格变化回归：肉价变化 = 常数 + 活畜价格当月及滞后 {lags} 个月变化之和；传导系数为各期系数之和"
-        "（活畜价格变动 1% 时肉价变动的百分比），置信区间使用 HAC（Newey–West）标准误。",
+        "月度对数价格变化回归：肉价变化 = 常数 + 活畜价格当月及滞后 {lags} 个月变化之和 + 各月份项 + 春节前时段项；"
+        "传导系数为各期系数之和（活畜价格变动 1% 时肉价变动的百分比）。月份项和春节项使两个只是同在春节前上涨的序列"
+        "不被误判为传导。置信区间使用带小样本校正的 HAC（Newey–West）标准误和 t 分布。",
         "Regression of monthly log changes: meat price change on the live price change this month and {lags} months "
-        "back; pass-through is the sum of the coefficients (the % change of the meat price after a 1% change of the "
-        "live price), with a HAC (Newey–West) confidence interval."),
+        "back, with calendar-month terms and a term for the weeks before the Spring Festival; pass-through is the sum "
+        "of the live-price coefficients (the % change of the meat price after a 1% change of the live price). The "
+        "month and festival terms keep two series that merely both rise before the festival from looking linked. "
+        "Interval: HAC (Newey–West) with a small-sample correction and Student t."),
+    "price_passthrough_demo": (
+        "演示数据没有设定任何传导：活畜价格和肉价各自按公开价格的锚点生成，再各加噪声，所以这里的数值只反映两组锚点"
+        "的共同走势，不是模型找到的传导关系。",
+        "The demo plants no pass-through: live and meat prices are each generated from their own published anchor "
+        "points plus their own noise, so the numbers here reflect only the anchors' shared path, not a link the "
+        "model found."),
+    "price_p_value": ("p 值", "p-value"),
     "price_live": ("活畜", "Live animal"),
     "price_retail": ("肉类", "Meat"),
     "price_estimate": ("传导系数", "Pass-through"),
