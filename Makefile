@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?=
 DEBUG ?=
 
-.PHONY: run serve test lint bench load demo browser-deps clean
+.PHONY: run serve test lint bench load demo browser-deps oidc-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: $(STAMP)
 	$(PY) -m analysis demo --db $(DB)
 
 ## test: set up and run the whole test suite (lint first)
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps oidc-deps lint
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -56,6 +56,10 @@ browser-deps:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; \
 	else echo "note: chromium or CJK fonts missing and not root: browser tests will skip (sudo apt-get install chromium fonts-noto-cjk)"; fi
+
+# The loopback OpenID Connect provider of the sign-in browser test (npm oidc-provider, pinned by package-lock.json).
+oidc-deps:
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf $(VENV) data/cache bench-out .pytest_cache .ruff_cache

@@ -24,6 +24,7 @@ VIEW_AS_ROLE, VIEW_AS_REGION = "view_as_role", "view_as_region"
 PAGE_PERMISSIONS = {"pages/import_data.py": "import", "pages/data.py": "import", "pages/audit_log.py": "audit",
                     "pages/risk_model.py": "models"}
 _ID_CLAIMS = ("preferred_username", "email", "sub")
+_SIGN_INS_LOGGED: set[tuple[str, object]] = set()  # per server process
 
 
 def page_permission(file: str) -> str:
@@ -78,8 +79,9 @@ def _signed_in_scope(audit_path: str, lang: str) -> Scope:
         _audit(audit_path, None, "denied", refused.target, reason=refused.reason, detail=refused.detail)
         st.button(t("access_sign_out", lang), on_click=st.logout)
         _refuse(lang, "access_no_role")
-    if st.session_state.get("_signed_in_logged") != user:
-        st.session_state["_signed_in_logged"] = user
+    sign_in = (user, st.user.get("iat"))
+    if sign_in not in _SIGN_INS_LOGGED:  # once per sign-in, not once per browser tab or reload
+        _SIGN_INS_LOGGED.add(sign_in)
         _audit(audit_path, scope, "sign_in", user, iat=st.user.get("iat"))
     return scope
 
