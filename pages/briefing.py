@@ -120,7 +120,8 @@ def downloads() -> None:
     columns = st.columns(len(files))
     for column, (fmt, data) in zip(columns, files.items(), strict=True):
         column.download_button(shell.t(LABELS[fmt]),
-                                data=data, file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"brief-download-{fmt}",
+                                data=shell.logged_export(lambda data=data: data, f"{stem}.{fmt}", None),
+                                file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"brief-download-{fmt}",
                                 on_click="ignore", icon=":material/download:", width="stretch")
 
 

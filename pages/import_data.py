@@ -103,6 +103,8 @@ elif not problems:
 
 if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems)):
     report = run_import(uploads, kind)
+    shell.audit("import", target=", ".join(Path(u.name).name for u in uploads),
+                rows=sum(f.rows or 0 for f in report.files), filters={"ok": report.ok, "kind": kind})
     if report.ok:
         st.cache_data.clear()
         st.session_state["upload_round"] = round_ + 1

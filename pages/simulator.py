@@ -195,10 +195,11 @@ def _results(result: simulate.SimulationResult) -> None:
         shell.t("sim_export"), key="sim-export", icon=":material/table_view:",
         file_name=f"incomewatch-simulation-{region}-{year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        data=lambda: tables.to_excel_bytes(
+        data=shell.logged_export(lambda: tables.to_excel_bytes(
             {"counties": county_table, "deciles": deciles, "responses": response_table,
              "totals": pd.DataFrame([result.totals])},
-            note=summary_sentence(result, lang, shell.region_name)))
+            note=summary_sentence(result, lang, shell.region_name)),
+            f"incomewatch-simulation-{region}-{year}.xlsx", len(county_table)))
 
 
 st.title(shell.t("sim_title", region=shell.region_name if region != NATIONAL else shell.t("national"), year=year))

@@ -206,3 +206,32 @@ def test_appends_from_many_threads_keep_one_chain(tmp_path):
     check = log.verify()
     assert check.ok and check.entries == 80
     assert [e["seq"] for e in log.entries()] == list(range(1, 81))
+
+
+def test_the_audit_log_command_lists_filters_and_verifies(tmp_path, capsys):
+    from analysis.commands import main
+
+    log = _log(tmp_path)
+    db = str(tmp_path / "x.duckdb")
+    assert main(["audit-log", "--db", db, "--log", str(log.path), "--since", "2026-05-01", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["count"] == 3 and {e["user"] for e in listed["entries"]} == {"u2", "u3", "u4"}
+    assert main(["audit-log", "verify", "--db", db, "--log", str(log.path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 5
+    lines = log.path.read_text(encoding="utf-8").splitlines()
+    log.path.write_text("\n".join([*lines[:4], lines[4].replace('"u4"', '"someone"')]) + "\n", encoding="utf-8")
+    assert main(["audit-log", "verify", "--db", db, "--log", str(log.path)]) == 1
+    assert "BROKEN at line 5" in capsys.readouterr().out
+
+
+def test_a_command_line_import_is_audited_as_the_data_administrator(tmp_path, monkeypatch, capsys):
+    from analysis.commands import main
+
+    monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    thresholds = tmp_path / "thresholds.csv"
+    thresholds.write_text("year,province_code,monitoring_line\n2024,620000,7600\n", encoding="utf-8")
+    main(["ingest", str(thresholds), "--db", str(tmp_path / "new.duckdb"), "--json"])
+    capsys.readouterr()
+    entry = AuditLog(tmp_path / "audit.jsonl").entries(action="import")[-1]
+    assert (entry["role"], entry["scope"], entry["target"]) == ("data_admin", NATIONAL, "thresholds.csv")
+    assert entry["user"].startswith("cli:")

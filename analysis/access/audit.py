@@ -11,6 +11,7 @@ on from the archive into the live file, and `verify` checks both.
 from __future__ import annotations
 
 import fcntl
+import getpass
 import hashlib
 import json
 import os
@@ -131,6 +132,16 @@ class AuditLog:
             _replace(self.archive_path, _read_lines(self.archive_path) + old)
             _replace(self.path, kept)
         return len(old)
+
+
+def record_command(db_path: str | os.PathLike, action: str, target: str, rows: int | None = None,
+                   filters: dict | None = None) -> dict:
+    """An entry for the command line, which runs on the server as the data administrator for the whole country."""
+    from analysis.access.settings import audit_log_path
+
+    return AuditLog(audit_log_path(db_path)).append(user=f"cli:{getpass.getuser()}", role="data_admin",
+                                                    scope="000000", action=action, target=target, rows=rows,
+                                                    filters=filters)
 
 
 def _read_lines(path: Path) -> list[str]:

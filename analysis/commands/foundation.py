@@ -25,6 +25,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.access.audit import record_command
     from analysis.store.ingest import format_problems, ingest_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -32,6 +33,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CommandError("file not found / 文件不存在: " + ", ".join(missing))
     report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind, sheet=args.sheet,
                           progress=progress_printer(not args.json))
+    record_command(args.db, "import", ", ".join(Path(f).name for f in args.files),
+                   rows=sum(f.rows or 0 for f in report.files), filters={"ok": report.ok, "kind": args.kind})
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
