@@ -25,8 +25,11 @@ def _demo(path: Path) -> list[tuple[str, str]]:
             rows.append(ms(f"floods demo {model.__name__} region=000000", timed(lambda m=model: m(cur, "000000"), 3)))
         pooled = estimate.flood_effect(cur, "000000").term("flood")
         effects = (pooled["ci_low"], pooled["effect"], pooled["ci_high"])
-        rows.append(("floods demo effect [interval]",
+        rows.append(("floods demo flood-year effect [interval]",
                      f"{pooled['effect']:+.3f} [{pooled['ci_low']:+.3f}, {pooled['ci_high']:+.3f}]"))
+        main = estimate.flood_effect(cur, "000000")
+        rows.append(("floods demo effects by event year 0/+1/+2, inference", " / ".join(
+            f"{r['effect']:+.3f}" for r in main.effects_by_year()) + f", {main.inference.split(':')[0]}"))
         prone = tuple(whatif.region_counties(cur, "000000", YEAR).county_code.head(3))
         everything = tuple(whatif.region_counties(cur, "000000", YEAR).county_code)
         rows.append(ms("floods demo what-if + green channel, 3 counties",

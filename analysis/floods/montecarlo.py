@@ -92,9 +92,13 @@ DESIGNS = (
           notes="40 prefectures: the clustered interval"),
     World("few_prefectures", prefectures=6, counties_per_prefecture=10, prefecture_shock=0.03,
           notes="6 prefectures of 10 counties, shared shocks: randomization inference"),
+    World("fifteen_prefectures", prefectures=15, counties_per_prefecture=7, clustered=True, flooded_share=0.4,
+          prefecture_shock=0.03, notes="15 prefectures (like Gansu), floods and shocks shared by prefecture"),
     World("no_effect", effects=(0.0, 0.0, 0.0), prefecture_shock=0.03, notes="no flood effect (false positives)"),
     World("no_effect_clustered", effects=(0.0, 0.0, 0.0), clustered=True, flooded_share=0.3, prefecture_shock=0.03,
           notes="no effect, floods and shocks shared by prefecture"),
+    World("no_effect_fifteen", effects=(0.0, 0.0, 0.0), prefectures=15, counties_per_prefecture=7, clustered=True,
+          flooded_share=0.4, prefecture_shock=0.03, notes="no effect, 15 prefectures, clustered floods"),
     World("no_effect_few", effects=(0.0, 0.0, 0.0), flooded_counties=4, prefecture_shock=0.03,
           notes="no effect, 4 flooded counties"),
 )

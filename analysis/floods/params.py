@@ -18,8 +18,6 @@ class FloodParams:
     min_flooded_t: int
     permutations: int
     min_term_flooded: int
-    event_window: tuple[int, int]
-    reference_period: int
     confidence: float
     mix_max_household_years: int
     farm_heavy_share: float
@@ -32,10 +30,9 @@ def flood_params() -> FloodParams:
     """Read and check data/floods.toml once per process."""
     raw = tomllib.loads(PARAMS_FILE.read_text(encoding="utf-8"))
     value = {key: entry["value"] for section in raw.values() for key, entry in section.items()}
-    params = FloodParams(**{**value, "event_window": tuple(value["event_window"])})
-    low, high = params.event_window
-    if not low <= params.reference_period < 0 <= high:
-        raise ValueError(f"{PARAMS_FILE}: reference_period must lie in event_window before 0")
+    params = FloodParams(**value)
+    if params.min_flooded_counties < 1 or params.permutations < 19:
+        raise ValueError(f"{PARAMS_FILE}: min_flooded_counties must be at least 1 and permutations at least 19")
     if not 0 < params.confidence < 1:
         raise ValueError(f"{PARAMS_FILE}: confidence must be between 0 and 1")
     return params
