@@ -1,24 +1,44 @@
-"""Personal data: ID numbers are stored only as a salted hash and a mask, names only masked.
+"""Personal data: ID numbers are stored only as a keyed hash and a mask, names only masked, phones never.
 
-The salt comes from $INCOMEWATCH_ID_SALT, else from a file next to the database (<db>.salt),
-created once with random bytes and readable by its owner only. Keep the salt with the
-database: hashes made with another salt no longer match. The salt must stay secret, since the
-space of ID numbers is small enough to search once the salt is known.
+The hash is HMAC-SHA256 under a secret key that is never stored with the database or beside it, so the
+database and its backups alone give no ID number back (the space of ID numbers is small enough to search
+once the key is known: keep the key secret and apart). The key comes from, in this order:
+$INCOMEWATCH_ID_KEY (hex or text), the file named by $INCOMEWATCH_ID_KEY_FILE, or a per-user file
+~/.config/incomewatch/id.key ($XDG_CONFIG_HOME respected) created on first use with mode 0600. A key file
+inside the database's folder is refused.
+
+Databases written before version 2 hashed with a salt kept beside them (<db>.salt): `refresh` re-keys
+those hashes (HMAC of the old hash, see `rekey_legacy_hash`) and removes the salt file.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import os
+import re
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-SALT_ENV = "INCOMEWATCH_ID_SALT"
-ID_MASK = "********"
+KEY_ENV = "INCOMEWATCH_ID_KEY"
+KEY_FILE_ENV = "INCOMEWATCH_ID_KEY_FILE"
+LEGACY_SALT_ENV = "INCOMEWATCH_ID_SALT"
+HASH_SCHEME = "hmac-sha256-v2"
+ID_MASK = "***********"  # 11 stars: 3 + 11 + 4 = the 18 characters of an ID number
+PHONE_MASK = "****"
 # GB 11643-1999: the 18th character of an ID number checks the first 17 digits.
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 ID_CHECK = "10X98765432"  # check character, indexed by (weighted digit sum mod 11)
+# Runs of digits (and a trailing X) bounded by non-digits: one linear pass over any text.
+_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]{11,18}[Xx]?(?![0-9Xx])")
+_PHONE = re.compile(r"1[3-9][0-9]{9}")
+
+
+class IdKeyError(ValueError):
+    """The ID key is missing, unreadable or stored where it must not be."""
 
 
 def id_check_index(digits: np.ndarray) -> np.ndarray:
@@ -35,63 +55,103 @@ def id_check_matches(ids: pd.Series) -> np.ndarray:
     return codes[:, 17] == expected
 
 
-def salt_path(db_path: str | os.PathLike) -> Path:
-    db = Path(db_path)
-    return db.with_name(db.name + ".salt")
+def _is_id(run: str) -> bool:
+    if len(run) == 15:
+        return run.isdigit()  # first-generation ID numbers: 15 digits, no check character
+    return len(run) == 18 and run[:17].isdigit() and bool(id_check_matches(pd.Series([run.upper()]))[0])
 
 
-def id_salt(db_path: str | os.PathLike) -> bytes:
-    """The salt for hashing ID numbers of this database (created on first use)."""
-    salt, unsaved = pending_salt(db_path)
-    if unsaved:
-        save_salt(db_path, salt)
-    return salt
+def personal_kind(text: str) -> str:
+    """'id' or 'phone' when the text holds an ID number (18 characters that check, or 15 digits) or a
+    mainland mobile number; '' otherwise."""
+    for match in _DIGIT_RUN.finditer(text):
+        run = match.group()
+        if _is_id(run):
+            return "id"
+        if len(run) == 11 and _PHONE.fullmatch(run):
+            return "phone"
+    return ""
 
 
-def pending_salt(db_path: str | os.PathLike) -> tuple[bytes, bool]:
-    """The database's salt, and whether it is new and still to be saved with `save_salt`.
+def mask_personal_text(text: str) -> str:
+    """Any ID number or phone number inside the text masked as stored (first 3 and last 4 characters)."""
+    def hide(match: re.Match) -> str:
+        run = match.group()
+        if _is_id(run):
+            return mask_id_number(run)
+        if len(run) == 11 and _PHONE.fullmatch(run):
+            return run[:3] + PHONE_MASK + run[-4:]
+        return run
+    return _DIGIT_RUN.sub(hide, text)
 
-    An import asks for it before validating but saves it only once it writes, so a refused file leaves
-    nothing behind, not even a salt file.
+
+def personal_kinds(values: pd.Series) -> np.ndarray:
+    """personal_kind of each value (only values with a long run of digits are looked at closely)."""
+    text = values.astype("str").fillna("")
+    out = np.full(len(text), "", dtype=object)
+    candidates = np.flatnonzero(text.str.contains(r"[0-9]{11}", regex=True).to_numpy(dtype=bool))
+    for i in candidates:
+        out[i] = personal_kind(text.iloc[i])
+    return out
+
+
+# --- the key -----------------------------------------------------------------------------------------
+
+def default_key_path() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "incomewatch" / "id.key"
+
+
+def key_path() -> Path:
+    return Path(os.environ.get(KEY_FILE_ENV) or default_key_path())
+
+
+def id_key(db_path: str | os.PathLike | None = None) -> bytes:
+    """The HMAC key for ID numbers: from the environment, else the key file (created once, mode 0600).
+
+    With `db_path`, a key file in the database's folder is refused: a backup of that folder would carry
+    the key with the hashes.
     """
-    from_env = os.environ.get(SALT_ENV, "")
+    from_env = os.environ.get(KEY_ENV, "")
     if from_env:
-        return from_env.encode("utf-8"), False
-    path = salt_path(db_path)
+        return from_env.encode("utf-8")
+    path = key_path()
+    if db_path is not None and path.resolve().parent == Path(db_path).resolve().parent:
+        raise IdKeyError(f"ID 密钥文件不能与数据库放在同一目录：{path} / the ID key file must not sit beside the database")
     if not path.exists():
-        return os.urandom(32), True
+        _create_key_file(path)
     text = path.read_text(encoding="ascii").strip()
-    if not text:
-        raise ValueError(f"salt file is empty: {path}")
-    return bytes.fromhex(text), False
+    if len(text) < 32:
+        raise IdKeyError(f"ID 密钥文件为空或过短：{path} / the ID key file is empty or too short: {path}")
+    return bytes.fromhex(text) if re.fullmatch(r"[0-9a-fA-F]+", text) and len(text) % 2 == 0 else text.encode()
 
 
-def save_salt(db_path: str | os.PathLike, salt: bytes) -> None:
-    """Save a new salt, readable by its owner only; if another process saved one first, that one must match."""
-    path = salt_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create_key_file(path: Path) -> None:
+    """A new random key, written whole then linked into place: concurrent first uses agree on one key."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".id.key.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        if path.read_text(encoding="ascii").strip() != salt.hex():
-            raise ValueError(f"another import created {path} meanwhile: import the files again") from None
-        return
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(salt.hex())
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(os.urandom(32).hex())
+        os.chmod(temporary, 0o600)
+        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
-def hash_id_number(id_number: str, salt: bytes) -> str:
-    """Salted SHA-256 (hex) of an ID number; a trailing x counts as X."""
-    return hashlib.sha256(salt + id_number.strip().upper().encode("utf-8")).hexdigest()
+def hash_id_number(id_number: str, key: bytes) -> str:
+    """HMAC-SHA256 (hex) of an ID number under the key; a trailing x counts as X."""
+    return hmac.new(key, id_number.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def hash_id_numbers(ids: pd.Series, salt: bytes) -> pd.Series:
+def hash_id_numbers(ids: pd.Series, key: bytes) -> pd.Series:
     """hash_id_number for each non-empty value; missing stays missing."""
     present = (ids.notna() & (ids.astype("str").str.strip() != "")).to_numpy(dtype=bool)
-    salted = hashlib.sha256(salt)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
     hashes = []
     for value in ids[present].tolist():
-        digest = salted.copy()
+        digest = keyed.copy()
         digest.update(value.strip().upper().encode("utf-8"))
         hashes.append(digest.hexdigest())
     out = pd.Series(None, index=ids.index, dtype="str")
@@ -99,15 +159,34 @@ def hash_id_numbers(ids: pd.Series, salt: bytes) -> pd.Series:
     return out
 
 
+# --- databases of version 1: salted SHA-256 with the salt beside the database --------------------------
+
+def legacy_salt_path(db_path: str | os.PathLike) -> Path:
+    db = Path(db_path)
+    return db.with_name(db.name + ".salt")
+
+
+def has_legacy_salt(db_path: str | os.PathLike) -> bool:
+    return legacy_salt_path(db_path).exists() or bool(os.environ.get(LEGACY_SALT_ENV))
+
+
+def rekey_legacy_hash(old_hash: str, key: bytes) -> str:
+    """A version-1 hash re-keyed: HMAC of the old hash, so the salt can go. Households of the old data that
+    shared an ID still share a hash; a new import of the household with its ID gives it a version-2 hash."""
+    return hmac.new(key, b"legacy-v1:" + old_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+# --- masks --------------------------------------------------------------------------------------------
+
 def mask_id_number(id_number: str) -> str:
-    """620121199001011234 -> 620121********1234 (anything shorter than 10 characters is fully hidden)."""
+    """62012119900101123X -> 620***********123X: the first 3 and last 4 characters (none if shorter than 10)."""
     text = id_number.strip().upper()
-    return text[:6] + ID_MASK + text[-4:] if len(text) >= 10 else ID_MASK
+    return text[:3] + ID_MASK + text[-4:] if len(text) >= 10 else ID_MASK
 
 
 def mask_id_numbers(ids: pd.Series) -> pd.Series:
     text = ids.astype("str").str.strip().str.upper()
-    masked = text.str[:6] + ID_MASK + text.str[-4:]
+    masked = text.str[:3] + ID_MASK + text.str[-4:]
     masked = masked.where(text.str.len() >= 10, ID_MASK)
     return masked.where(ids.notna() & (text != ""))
 

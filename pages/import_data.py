@@ -1,6 +1,7 @@
 """Import 数据导入: upload CSV/XLSX, preview and validate, then load on confirmation."""
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -16,10 +17,11 @@ shell = current_shell()
 lang = shell.lang
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def prepared(name: str, data: bytes, kind: str | None):
-    """Parsed and validated upload; cached on its bytes so reruns do not parse it again."""
-    return prepare_file(name, data, kind)
+@st.cache_data(show_spinner=False, max_entries=6, ttl=3600)
+def prepared(name: str, digest: str, kind: str | None, _data: bytes):
+    """Parsed and validated upload (in a child process with limits), cached on the file's hash: reruns do
+    not parse it again, and the cache never holds the uploaded bytes."""
+    return prepare_file(name, _data, kind)
 
 
 def kind_label(kind: str | None) -> str:
@@ -42,7 +44,11 @@ def show_report(report) -> None:
     (st.success if report.ok else st.error)(shell.t("import_done" if report.ok else "import_refused"))
     st.dataframe(pd.DataFrame({
         shell.t("file"): [f.name for f in report.files], shell.t("kind"): [f.kind for f in report.files],
-        shell.t("status"): [f.status for f in report.files], shell.t("rows"): [f.rows for f in report.files],
+        shell.t("status"): [f.status for f in report.files],
+        shell.t("import_rows_read"): [f.rows_read for f in report.files],
+        shell.t("import_rows_skipped"): [f.rows_skipped for f in report.files],
+        shell.t("rows"): [f.rows for f in report.files],
+        shell.t("import_rows_loaded"): [f.rows_loaded for f in report.files],
         shell.t("inserted"): [f.inserted for f in report.files],
         shell.t("replaced"): [f.replaced for f in report.files],
     }), hide_index=True)
@@ -51,17 +57,23 @@ def show_report(report) -> None:
 
 
 def run_import(uploads: list, kind: str | None):
-    """Write the uploads to a private folder (names kept) and load them in one transaction."""
+    """Write each upload to its own private folder (names kept, two files of one name never collide) and
+    load them all in one transaction."""
     bar = st.progress(0.0, text=shell.t("importing"))
     with tempfile.TemporaryDirectory(prefix="incomewatch-upload-") as folder:
         paths = []
-        for upload in uploads:
-            path = Path(folder) / Path(upload.name).name
+        for number, upload in enumerate(uploads):
+            path = Path(folder) / str(number) / Path(upload.name).name
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        report = ingest_files(shell.db_path, paths, kind=kind,
-                              progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
-                                                                               text=message))
+        try:
+            report = ingest_files(shell.db_path, paths, kind=kind,
+                                  progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
+                                                                                   text=message))
+        except ValueError as error:  # no ID key, or a database still hashed the old way
+            report = None
+            st.error(shell.t("import_cannot_start", error=error))
     bar.empty()
     return report
 
@@ -80,8 +92,9 @@ if not uploads:
 
 problems = []
 for upload in uploads:
+    data = upload.getvalue()
     try:
-        item = prepared(upload.name, upload.getvalue(), kind)
+        item = prepared(upload.name, hashlib.sha256(data).hexdigest(), kind, data)
     except ValueError as error:
         st.error(shell.t("unreadable_file", name=upload.name, error=error))
         problems.append(None)
@@ -103,6 +116,8 @@ elif not problems:
 
 if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems)):
     report = run_import(uploads, kind)
+    if report is None:
+        st.stop()
     shell.audit("import", target=", ".join(Path(u.name).name for u in uploads),
                 rows=sum(f.rows or 0 for f in report.files), filters={"ok": report.ok, "kind": kind})
     if report.ok:

@@ -1,6 +1,8 @@
 """Shared fixtures: small synthetic worlds built in code, seeded."""
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +10,9 @@ import duckdb
 import pytest
 
 from analysis.demo import build_demo
+
+# ID hashes need a key kept apart from any database: the tests' own, never the user's ~/.config one.
+os.environ.setdefault("INCOMEWATCH_ID_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="incomewatch-test-key-")) / "id.key"))
 
 
 @pytest.fixture(scope="session")

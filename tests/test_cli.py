@@ -123,9 +123,11 @@ def test_ingest_reads_the_named_sheet(demo_db, tmp_path):
     shutil.copyfile(demo_db, db)
     book = tmp_path / "lines.xlsx"
     book.write_bytes(xlsx_bytes(["年度", "省级代码", "监测标准"], [[2024, "640000", 7777]], sheet="监测标准",
-                                before={"说明": [["本表为监测标准"]]}))
+                                before={"说明": [["本表为监测标准"]],
+                                        "2023年": [["年度", "省级代码", "监测标准"], [2023, "640000", 7000]]}))
     first = cli("ingest", str(book), "--json", db=db)
-    assert first.returncode == 1  # the first sheet is the notes sheet, not a table
+    assert first.returncode == 1  # two sheets hold a table: which one is meant must be said
+    assert "2023年、监测标准" in json.loads(first.stdout)["problems"][0]["reason_zh"]
     named = cli("ingest", str(book), "--sheet", "监测标准", "--json", db=db)
     assert named.returncode == 0, named.stdout + named.stderr
     with duckdb.connect(str(db), read_only=True) as con:

@@ -4,7 +4,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from analysis.privacy import SALT_ENV, hash_id_number, id_salt, salt_path
+from analysis.privacy import hash_id_number, id_key, legacy_salt_path
 from analysis.store.ingest import format_problems, ingest_files, prepare_file
 from analysis.store.validate import MAX_PROBLEMS
 from tests.helpers_ingest import (
@@ -29,7 +29,7 @@ SAMPLES = {
         [["0003", "620121101203", "边缘易致贫户", "5", "2", "是", "2023/7/31", "2024年1月5日", "因病", RAW_NAME, RAW_ID],
          ["0004", "640104001002", "一般农户", "1", "0", "否", "", "", "", "", ""]],
         [("0003", "620121101203", "620121", "边缘易致贫户", 5, 2, True, date(2023, 7, 31), date(2024, 1, 5), "因病",
-          "王*明", "620121********018X"),
+          "王*明", "620***********018X"),
          ("0004", "640104001002", "640104", "一般农户", 1, 0, False, None, None, None, None, None)],
     ),
     "income": (
@@ -194,18 +194,25 @@ def test_all_month_forms_become_the_first_day_of_the_month(text):
     assert prepared.frame.month.iloc[0].date() == date(2023, 7, 1)
 
 
-def test_xlsx_with_typed_cells_named_sheet_and_codes_kept_as_text(db):
+def test_xlsx_with_typed_cells_the_only_data_sheet_and_codes_kept_as_text(db):
     header = ["户编号", "村级区划代码", "户类型", "家庭人口", "易地搬迁", "纳入监测日期"]
     rows = [["0007", "620121101207", "脱贫户", 3, True, date(2022, 3, 1)],
-            ["0008", 620121101208, "一般农户", 2.0, "否", "2022-03-02"]]
+            ["0008", "620121101208", "一般农户", 2.0, "否", "2022-03-02"]]
     data = xlsx_bytes(header, rows, sheet="数据", before={"说明": [["本表说明"]]})
-    assert not prepare_file("h.xlsx", data, today=TODAY).ok  # the first sheet holds only a note
-    report = ingest_files(db, [("h.xlsx", data)], today=TODAY, sheet="数据")
+    report = ingest_files(db, [("h.xlsx", data)], today=TODAY)  # the note sheet names no column: 数据 is read
     assert report.ok, format_problems(report.problems)
     got = rows_of(db, "households", "household_id, village_code, members, relocated, monitored_since",
                   "household_id")
     assert got[:2] == [("0007", "620121101207", 3, True, date(2022, 3, 1)),
                        ("0008", "620121101208", 2, False, date(2022, 3, 2))]
+
+
+def test_a_code_typed_as_a_number_in_xlsx_is_refused_with_the_fix(db):
+    header = ["户编号", "村级区划代码", "户类型", "家庭人口"]
+    data = xlsx_bytes(header, [["0008", 620121101208, "一般农户", 2]], sheet="数据")
+    report = ingest_files(db, [("h.xlsx", data)], today=TODAY, sheet="数据")
+    assert [(p.row, p.column) for p in report.problems] == [(2, "村级区划代码")]
+    assert "设为文本" in report.problems[0].reason_zh and "format the column as text" in report.problems[0].reason_en
 
 
 def test_extra_columns_are_reported_and_never_loaded(db):
@@ -224,7 +231,7 @@ def test_personal_data_is_only_stored_masked_and_hashed(db):
     assert RAW_ID[6:14] not in text  # not even the birth date
     stored = {row[0]: row[1:] for row in rows_of(
         db, "households", "household_id, id_number_hash, id_number_masked, head_name_masked")}["0003"]
-    assert stored == (hash_id_number(RAW_ID, id_salt(db)), "620121********018X", "王*明")
+    assert stored == (hash_id_number(RAW_ID, id_key(db)), "620***********018X", "王*明")
     prepared = prepare_file(*sample_file("households", "utf-8"), today=TODAY)
     assert RAW_ID not in prepared.frame.to_csv() and RAW_NAME not in prepared.frame.to_csv()
 
@@ -318,7 +325,7 @@ def test_progress_reports_reading_validating_and_loading(db):
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] == 0
     text = " ".join(m for _, m in seen)
-    for word in ("reading prices.csv", "validating prices.csv", "loading thresholds.csv", "读取", "校验", "写入"):
+    for word in ("reading and validating prices.csv", "loading thresholds.csv", "读取", "校验", "写入"):
         assert word in text
 
 
@@ -353,8 +360,7 @@ def test_database_is_readable_while_an_import_replaces_it(db):
     assert loaded(db, "thresholds") == SAMPLES["thresholds"][3]
 
 
-def test_a_refused_file_leaves_nothing_behind_not_even_a_salt(tmp_path, monkeypatch):
-    monkeypatch.delenv(SALT_ENV, raising=False)
+def test_a_refused_file_leaves_nothing_behind(tmp_path):
     db = tmp_path / "new.duckdb"
     bad = csv_bytes(["户编号", "村级区划代码", "户类型", "家庭人口", "身份证号"],
                     [["N1", "620121101209", "一般农户", "0", RAW_ID]])
@@ -363,6 +369,7 @@ def test_a_refused_file_leaves_nothing_behind_not_even_a_salt(tmp_path, monkeypa
     good = csv_bytes(["户编号", "村级区划代码", "户类型", "家庭人口", "身份证号"],
                      [["N1", "620121101209", "一般农户", "2", RAW_ID]])
     assert ingest_files(db, [("good.csv", good)], today=TODAY).ok
-    assert salt_path(db).exists()
+    assert not legacy_salt_path(db).exists()  # no salt, no key beside the database
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb", "new.duckdb.lock"]
     stored = rows_of(db, "households", "id_number_hash", "1")
-    assert stored == [(hash_id_number(RAW_ID, id_salt(db)),)]  # the saved salt is the one the hashes used
+    assert stored == [(hash_id_number(RAW_ID, id_key(db)),)]

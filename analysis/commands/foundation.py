@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -26,21 +27,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.access.audit import record_command
-    from analysis.store.ingest import format_problems, ingest_files
+    from analysis.privacy import IdKeyError
+    from analysis.store.ingest import LegacyHashes, format_problems, ingest_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise CommandError("file not found / 文件不存在: " + ", ".join(missing))
-    report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind, sheet=args.sheet,
-                          progress=progress_printer(not args.json))
+    try:
+        report = ingest_files(args.db, [Path(f) for f in args.files], kind=args.kind, sheet=args.sheet,
+                              progress=progress_printer(not args.json))
+    except (LegacyHashes, IdKeyError) as exc:
+        raise CommandError(str(exc)) from None
     record_command(args.db, "import", ", ".join(Path(f).name for f in args.files),
                    rows=sum(f.rows or 0 for f in report.files), filters={"ok": report.ok, "kind": args.kind})
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         for item in report.files:
-            print(f"{item.name}: {item.status} kind={item.kind} rows={item.rows} "
-                  f"inserted={item.inserted} replaced={item.replaced}")
+            print(f"{item.name}: {item.status} kind={item.kind} rows read={item.rows_read} "
+                  f"skipped={item.rows_skipped} data={item.rows} loaded={item.rows_loaded} "
+                  f"(inserted={item.inserted} replaced={item.replaced})")
         if report.problems:
             print(format_problems(report.problems), file=sys.stderr)
     return 0 if report.ok else EXIT_REFUSED
@@ -70,6 +76,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from analysis.store.connection import write_transaction
+    from analysis.store.ingest import upgrade_id_hashes
     from analysis.store.summaries import refresh_county_year
 
     if not Path(args.db).is_file():
@@ -78,8 +85,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         refresh_county_year(con)
         counties, years = con.execute("SELECT count(DISTINCT county_code), count(DISTINCT year) FROM county_year"
                                       ).fetchone()
-    emit(args, {"counties": counties, "years": years}, f"county sums rebuilt: {counties} counties × {years} years")
+    rekeyed = upgrade_id_hashes(args.db)
+    emit(args, {"counties": counties, "years": years, "id_hashes_rekeyed": rekeyed},
+         f"county sums rebuilt: {counties} counties × {years} years"
+         + (f"; {rekeyed} ID hashes re-keyed with the ID key, salt file removed" if rekeyed else ""))
     return 0
+
+
+def cmd_remove_household(args: argparse.Namespace) -> int:
+    from analysis.store.ingest import remove_households
+
+    if not Path(args.db).is_file():
+        raise CommandError(f"database not found / 数据库不存在: {args.db}")
+    removal = remove_households(args.db, args.household_id, actor=args.actor)
+    payload = {"removed": list(removal.household_ids), "not_found": list(removal.not_found),
+               "households": removal.households, "income_rows": removal.income_rows, "actor": removal.actor,
+               "at": removal.at.isoformat()}
+    emit(args, payload, f"removed {removal.households} households and {removal.income_rows} income rows"
+         + (f"; not found / 未找到: {', '.join(removal.not_found)}" if removal.not_found else ""))
+    return 0 if not removal.not_found else EXIT_REFUSED
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -92,7 +116,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     ingest = sub.add_parser("ingest", parents=[common], help="validate and load files (CSV, XLSX)")
     ingest.add_argument("files", nargs="+")
     ingest.add_argument("--kind", choices=["households", "income", "prices", "disasters", "employment", "thresholds"])
-    ingest.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    ingest.add_argument("--sheet", help="XLSX sheet to read (default: the only visible sheet with data)")
     ingest.set_defaults(func=cmd_ingest)
 
     summary = sub.add_parser("summary", parents=[common], help="headline figures for a region and year")
@@ -101,8 +125,14 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     summary.set_defaults(func=cmd_summary)
 
     refresh = sub.add_parser("refresh", parents=[common],
-                             help="upgrade a database written by an older version (added columns and views) and rebuild the county sums")
+                             help="upgrade a database written by an older version (added columns and views, ID hashes re-keyed) and rebuild the county sums")
     refresh.set_defaults(func=cmd_refresh)
+
+    remove = sub.add_parser("remove-household", parents=[common],
+                            help="remove households and their income rows (recorded in the import log)")
+    remove.add_argument("--household-id", action="append", required=True, help="户编号; repeat for several")
+    remove.add_argument("--actor", default=getpass.getuser(), help="who asked for the removal (default: this user)")
+    remove.set_defaults(func=cmd_remove_household)
 
     info = sub.add_parser("info", parents=[common], help="what is loaded")
     info.set_defaults(func=cmd_info)

@@ -37,7 +37,7 @@ SELECT CAST(number AS VARCHAR), CAST(number // 10000 AS VARCHAR), CAST(number //
     CAST(kind AS VARCHAR), members, labour, relocated, CAST(since AS DATE), CAST(eliminated AS DATE),
     CAST(cause AS VARCHAR), CAST(name AS VARCHAR),
     sha256($salt || CAST(id_body AS VARCHAR) || substr($check, id_check + 1, 1)),
-    left(CAST(id_body AS VARCHAR), 6) || '********' || right(CAST(id_body AS VARCHAR), 3)
+    left(CAST(id_body AS VARCHAR), 3) || '***********' || right(CAST(id_body AS VARCHAR), 3)
         || substr($check, id_check + 1, 1)
 FROM frame
 """

@@ -9,7 +9,9 @@ byte-for-byte as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import glob
 import itertools
 import os
 import re
@@ -165,36 +167,84 @@ def _writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class WriteError(Exception):
+    """Writing the database failed for a reason outside the data (disk full, no permission ...): the live
+    file is unchanged. Carries the reason in both languages."""
+
+    def __init__(self, reason_zh: str, reason_en: str):
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh, self.reason_en = reason_zh, reason_en
+
+
+def _write_error(exc: BaseException, path: Path) -> WriteError:
+    text = str(exc)
+    errno_ = getattr(exc, "errno", None)
+    if errno_ in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "Disk quota" in text:
+        return WriteError(f"磁盘空间不足，无法写入数据库（{path.parent}）；数据库未改动，请清理空间后重试",
+                          f"the disk is full: the database could not be written ({path.parent}); it is unchanged, "
+                          "free some space and try again")
+    if errno_ == errno.EFBIG or "File too large" in text:
+        return WriteError("文件超过了系统允许的大小，无法写入数据库；数据库未改动",
+                          "the file would exceed the size the system allows; the database is unchanged")
+    if errno_ in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only" in text:
+        return WriteError(f"没有写入数据库所在目录的权限（{path.parent}）；数据库未改动",
+                          f"no permission to write the database's folder ({path.parent}); the database is unchanged")
+    return WriteError(f"写入数据库时出现输入输出错误；数据库未改动（{type(exc).__name__}）",
+                      f"an input/output error occurred while writing the database; it is unchanged ({type(exc).__name__})")
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Staging copies of writers that were killed (under the writer lock no other writer is running)."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.staging*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 @contextlib.contextmanager
 def write_transaction(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside a transaction.
 
     On success the copy replaces the live file atomically; on any exception the copy is
     discarded and the live file is untouched. ``fresh`` starts from an empty database.
+    Staging copies left by killed writers are removed first. Disk full and other I/O failures
+    raise WriteError (bilingual); errors of the caller's own code pass through unchanged.
     """
     path = Path(path)
-    with _writer_lock(path):
-        staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
-        staging.unlink(missing_ok=True)
+    try:
+        with _writer_lock(path):
+            _remove_leftovers(path)
+            with _staged_write(path, fresh) as con:
+                yield con
+    except (OSError, duckdb.IOException) as exc:
+        raise _write_error(exc, path) from exc
+
+
+@contextlib.contextmanager
+def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
+    try:
         if path.exists() and not fresh:
             shutil.copyfile(path, staging)
         con = duckdb.connect(str(staging), config=duckdb_config())
-        try:
-            ensure_schema(con)
-            con.execute("BEGIN TRANSACTION")
-            yield con
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    try:
+        ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        con.close()
+        with open(staging, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
+    except BaseException:
+        with contextlib.suppress(Exception):
             con.close()
-            with open(staging, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(staging, path)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                con.close()
-            staging.unlink(missing_ok=True)
-            staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
-            raise
+        staging.unlink(missing_ok=True)
+        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+        raise
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

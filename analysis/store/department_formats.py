@@ -3,7 +3,7 @@
 Declarative, in the terms of analysis.store.formats (which includes them in KINDS; import them from there,
 not from here: this module is read while formats is being built). Layouts: docs/IMPORT.md.
 
-People are named by their ID number (身份证号). Validation keeps only its salted hash (`person_hash`, the same
+People are named by their ID number (身份证号). Validation keeps only its keyed hash (`person_hash`, the same
 function as households' id_number_hash) and a mask; a person is tied to a household by `household_id` where
 the file gives it, else by the family-members kind (家庭成员), else as a household's head.
 """

@@ -221,16 +221,26 @@ def resolve_kind(kind: str | None) -> str | None:
 
 
 FOREIGN_CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "usd", "eur", "hkd", "dollar")
-_UNIT = re.compile(r"^(?P<base>.*?)\s*[(\[【](?P<unit>[^)\]】]*)[)\]】]\s*$")
+_OPENERS, _CLOSERS = "([【", ")]】"
 
 
 def split_header(header: str) -> tuple[str, str]:
-    """'直接经济损失（万元）' -> ('直接经济损失', '万元'), both NFKC-normalised; no unit -> (header, '')."""
+    """'直接经济损失（万元）' -> ('直接经济损失', '万元'), both NFKC-normalised; no unit -> (header, '').
+
+    The unit is the bracket closing the header, opened by the first opening bracket after any other
+    closing one. Found with a few scans of the text (linear time): headers are untrusted text, and a
+    backtracking regex took minutes on a header of many '('.
+    """
     text = unicodedata.normalize("NFKC", str(header)).strip()
-    match = _UNIT.match(text)
-    if match and match.group("base"):
-        return match.group("base"), match.group("unit").strip()
-    return text, ""
+    if len(text) < 3 or text[-1] not in _CLOSERS:
+        return text, ""
+    inner_start = max(text.rfind(c, 0, len(text) - 1) for c in _CLOSERS) + 1
+    openers = [i for i in (text.find(c, inner_start, len(text) - 1) for c in _OPENERS) if i >= 0]
+    if not openers:
+        return text, ""
+    opening = min(openers)
+    base = text[:opening].rstrip()
+    return (base, text[opening + 1:-1].strip()) if base else (text, "")
 
 
 def unit_factor(column: Column, unit: str) -> float | None:

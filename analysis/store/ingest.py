@@ -17,16 +17,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis.privacy import pending_salt, save_salt
+from analysis.privacy import HASH_SCHEME, ID_MASK, has_legacy_salt, id_key, legacy_salt_path, rekey_legacy_hash
 from analysis.regions import add_unnamed_units, ensure_real_regions
+from analysis.store import bounds as B
 from analysis.store import formats as F
-from analysis.store.connection import connect_read_only, write_transaction
-from analysis.store.readers import ReadError, read_table
+from analysis.store.connection import WriteError, connect_read_only, table_columns, write_transaction
+from analysis.store.sandbox import Limits, PreparedFile, prepare_isolated, refused
 from analysis.store.summaries import keep_current
-from analysis.store.validate import Problem, ProblemLog, format_problems, validate_table
+from analysis.store.validate import Problem, format_problems
 
 __all__ = ["FileResult", "IngestReport", "PreparedFile", "Problem", "format_problems", "ingest_files",
            "prepare_file"]
@@ -42,38 +44,25 @@ _ARROW_TYPES = {
 
 
 @dataclass
-class PreparedFile:
-    """A file read and checked, not yet loaded: what the upload page previews."""
-    name: str
-    kind: str | None
-    frame: pd.DataFrame           # English columns, typed, index = spreadsheet row; personal data masked
-    problems: list[Problem]
-    extra_columns: list[str]      # headers not in the format: reported, never loaded
-    sha256: str
-    rows: int
-    encoding: str | None = None
-    sheet: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)  # English column -> header as written in the file
-    log: ProblemLog | None = field(default=None, repr=False, compare=False)  # for problems found later
-
-    @property
-    def ok(self) -> bool:
-        return self.kind is not None and not self.problems
-
-
-@dataclass
 class FileResult:
+    """What happened to one file. rows_read = rows + rows_skipped; a loaded file's rows = inserted + replaced."""
     name: str
     kind: str | None
-    rows: int
+    rows: int                     # data rows
     inserted: int = 0
     replaced: int = 0
     status: str = "refused"       # loaded | already_loaded | refused
     sha256: str = ""
     extra_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0            # rows below the header
+    rows_skipped: int = 0         # blank rows, 合计 rows and a closing note
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.inserted + self.replaced
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return dict(self.__dict__, rows_loaded=self.rows_loaded)
 
 
 @dataclass
@@ -88,66 +77,91 @@ class IngestReport:
 
 
 def prepare_file(name: str, data: bytes, kind: str | None = None, sheet: str | None = None,
-                 today: date | None = None, *, salt: bytes | None = None) -> PreparedFile:
-    """Read and validate one file without touching any database.
+                 today: date | None = None, *, key: bytes | None = None, limits: Limits | None = None) -> PreparedFile:
+    """Read and validate one file in a child process within limits, without touching any database.
 
-    With `salt` the households frame also carries id_number_hash (ingest_files passes the
-    database's salt); without it that column is empty.
+    With `key` the households frame also carries id_number_hash (ingest_files passes the ID key);
+    without it that column is empty.
     """
-    return _prepare(name, data, F.resolve_kind(kind), sheet, today or date.today(), salt, lambda: None)
-
-
-def _prepare(name: str, data: bytes, kind: str | None, sheet: str | None, today: date,
-             salt: bytes | None, on_read: Callable[[], None]) -> PreparedFile:
-    log = ProblemLog(name)
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        table = read_table(name, data, sheet)
-    except ReadError as exc:
-        log.add(exc.row, None, None, exc.reason_zh, exc.reason_en)
-        return PreparedFile(name, kind, pd.DataFrame(), log.problems(), [], digest, 0, log=log)
-    on_read()
-    checked = validate_table(table, log, kind, today, salt)
-    return PreparedFile(name, checked.kind, checked.frame, log.problems(), checked.extra_columns, digest,
-                        len(table.rows), table.encoding, table.sheet, checked.headers, log=log)
+    return prepare_isolated(name, data, kind=F.resolve_kind(kind), sheet=sheet, today=today or date.today(),
+                            key=key, limits=limits)
 
 
 def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str | None = None,
                  progress: Progress | None = None, today: date | None = None, *,
-                 sheet: str | None = None) -> IngestReport:
+                 sheet: str | None = None, limits: Limits | None = None) -> IngestReport:
     """Validate every file, then load them all in one transaction, or nothing if any has a problem.
 
-    `files` are paths or (name, bytes) pairs; `kind` overrides detection for every file.
-    progress(fraction, message) is told about reading, validating and loading each file.
+    `files` are paths or (name, bytes) pairs; `kind` overrides detection for every file. Each file is
+    read and validated in its own child process (analysis.store.sandbox) within `limits`.
+    progress(fraction, message) is told about reading and validating, then loading, each file.
     """
     db_path = Path(db_path)
     kind = F.resolve_kind(kind)
     today = today or date.today()
     step = _stepper(progress, len(files))
-    salt, unsaved_salt = pending_salt(db_path)
+    key = _key_for(db_path)
     prepared = []
     for i, source in enumerate(files):
-        name, data = _source(source)
-        step(2 * i, f"读取 / reading {name}")
-        prepared.append(_prepare(name, data, kind, sheet, today, salt,
-                                 lambda i=i, name=name: step(2 * i + 1, f"校验 / validating {name}")))
-    results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns) for p in prepared]
+        name = _source_name(source)
+        step(2 * i, f"读取并校验 / reading and validating {name}")
+        prepared.append(_prepare_source(source, kind, sheet, today, key, limits))
+    results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns,
+                          rows_read=p.rows_read, rows_skipped=p.rows_skipped) for p in prepared]
     todo = _not_yet_loaded(db_path, prepared, results)
-    _check_households_exist(db_path, prepared, todo)
+    _check_income_households(db_path, prepared, todo)
     problems = [problem for i in todo for problem in prepared[i].problems]
     if problems or not todo:
         _finish(progress)
         return IngestReport(not problems, problems, results)
-    with write_transaction(db_path) as con:
-        if unsaved_salt:  # saved before the commit: hashes must never outlive their salt
-            save_salt(db_path, salt)
-        touched: set[str] = set()
-        for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
-            step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
-            touched |= _load_file(con, prepared[i], results[i])
-        keep_current(con, touched)
+    try:
+        with write_transaction(db_path) as con:
+            touched: set[str] = set()
+            for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
+                step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
+                touched |= _load_file(con, prepared[i], results[i])
+            if any(prepared[i].kind == "households" for i in todo):
+                con.execute("DELETE FROM meta WHERE key = 'id_hash'")
+                con.execute("INSERT INTO meta VALUES ('id_hash', $scheme)", {"scheme": HASH_SCHEME})
+            keep_current(con, touched)
+    except WriteError as error:
+        for result in results:
+            result.status, result.inserted, result.replaced = "refused", 0, 0
+        _finish(progress)
+        return IngestReport(False, [Problem(str(db_path.name), None, None, None, error.reason_zh, error.reason_en)],
+                            results)
     _finish(progress)
     return IngestReport(True, [], results)
+
+
+def _key_for(db_path: Path) -> bytes:
+    """The ID key; a database still hashed with a salt beside it must be refreshed first (its hashes would
+    not match new ones)."""
+    if legacy_salt_path(db_path).exists() and db_path.exists():
+        raise LegacyHashes(db_path)
+    return id_key(db_path)
+
+
+class LegacyHashes(ValueError):
+    def __init__(self, db_path: Path):
+        super().__init__(f"数据库的身份证号散列仍是旧版（旁边有 {db_path.name}.salt）：请先运行 "
+                         f"`python -m analysis refresh` / the database still holds version-1 ID hashes "
+                         f"(salt file beside it): run `python -m analysis refresh` first")
+
+
+def _source_name(source: Source) -> str:
+    return str(source[0]) if isinstance(source, tuple) else Path(source).name
+
+
+def _prepare_source(source: Source, kind: str | None, sheet: str | None, today: date, key: bytes,
+                    limits: Limits | None) -> PreparedFile:
+    if isinstance(source, tuple):
+        return prepare_isolated(str(source[0]), bytes(source[1]), kind=kind, sheet=sheet, today=today, key=key,
+                                limits=limits)
+    path = Path(source)
+    if not path.is_file():
+        return refused(path.name, "", "文件不存在或无法读取", "the file does not exist or cannot be read", kind)
+    return prepare_isolated(path.name, path=path, kind=kind, sheet=sheet, today=today, key=key, limits=limits)
 
 
 def _stepper(progress: Progress | None, n: int) -> Callable[[int, str], None]:
@@ -161,14 +175,6 @@ def _stepper(progress: Progress | None, n: int) -> Callable[[int, str], None]:
 def _finish(progress: Progress | None) -> None:
     if progress is not None:
         progress(1.0, "完成 / done")
-
-
-def _source(source: Source) -> tuple[str, bytes]:
-    if isinstance(source, tuple):
-        name, data = source
-        return str(name), bytes(data)
-    path = Path(source)
-    return path.name, path.read_bytes()
 
 
 def _read_db(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], set], default: set) -> set:
@@ -201,37 +207,63 @@ def _not_yet_loaded(db_path: Path, prepared: list[PreparedFile], results: list[F
     return todo
 
 
-def _check_households_exist(db_path: Path, prepared: list[PreparedFile], todo: list[int]) -> None:
-    """Every income row's household must be in this batch or already in the database."""
+def _check_income_households(db_path: Path, prepared: list[PreparedFile], todo: list[int]) -> None:
+    """Every income row's household must be in this batch or already in the database, and its income per
+    member within the plausibility bounds."""
     files = [prepared[i] for i in todo]
     income = [p for p in files if p.kind in F.HOUSEHOLD_REFERENCES and "household_id" in p.frame]
     if not income:
         return
-    in_batch = pd.concat([pd.Series([], dtype="str")]
-                         + [p.frame["household_id"].dropna() for p in files if p.kind == "households"])
+    in_batch = pd.concat([pd.DataFrame({"household_id": pd.Series([], dtype="str"),
+                                        "members": pd.Series([], dtype="Int64")})]
+                         + [p.frame[["household_id", "members"]].dropna(subset=["household_id"])
+                            for p in files if p.kind == "households"])
     wanted = pd.concat([p.frame["household_id"].dropna() for p in income])
-    wanted = wanted[~wanted.isin(in_batch)]
-    unknown = _unknown_households(db_path, wanted) if len(wanted) else set()
+    wanted = wanted[~wanted.isin(in_batch["household_id"])]
+    stored = _stored_members(db_path, wanted) if len(wanted) else {}
+    members = dict(zip(in_batch["household_id"], in_batch["members"], strict=True)) | stored
     for p in income:
-        missing = p.frame["household_id"].isin(unknown).to_numpy(dtype=bool)
+        missing = ~p.frame["household_id"].isin(list(members)).to_numpy(dtype=bool) & p.frame["household_id"].notna(
+        ).to_numpy(dtype=bool)
         if missing.any():
             p.log.add_rows(p.frame.index[missing], p.headers["household_id"],
                            p.frame["household_id"][missing].to_numpy(),
                            "户编号在农户表中不存在（本批文件和数据库中都没有）",
                            "household_id not found in households (neither in this batch nor in the database)")
-            p.problems = p.log.problems()
+        _check_per_capita(p, members)
+        p.problems = p.log.problems()
 
 
-def _unknown_households(db_path: Path, wanted: pd.Series) -> set[str]:
-    """Household ids among `wanted` that the database does not hold."""
+def _check_per_capita(p: PreparedFile, members: dict) -> None:
+    """Net income per member within its bound (the components were each checked by the validator)."""
+    components = [c for c in B.NET_INCOME_COMPONENTS if c in p.headers]
+    if not components:
+        return
+    net = p.frame[components].sum(axis=1, min_count=1).to_numpy(dtype="float64", na_value=float("nan"))
+    size = pd.to_numeric(p.frame["household_id"].map(members), errors="coerce").to_numpy(dtype="float64",
+                                                                                          na_value=float("nan"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_capita = net / size
+    bound = B.column_bound("income", "per_capita_net_income")
+    outside = np.isfinite(per_capita) & ((per_capita < bound.low) | (per_capita > bound.high))
+    if outside.any():
+        zh, en = B.reasons(bound, per_capita[outside], 1.0)
+        header = p.headers[components[0]]
+        shown = [f"{v:,.0f} 元/人 (yuan per member)" for v in per_capita[outside]]
+        p.log.add_rows(p.frame.index[outside], header, shown, np.char.add("人均纯收入", zh.astype(str)),
+                       np.char.add("net income per member ", en.astype(str)))
+
+
+def _stored_members(db_path: Path, wanted: pd.Series) -> dict[str, int]:
+    """Members of the households among `wanted` that the database holds."""
     frame = pd.DataFrame({"household_id": wanted.drop_duplicates().astype("str")})
 
     def query(con: duckdb.DuckDBPyConnection) -> set:
         con.register("wanted", frame)
-        return {h for (h,) in con.execute(
-            "SELECT household_id FROM wanted EXCEPT SELECT household_id FROM households").fetchall()}
+        return set(con.execute("SELECT w.household_id, h.members FROM wanted w"
+                               " JOIN households h USING (household_id)").fetchall())
 
-    return _read_db(db_path, query, set(frame["household_id"].tolist()))
+    return dict(_read_db(db_path, query, set()))
 
 
 def _arrow_table(prepared: PreparedFile) -> pa.Table:
@@ -331,3 +363,89 @@ def _after_households(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) ->
     )
     ensure_real_regions(con)
     add_unnamed_units(con, sorted(prepared.frame["village_code"].dropna().unique().tolist()))
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What remove_households did: the record an audit log keeps (household ids are codes, not personal)."""
+    actor: str
+    household_ids: tuple[str, ...]   # asked for and found
+    not_found: tuple[str, ...]
+    households: int
+    income_rows: int
+    at: datetime
+
+
+def remove_households(db_path: str | os.PathLike, ids: Sequence[str], *, actor: str) -> Removal:
+    """Delete households and their income rows in one write; county sums stay consistent; the import log
+    records who removed how many (outcome 'removed')."""
+    wanted = pd.DataFrame({"household_id": sorted({str(i).strip() for i in ids if str(i).strip()})})
+    at = datetime.now().replace(microsecond=0)
+    with write_transaction(Path(db_path)) as con:
+        con.register("staged", wanted)
+        try:
+            found = [h for (h,) in con.execute(
+                "SELECT household_id FROM households WHERE household_id IN (SELECT household_id FROM staged)"
+                " ORDER BY household_id").fetchall()]
+            touched = _counties_touched(con, "households")
+            income_rows = con.execute(
+                "DELETE FROM income WHERE household_id IN (SELECT household_id FROM staged)").fetchall()[0][0]
+            households = con.execute(
+                "DELETE FROM households WHERE household_id IN (SELECT household_id FROM staged)").fetchall()[0][0]
+        finally:
+            con.unregister("staged")
+        keep_current(con, touched)
+        if households:
+            con.execute(
+                "INSERT INTO import_log SELECT coalesce(max(import_id), 0) + 1, $file, $sha, 'households', $rows, 0, 0,"
+                " $at, 'removed' FROM import_log",
+                {"file": f"remove-household by {actor}"[:200], "rows": households, "at": at,
+                 "sha": hashlib.sha256("\n".join(found).encode()).hexdigest()})
+    missing = tuple(sorted(set(wanted["household_id"]) - set(found)))
+    return Removal(actor, tuple(found), missing, households, income_rows, at)
+
+
+def _hash_scheme(db_path: Path) -> str | None:
+    schemes = _read_db(db_path, lambda con: {v for (v,) in con.execute(
+        "SELECT value FROM meta WHERE key = 'id_hash'").fetchall()}, set())
+    return next(iter(schemes), None)
+
+
+def upgrade_id_hashes(db_path: str | os.PathLike) -> int:
+    """Databases of version 1 (ID hashes salted with <db>.salt): re-key every hash with the HMAC key, mask IDs
+    as 3 + 4 characters, then remove the salt file. Returns the households re-keyed (0 when nothing to do).
+
+    The raw IDs are gone, so old hashes cannot become HMACs of the IDs: they become HMACs of the old hash,
+    which still groups the old households that shared an ID, and the salt (which made every old hash
+    reversible by search) is no longer needed. A household imported again with its ID gets a new hash.
+    """
+    db_path = Path(db_path)
+    salt_file = legacy_salt_path(db_path)
+    if not db_path.exists() or not (salt_file.exists() or (has_legacy_salt(db_path) and _hash_scheme(db_path)
+                                                           != HASH_SCHEME)):
+        return 0
+    key = id_key(db_path)
+    with write_transaction(db_path) as con:
+        rekeyed = 0
+        for table, hashed, masked in _PERSONAL_COLUMNS:
+            if hashed not in table_columns(con, table):
+                continue
+            old = con.execute(f"SELECT DISTINCT {hashed} FROM {table} WHERE {hashed} IS NOT NULL").fetchall()
+            pairs = pd.DataFrame({"old_hash": [h for (h,) in old]})
+            pairs["new_hash"] = [rekey_legacy_hash(h, key) for h in pairs["old_hash"]]
+            con.register("rekeyed", pairs)
+            rekeyed += con.execute(f"UPDATE {table} SET {hashed} = r.new_hash FROM rekeyed r"
+                                   f" WHERE {table}.{hashed} = r.old_hash").fetchall()[0][0]
+            con.unregister("rekeyed")
+            con.execute(f"UPDATE {table} SET {masked} = left({masked}, 3) || $mask || right({masked}, 4)"
+                        f" WHERE length({masked}) >= 10", {"mask": ID_MASK})
+        con.execute("DELETE FROM meta WHERE key = 'id_hash'")
+        con.execute("INSERT INTO meta VALUES ('id_hash', $scheme)", {"scheme": HASH_SCHEME})
+    salt_file.unlink(missing_ok=True)
+    return rekeyed
+
+
+# (table, hash column, mask column) of every stored ID number: households, and the department extracts.
+_PERSONAL_COLUMNS = (("households", "id_number_hash", "id_number_masked"),
+                     *((kind.table, "person_hash", "person_masked") for kind in F.KINDS.values()
+                       if "person_hash" in F.DB_COLUMNS.get(kind.name, ())))

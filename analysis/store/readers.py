@@ -16,22 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.store import workbook
+from analysis.store.errors import ReadError
 from analysis.store.formats import HEADER_INDEX, split_header, vocabulary_key
 
 HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", "\t", ";")
 TOTAL_PREFIXES = ("合计", "总计", "total")
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "填报", "制表", "审核", "数据来源", "note")
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-
-class ReadError(Exception):
-    """The file cannot be read as a table; carries the reason in both languages."""
-
-    def __init__(self, reason_zh: str, reason_en: str, row: int | None = None):
-        super().__init__(reason_en)
-        self.reason_zh, self.reason_en, self.row = reason_zh, reason_en, row
+__all__ = ["RawTable", "ReadError", "decode", "is_workbook", "known_header_count", "read_table"]
 
 
 @dataclass
@@ -42,6 +39,9 @@ class RawTable:
     header_row: int           # spreadsheet row number of the header
     encoding: str | None      # CSV only
     sheet: str | None         # XLSX only
+    numeric: pd.DataFrame | None = None  # XLSX: True where the cell holds a number (not text)
+    rows_read: int = 0        # rows below the header, blank and total rows included
+    rows_skipped: int = 0     # of those, blank rows, 合计 rows and a closing note: read but not data
 
 
 def known_header_count(cells: list[str]) -> int:
@@ -58,13 +58,17 @@ def read_table(name: str, data: bytes, sheet: str | None = None) -> RawTable:
     if not data.strip():
         raise ReadError("文件为空", "the file is empty")
     if is_workbook(data):
-        grid, used_sheet = _workbook_grid(data, sheet)
-        table = _from_grid(grid, encoding=None, sheet=used_sheet)
+        grid, numeric, used_sheet = _workbook_grid(data, sheet)
+        table = _from_grid(grid, numeric, sheet=used_sheet)
     else:
         if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
             raise ReadError("不是有效的 Excel 工作簿", "not a valid Excel workbook")
         table = _read_csv(data)
-    return _drop_footer(_drop_empty(table))
+    table.rows_read = len(table.rows)
+    table = _drop_footer(_drop_empty(table))
+    table.rows_skipped = table.rows_read - len(table.rows)
+    _check_cell_length(table)
+    return table
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -87,6 +91,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> RawTable:
     text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings alike
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     header_index, delimiter = _find_csv_header(lines)
     offset = sum(len(line) + 1 for line in lines[:header_index])
@@ -99,6 +104,7 @@ def _read_csv(data: bytes) -> RawTable:
         raise ReadError("文件为空", "the file is empty") from None
     grid = grid.fillna("")
     header_row = header_index + 1
+    _refuse_line_breaks(grid, header_row)
     return RawTable(
         headers=[str(h).strip() for h in grid.iloc[0].tolist()],
         cells=grid.iloc[1:].reset_index(drop=True).set_axis(range(grid.shape[1]), axis=1),
@@ -113,7 +119,10 @@ def _find_csv_header(lines: list[str]) -> tuple[int, str]:
     first_nonempty = next((i for i, line in enumerate(lines) if line.strip(" ,;\t\r")), 0)
     for index, line in enumerate(lines):
         for delimiter in DELIMITERS:
-            cells = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+            try:
+                cells = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+            except csv.Error:  # a field over the csv module's limit (128 KB) cannot be a header
+                continue
             score = known_header_count(cells)
             if score > best[0]:
                 best = (score, -index, delimiter)
@@ -122,7 +131,40 @@ def _find_csv_header(lines: list[str]) -> tuple[int, str]:
     return -best[1], best[2]
 
 
+def _refuse_line_breaks(grid: pd.DataFrame, header_row: int) -> None:
+    """A quoted field holding a line break, or an unbalanced quote that swallowed the lines after it,
+    changes which line is which row: refused with the line where it starts, rather than merging rows."""
+    broken = np.zeros(len(grid), dtype=bool)
+    for column in grid.columns:
+        broken |= grid[column].str.contains("\n", regex=False).to_numpy(dtype=bool)
+    if broken.any():
+        line = header_row + int(np.argmax(broken))
+        raise ReadError("该行的某个字段包含换行或不成对的引号（\"），会使行数错乱：请删除单元格内的换行、补全引号后重新导出",
+                        "a field in this line holds a line break or an unbalanced quote (\"), which would merge rows: "
+                        "remove line breaks inside cells and balance the quotes, then export again", row=line)
+
+
+def _check_cell_length(table: RawTable) -> None:
+    """No cell longer than a spreadsheet cell can be (32,767 characters)."""
+    for position in table.cells.columns:
+        lengths = table.cells[position].astype("str").str.len().to_numpy()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            index = int(np.argmax(lengths > MAX_CELL_CHARS))
+            raise ReadError(f"单元格超过 {MAX_CELL_CHARS:,} 个字符（{int(lengths[index]):,} 个）",
+                            f"a cell holds more than {MAX_CELL_CHARS:,} characters ({int(lengths[index]):,})",
+                            row=int(table.rows[index]), column=table.headers[position][:60])
+    long_headers = [h for h in table.headers if len(h) > MAX_CELL_CHARS]
+    if long_headers:
+        raise ReadError(f"表头单元格超过 {MAX_CELL_CHARS:,} 个字符", f"a header holds more than {MAX_CELL_CHARS:,} characters",
+                        row=table.header_row)
+
+
 def _parser_error(exc: Exception, header_index: int) -> ReadError:
+    eof = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+    if eof:
+        return ReadError("引号不成对：从该行开始的引号（\"）直到文件末尾都没有结束",
+                         "unbalanced quote: the quote (\") opened in this line is never closed",
+                         row=header_index + int(eof.group(1)) + 1)
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
     if not match:
         return ReadError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
@@ -132,19 +174,84 @@ def _parser_error(exc: Exception, header_index: int) -> ReadError:
                      row=header_index + line)
 
 
-def _workbook_grid(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
+def _workbook_grid(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(text grid, numeric-cell grid, sheet name): the sheet checked for size and formulas before calamine reads it."""
+    book = None
+    if data.startswith(_ZIP):
+        book = workbook.open_zip(data)
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        excel = pd.ExcelFile(io.BytesIO(data), engine="calamine")
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise ReadError(f"无法读取 Excel 工作簿：{exc}", f"cannot read the workbook: {exc}") from None
-    names = [str(n) for n in book.sheet_names]
-    if sheet is not None and sheet not in names:
-        raise ReadError(f"找不到工作表「{sheet}」（现有：{'、'.join(names)}）",
-                        f"sheet {sheet!r} not found (sheets: {', '.join(names)})")
-    used = sheet if sheet is not None else names[0]
-    grid = pd.read_excel(book, sheet_name=used, header=None, dtype=object)
+        raise ReadError("无法读取 Excel 工作簿", f"cannot read the workbook ({type(exc).__name__})") from None
+    used = _choose_sheet(book, excel, sheet) if book is not None else _named_or_first(excel, sheet)
+    grid = pd.read_excel(excel, sheet_name=used, header=None, dtype=object)
+    numeric = grid.apply(_is_number).fillna(False)
     grid = grid.apply(_cell_text).fillna("")
-    return grid.set_axis(range(grid.shape[1]), axis=1), used
+    return grid.set_axis(range(grid.shape[1]), axis=1), numeric.set_axis(range(grid.shape[1]), axis=1), used
+
+
+def _named_or_first(excel: pd.ExcelFile, sheet: str | None) -> str:
+    names = [str(n) for n in excel.sheet_names]
+    if sheet is not None and sheet not in names:
+        raise _sheet_not_found(sheet, names)
+    return sheet if sheet is not None else names[0]
+
+
+def _sheet_not_found(sheet: str, names: list[str]) -> ReadError:
+    return ReadError(f"找不到工作表「{sheet}」（现有：{'、'.join(names)}）",
+                     f"sheet {sheet!r} not found (sheets: {', '.join(names)})")
+
+
+def _checked(book, listed: workbook.Sheet) -> workbook.Sheet:
+    """A sheet whose size is in proportion and whose formulas have saved results, else ReadError."""
+    shape = workbook.sheet_shape(book, listed)
+    workbook.check_proportion(listed, shape)
+    if shape.formulas:
+        stale = workbook.formulas_recalculated_on_open(book)
+        cells = workbook.formulas_without_values(book, listed, every_formula=stale)
+        if cells:
+            shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+            raise ReadError(
+                f"工作表「{listed.name}」的 {shown} 是公式，文件中没有保存其计算结果（多为程序生成的文件）："
+                "请在 Excel 或 WPS 中打开并保存，或把公式粘贴为数值后再导入",
+                f"cells {', '.join(cells[:5])} of sheet {listed.name!r} hold formulas without a saved result (usually a "
+                "file written by a program): open and save it in Excel or WPS, or paste the formulas as values",
+                row=workbook.row_of(cells[0]))
+    return listed
+
+
+def _choose_sheet(book, excel: pd.ExcelFile, sheet: str | None) -> str:
+    """The visible sheet named, or the only visible sheet with a header of the import format."""
+    listed = workbook.sheets(book)
+    names = [s.name for s in listed]
+    if sheet is not None:
+        named = next((s for s in listed if s.name == sheet), None)
+        if named is None:
+            raise _sheet_not_found(sheet, names)
+        if not named.visible:
+            raise ReadError(f"工作表「{sheet}」是隐藏的：请取消隐藏并核对后再导入",
+                            f"sheet {sheet!r} is hidden: unhide and check it before importing")
+        return _checked(book, named).name
+    visible = [s for s in listed if s.visible]
+    if not visible:
+        raise ReadError("工作簿中没有可见的工作表", "the workbook has no visible sheet")
+    if len(visible) == 1:
+        return _checked(book, visible[0]).name
+    with_header = [s for s in visible if _names_columns(excel, _checked(book, s).name)]
+    if len(with_header) > 1:
+        shown = "、".join(s.name for s in with_header)
+        raise ReadError(f"工作簿中有多个数据工作表（{shown}），请指定要导入的工作表",
+                        f"several sheets hold data ({', '.join(s.name for s in with_header)}): name the sheet to import")
+    return (with_header or visible)[0].name
+
+
+def _names_columns(excel: pd.ExcelFile, sheet: str) -> bool:
+    top = pd.read_excel(excel, sheet_name=sheet, header=None, dtype=str, nrows=HEADER_SEARCH_ROWS).fillna("")
+    return any(known_header_count(top.iloc[i].tolist()) >= 2 for i in range(len(top)))
+
+
+def _is_number(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), na_action="ignore")
 
 
 def _cell_text(column: pd.Series) -> pd.Series:
@@ -160,7 +267,7 @@ def _cell_text(column: pd.Series) -> pd.Series:
     return text
 
 
-def _from_grid(grid: pd.DataFrame, encoding: str | None, sheet: str | None) -> RawTable:
+def _from_grid(grid: pd.DataFrame, numeric: pd.DataFrame, sheet: str | None) -> RawTable:
     """Workbook grid (row 0 = spreadsheet row 1) -> RawTable with the header located."""
     if grid.empty:
         raise ReadError("文件为空", "the file is empty")
@@ -173,7 +280,8 @@ def _from_grid(grid: pd.DataFrame, encoding: str | None, sheet: str | None) -> R
         headers=[str(h).strip() for h in grid.iloc[index].tolist()],
         cells=grid.iloc[index + 1:].reset_index(drop=True),
         rows=np.arange(index + 2, len(grid) + 1, dtype=np.int64),
-        header_row=index + 1, encoding=encoding, sheet=sheet,
+        header_row=index + 1, encoding=None, sheet=sheet,
+        numeric=numeric.iloc[index + 1:].reset_index(drop=True),
     )
 
 
@@ -185,6 +293,9 @@ def _drop_empty(table: RawTable) -> RawTable:
     keep_rows = filled[:, keep_cols].any(axis=1) if keep_cols else np.zeros(len(filled), dtype=bool)
     cells = table.cells.iloc[keep_rows, keep_cols]
     cells = cells.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
+    if table.numeric is not None:
+        numeric = table.numeric.iloc[keep_rows, keep_cols]
+        table.numeric = numeric.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
     table.headers = [table.headers[i] for i in keep_cols]
     table.cells, table.rows = cells, table.rows[keep_rows]
     if not table.headers:
@@ -209,4 +320,6 @@ def _drop_footer(table: RawTable) -> RawTable:
     if end == 0:
         raise ReadError("文件没有数据行", "the file has no data rows", row=table.header_row)
     table.cells, table.rows = table.cells.iloc[:end], table.rows[:end]
+    if table.numeric is not None:
+        table.numeric = table.numeric.iloc[:end]
     return table

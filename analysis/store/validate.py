@@ -6,6 +6,7 @@ problems too, and leave validation only masked or hashed.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -13,8 +14,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analysis.privacy import hash_id_numbers, id_check_matches, mask_id_number, mask_id_numbers, mask_names
-from analysis.regions import county_level_codes, retired_codes
+from analysis.privacy import (
+    hash_id_numbers,
+    id_check_matches,
+    mask_id_number,
+    mask_id_numbers,
+    mask_names,
+    mask_personal_text,
+    personal_kinds,
+)
+from analysis.store import bounds as B
 from analysis.store import formats as F
 from analysis.store.readers import RawTable
 
@@ -92,9 +101,18 @@ class ProblemLog:
         value = values[i]
         return Problem(
             self.file, None if rows[i] < 0 else int(rows[i]), column,
-            None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value),
+            None if value is None or (isinstance(value, float) and np.isnan(value)) else _shown_value(str(value)),
             zh if isinstance(zh, str) else str(zh[i]), en if isinstance(en, str) else str(en[i]),
         )
+
+
+SHOWN_CHARS = 60
+
+
+def _shown_value(text: str) -> str:
+    """A value as a problem report may print it: ID and phone numbers masked, long text cut."""
+    text = mask_personal_text(text[:SHOWN_CHARS * 4])
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 @dataclass(frozen=True)
@@ -128,7 +146,7 @@ def detect_kind(headers: Sequence[str]) -> str | None:
 
 
 def validate_table(table: RawTable, log: ProblemLog, kind: str | None, today: date,
-                   salt: bytes | None = None) -> Validated:
+                   key: bytes | None = None) -> Validated:
     """Typed frame (English columns, index = spreadsheet row) and problems logged; kind None if unknown."""
     kind = kind or detect_kind(table.headers)
     if kind is None:
@@ -146,8 +164,9 @@ def validate_table(table: RawTable, log: ProblemLog, kind: str | None, today: da
         else:
             frame[column.name] = _empty(column, len(frame))
     _check_cross(spec, frame, mapped, table, log)
+    _check_plausible(spec, frame, mapped, table, log)
     _check_unique(spec, frame, mapped, table, log)
-    frame = _protect_personal(spec, frame, salt)
+    frame = _protect_personal(spec, frame, key)
     frame.index = pd.Index(table.rows, name="row")
     return Validated(kind, frame, extras, {name: m.header for name, m in mapped.items()})
 
@@ -209,6 +228,8 @@ def _check_column(table: RawTable, m: Mapped, log: ProblemLog, today: date) -> p
         issues += _range_issues(values, m.column)
     if m.column.required:
         issues.append(((text == "").to_numpy(), "必填项为空", "required value is missing"))
+    if m.column.type == F.TEXT:
+        issues += _personal_key_issues(text, m)
     for mask, zh, en in issues:
         rows = np.asarray(mask, dtype=bool)[codes]
         if rows.any():
@@ -216,9 +237,37 @@ def _check_column(table: RawTable, m: Mapped, log: ProblemLog, today: date) -> p
                          zh if isinstance(zh, str) else np.asarray(zh)[codes][rows],
                          en if isinstance(en, str) else np.asarray(en)[codes][rows], m.position)
     values = values.take(codes).reset_index(drop=True)
+    _check_typed_as_number(table, m, values, log)
     if m.column.default is not None:
         values = values.fillna(m.column.default)
     return values
+
+
+_IDENTIFIERS = (F.TEXT, F.VILLAGE, F.COUNTY, F.PROVINCE, F.REGION, F.ID_NUMBER)
+
+
+def _check_typed_as_number(table: RawTable, m: Mapped, values: pd.Series, log: ProblemLog) -> None:
+    """Codes and identifiers held as numbers in a workbook lose leading zeros and digits beyond 15:
+    refused with the fix even where the number still looks right."""
+    if table.numeric is None or m.column.type not in _IDENTIFIERS:
+        return
+    numeric = table.numeric[m.position].to_numpy(dtype=bool) & values.notna().to_numpy()
+    if numeric.any():
+        log.add_rows(table.rows[numeric], m.header, _shown(table.cells[m.position][numeric], m.column).to_numpy(),
+                     "编号或代码被存成了数字（会丢失前导零和15位以后的数字）：请把该列设为文本格式后重新录入",
+                     "a code or identifier stored as a number (leading zeros and digits after the 15th are lost): "
+                     "format the column as text and enter it again", m.position)
+
+
+def _personal_key_issues(text: pd.Series, m: Mapped) -> Issues:
+    """Free-text keys must not be ID or phone numbers: they are stored and shown unmasked."""
+    kinds = personal_kinds(text.mask(text.str.contains(r"\d[eE][+-]?\d", regex=True), ""))  # numbers: see below
+    return [
+        (kinds == "id", f"「{m.header}」看起来是身份证号：身份证号不能用作编号，请改用户编号等非个人信息",
+         f"{m.column.name} looks like an ID number: personal numbers cannot serve as keys; use a non-personal code"),
+        (kinds == "phone", f"「{m.header}」看起来是手机号码：手机号不能用作编号，请改用非个人信息的编号",
+         f"{m.column.name} looks like a mobile phone number: personal numbers cannot serve as keys"),
+    ]
 
 
 Issues = list[tuple[np.ndarray, object, object]]
@@ -232,7 +281,11 @@ def _numbers(text: pd.Series) -> pd.Series:
 def _to_number(text: pd.Series, m: Mapped, today: date) -> tuple[pd.Series, Issues]:
     number = _numbers(text)
     bad = (text != "").to_numpy() & ~np.isfinite(number.to_numpy())
-    return (number * m.factor).where(~bad), [(bad, "应为数字", "must be a number")]
+    with np.errstate(over="ignore"):
+        scaled = number * m.factor
+    overflow = ~bad & (text != "").to_numpy() & ~np.isfinite(scaled.to_numpy())
+    return scaled.where(~bad & ~overflow), [(bad, "应为数字", "must be a number"),
+                                            (overflow, "数值过大", "the number is too large")]
 
 
 def _to_int(text: pd.Series, m: Mapped, today: date) -> tuple[pd.Series, Issues]:
@@ -381,11 +434,32 @@ def _code(width: int, zh: str, en: str, level=None, *, in_county: bool = False):
     return convert
 
 
+_county_reference: tuple[frozenset[str], dict[str, tuple[str, str]]] | None = None
+
+
+def county_reference() -> tuple[frozenset[str], dict[str, tuple[str, str]]]:
+    """(current county-level codes, retired code -> (new code, name)): given, or from analysis.regions."""
+    return _county_reference or _regions_reference()
+
+
+@functools.cache
+def _regions_reference() -> tuple[frozenset[str], dict[str, tuple[str, str]]]:
+    from analysis.regions import county_level_codes, retired_codes  # heavy: import children never need it
+
+    return county_level_codes(), retired_codes()
+
+
+def use_county_reference(reference: tuple[frozenset[str], dict[str, tuple[str, str]]]) -> None:
+    """Check codes against these (an import child gets them from its parent rather than rebuilding them)."""
+    global _county_reference
+    _county_reference = reference
+
+
 def _county_issues(county: pd.Series, checked: np.ndarray) -> Issues:
     """Counties that were renamed (say which code replaced them) or that China does not have."""
-    retired = retired_codes()
+    current, retired = county_reference()
     old = checked & county.isin(retired).to_numpy(dtype=bool)
-    unknown = checked & ~old & ~county.isin(county_level_codes()).to_numpy(dtype=bool)
+    unknown = checked & ~old & ~county.isin(current).to_numpy(dtype=bool)
     new = county.map(lambda code: retired.get(code, ("", ""))[0])
     name = county.map(lambda code: retired.get(code, ("", ""))[1])
     return [
@@ -479,27 +553,62 @@ def _check_unique(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped], 
                  first_key.position)
 
 
-def _protect_personal(spec: F.Kind, frame: pd.DataFrame, salt: bytes | None) -> pd.DataFrame:
-    """Households: raw name and ID number replaced by masks and a salted hash; region codes derived.
+def _check_plausible(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped], table: RawTable,
+                     log: ProblemLog) -> None:
+    """Values within the hard rules but outside data/plausibility_bounds.toml, with a 万元/元 hint."""
+    for name, m in mapped.items():
+        bound = B.column_bound(spec.name, name)
+        if bound is not None:
+            _log_implausible(frame[name], bound, m, table, log, m.header)
+    if spec.name == "income":
+        components = [c for c in B.NET_INCOME_COMPONENTS if c in mapped]
+        if components:
+            net = frame[components].sum(axis=1, min_count=1)
+            each_plausible = np.logical_and.reduce([B.column_bound("income", c).holds(frame[c]) for c in components])
+            first = mapped[components[0]]
+            _log_implausible(net.where(each_plausible), B.column_bound("income", "net_income"), first, table, log,
+                             first.header, shown=net.map(lambda v: f"{v:,.0f}" if pd.notna(v) else ""), hard=False)
+    if spec.name == "prices" and {"price", "commodity"} <= set(mapped):
+        for commodity, bound in B.price_bounds().items():
+            price = frame["price"].where(frame["commodity"] == commodity)
+            _log_implausible(price, bound, mapped["price"], table, log, mapped["price"].header)
+
+
+def _log_implausible(values: pd.Series, bound: B.Bound, m: Mapped, table: RawTable, log: ProblemLog,
+                     header: str, shown: pd.Series | None = None, hard: bool = True) -> None:
+    number = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    hard_low = -np.inf if m.column.low is None or not hard else m.column.low
+    hard_high = np.inf if m.column.high is None or not hard else m.column.high
+    checked = np.isfinite(number) & (number >= hard_low) & (number <= hard_high)  # hard rules reported already
+    outside = checked & ((number < bound.low) | (number > bound.high))
+    if not outside.any():
+        return
+    zh, en = B.reasons(bound, number[outside], m.factor)
+    cells = shown if shown is not None else table.cells[m.position]
+    log.add_rows(table.rows[outside], header, cells.to_numpy()[outside], zh, en, m.position)
+
+
+def _protect_personal(spec: F.Kind, frame: pd.DataFrame, key: bytes | None) -> pd.DataFrame:
+    """Households: raw name and ID number replaced by masks and a keyed hash; region codes derived.
 
     Other kinds that name a person keep the same hash as `person_hash` and masks only.
     """
     if spec.name != "households":
-        return _protect_person(frame, salt) if "id_number" in frame else frame
+        return _protect_person(frame, key) if "id_number" in frame else frame
     ids, names = frame.pop("id_number"), frame.pop("head_name")
     frame["county_code"] = frame["village_code"].str[:6]
     frame["head_name_masked"] = mask_names(names)
     frame["id_number_masked"] = mask_id_numbers(ids)
-    frame["id_number_hash"] = hash_id_numbers(ids, salt) if salt is not None else pd.Series(None, index=frame.index,
-                                                                                            dtype="str")
+    frame["id_number_hash"] = hash_id_numbers(ids, key) if key is not None else pd.Series(None, index=frame.index,
+                                                                                          dtype="str")
     return frame
 
 
-def _protect_person(frame: pd.DataFrame, salt: bytes | None) -> pd.DataFrame:
+def _protect_person(frame: pd.DataFrame, key: bytes | None) -> pd.DataFrame:
     ids = frame.pop("id_number")
     if "name" in frame:
         frame["name_masked"] = mask_names(frame.pop("name"))
     frame["person_masked"] = mask_id_numbers(ids)
-    frame["person_hash"] = hash_id_numbers(ids, salt) if salt is not None else pd.Series(None, index=frame.index,
-                                                                                         dtype="str")
+    frame["person_hash"] = hash_id_numbers(ids, key) if key is not None else pd.Series(None, index=frame.index,
+                                                                                       dtype="str")
     return frame
