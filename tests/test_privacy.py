@@ -22,6 +22,8 @@ from analysis.privacy import (
     personal_kind,
     personal_kinds,
 )
+
+
 @pytest.mark.parametrize(("name", "masked"), [
     ("张三明", "张*明"), ("李四", "李*"), ("欧阳小明", "欧*明"), ("王", "王*"), (" 赵 钱孙 ", "赵*孙"),
 ])

@@ -59,8 +59,9 @@ def reasons(bound: Bound, values: np.ndarray, factor: float) -> tuple[np.ndarray
     span_zh = f"超出合理范围（{_number(bound.low)} 到 {_number(bound.high)}，{bound.unit}），请核对"
     span_en = f"outside the plausible range ({_number(bound.low)} to {_number(bound.high)}, {bound.unit}): please check"
     # a mix-up only when the value is far off (10× past the bound) and fits once divided or multiplied by 10,000
-    too_big = (values / WAN >= bound.low) & (values / WAN <= bound.high) & (values > 10 * bound.high)
-    too_small = (values * WAN >= bound.low) & (values * WAN <= bound.high) & (values < bound.low / 10)
+    with np.errstate(over="ignore"):
+        too_big = (values / WAN >= bound.low) & (values / WAN <= bound.high) & (values > 10 * bound.high)
+        too_small = (values * WAN >= bound.low) & (values * WAN <= bound.high) & (values < bound.low / 10)
     big_zh = ("约为合理值的一万倍：表头写的是「万元」，数值却是以元为单位？" if factor == WAN
               else "约为合理值的一万倍：是否多写了位数，或单位有误？")
     big_en = ("about 10,000 times a plausible value: yuan amounts under a 万元 (10,000 yuan) header?" if factor == WAN
