@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 GENESIS = "0" * 64
-ACTIONS = ("sign_in", "sign_out", "view_page", "view_household", "export", "import", "denied")
+ACTIONS = ("sign_in", "sign_out", "view_page", "view_household", "export", "import", "denied", "remove_household")
 FIELDS = ("seq", "time", "user", "role", "scope", "action", "target", "filters", "rows", "prev")
 
 

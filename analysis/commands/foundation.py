@@ -93,11 +93,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_remove_household(args: argparse.Namespace) -> int:
+    from analysis.access.audit import record_command
     from analysis.store.ingest import remove_households
 
     if not Path(args.db).is_file():
         raise CommandError(f"database not found / 数据库不存在: {args.db}")
     removal = remove_households(args.db, args.household_id, actor=args.actor)
+    record_command(args.db, "remove_household", ", ".join(removal.household_ids)[:500], rows=removal.households,
+                   filters={"actor": removal.actor, "income_rows": removal.income_rows})
     payload = {"removed": list(removal.household_ids), "not_found": list(removal.not_found),
                "households": removal.households, "income_rows": removal.income_rows, "actor": removal.actor,
                "at": removal.at.isoformat()}
