@@ -30,7 +30,9 @@ if stress.empty:
 else:
     shown = pd.DataFrame({
         shell.t("price_commodity"): [commodity_name(c, lang) for c in stress["commodity"]],
-        shell.t("price_month"): stress["date"].dt.strftime("%Y-%m"),
+        shell.t("price_month"): [prices.month_label(d, through, partial, lang)
+                                 for d, through, partial in zip(stress["date"], stress["through"], stress["to_date"],
+                                                                strict=True)],
         shell.t("price_price"): stress["price"].round(2),
         shell.t("price_score"): stress["score"].round(2),
         shell.t("price_band"): [band_name(b, lang) for b in stress["band"]],
@@ -39,7 +41,8 @@ else:
     })
     st.dataframe(shown, hide_index=True)
     shell.table_downloads(shown, "price-alerts", key="price-alerts")
-st.caption(shell.t("price_alert_caption", b1=bands[0], b2=bands[1], b3=bands[2]))
+st.caption(shell.t("price_alert_caption", b1=bands[0], b2=bands[1], b3=bands[2]) + " "
+           + shell.t("price_harmful_caption"))
 
 left, right = st.columns([2, 1])
 default = commodities.index("live_cattle") if "live_cattle" in commodities else 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import numpy as np
@@ -15,10 +16,13 @@ from analysis.prices import (
     available_commodities,
     backtest,
     backtest_forecasts,
+    commodities_in_stress,
     decompose,
     estimate_pass_through,
     forecast_series,
+    harmful_direction,
     latest_alerts,
+    month_label,
     price_forecast,
     price_region,
     price_series,
@@ -173,6 +177,26 @@ def test_series_follow_the_province_or_the_country(demo_db):
         assert len(weekly) > 4 * len(monthly) - 20 and len(monthly) == 84
         latest = latest_alerts(con, "620000")
     assert set(latest["band"]) <= {"normal", "stress", "alert", "crisis"} and latest["current"].all()
+
+
+def test_only_the_direction_that_hurts_is_listed_and_a_partial_month_says_to_date(demo_db, tmp_path):
+    path = tmp_path / "partial.duckdb"
+    shutil.copyfile(demo_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DELETE FROM prices WHERE date > DATE '2025-12-10'")  # December has only its first weeks
+        con.execute("UPDATE prices SET price = price * 0.6 WHERE commodity IN ('maize', 'live_cattle') "
+                    "AND date >= DATE '2025-11-01'")  # a deep fall: it hurts herders' sales, not their feed bill
+        latest = latest_alerts(con, "620000").set_index("commodity")
+        listed = set(commodities_in_stress(con, "620000")["commodity"])
+    assert latest.loc["maize", "band"] == latest.loc["live_cattle", "band"] == "crisis"
+    assert latest.loc["maize", "direction"] == latest.loc["live_cattle", "direction"] == "fall"
+    assert "live_cattle" in listed and "maize" not in listed
+    assert harmful_direction("maize") == "rise" and harmful_direction("live_sheep") == "fall"
+    assert latest["to_date"].all() and (latest["through"] <= pd.Timestamp("2025-12-10")).all()
+    assert month_label(latest.loc["beef", "date"], latest.loc["beef", "through"], True, "en").startswith(
+        "2025-12 (to date, through 12-")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert not latest_alerts(con, "620000")["to_date"].any()  # the demo's December runs to the 31st
 
 
 def test_price_alerts_command(demo_db, capsys):

@@ -41,12 +41,14 @@ def cmd_price_alerts(args: argparse.Namespace) -> int:
     with connect_read_only(args.db) as con:
         frame = latest_alerts(con, args.region) if args.all else commodities_in_stress(con, args.region)
         series = price_region(con, args.region)
-    frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m"))
+    frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m"), through=frame["through"].dt.strftime("%Y-%m-%d"))
     rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
             for row in frame.to_dict("records")]
     text = f"price series {series}\n" + ("\n".join(
-        f"{r['commodity']:<12} {r['date']} price={r['price']:.2f} score={r['score']:+.2f} {r['band']} {r['direction']}"
-        for r in rows) or "no commodity in stress or worse / 当前没有关注及以上的品种")
+        f"{r['commodity']:<12} {r['date']}{' (to date, through ' + r['through'] + ')' if r['to_date'] else ''} "
+        f"price={r['price']:.2f} score={r['score']:+.2f} {r['band']} {r['direction']}"
+        f"{'' if r['hurts'] else ' (not the direction that hurts)'}"
+        for r in rows) or "no commodity in stress or worse in the direction that hurts / 当前没有不利方向关注及以上的品种")
     emit(args, {"region": args.region, "price_series": series, "alerts": rows}, text)
     return 0
 

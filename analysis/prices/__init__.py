@@ -1,5 +1,13 @@
 """Livestock and meat prices: series and their parts, alerts for falls and spikes, forecasts, pass-through."""
-from analysis.prices.alerts import BANDS, alert_scores, commodities_in_stress, latest_alerts, price_alerts
+from analysis.prices.alerts import (
+    BANDS,
+    alert_scores,
+    commodities_in_stress,
+    harmful_direction,
+    latest_alerts,
+    month_label,
+    price_alerts,
+)
 from analysis.prices.forecast import PriceForecast, backtest, backtest_forecasts, forecast_series, price_forecast
 from analysis.prices.passthrough import PassThrough, estimate_pass_through, pass_through
 from analysis.prices.series import (
@@ -15,5 +23,5 @@ from analysis.prices.series import (
 
 __all__ = ["BANDS", "FREQUENCIES", "PassThrough", "PriceForecast", "alert_scores", "available_commodities",
            "backtest", "backtest_forecasts", "commodities_in_stress", "decompose", "estimate_pass_through", "forecast_series",
-           "latest_alerts", "monthly_prices", "pass_through", "price_alerts", "price_decomposition",
+           "harmful_direction", "latest_alerts", "month_label", "monthly_prices", "pass_through", "price_alerts", "price_decomposition",
            "price_forecast", "price_region", "price_series", "series_label"]

@@ -4,6 +4,9 @@ For each month t with at least `min_months` of history, OLS of log price on a co
 trend and 11 month dummies over months 1..t only; score = (log price_t − fitted_t) / sd, where sd
 is the residual standard deviation of that fit (floored at `min_residual_sd`). Bands on |score|:
 normal, stress, alert, crisis (data/livestock.toml [alerts]); the sign tells a fall from a spike.
+Whether that direction hurts is set per commodity ([alert_direction]: live-animal falls hurt herders,
+feed rises hurt them); only harmful moves enter the current-alerts list. A latest month whose prices stop
+before its end is marked `to_date` (its mean is of part of a month).
 """
 from __future__ import annotations
 
@@ -11,10 +14,20 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.prices.params import param
-from analysis.prices.series import monthly_prices
+from analysis.prices.params import param, section
+from analysis.prices.series import monthly_prices, price_region
 
 BANDS = ("normal", "stress", "alert", "crisis")
+HARMFUL = {"fall": ("fall",), "rise": ("spike",), "both": ("fall", "spike")}
+_LAST_DATES = "SELECT commodity, max(date) AS last_date FROM prices WHERE region_code = $region GROUP BY commodity"
+
+
+def harmful_direction(commodity: str) -> str:
+    """"fall", "rise" or "both" from data/livestock.toml [alert_direction]; both for a commodity not listed."""
+    direction = section("alert_direction").get(commodity, "both")
+    if direction not in HARMFUL:
+        raise ValueError(f"livestock.toml [alert_direction].{commodity}: {direction!r} is not fall, rise or both")
+    return direction
 
 
 def _design(index: pd.DatetimeIndex) -> np.ndarray:
@@ -58,22 +71,32 @@ def price_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: st
 
 
 def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
-    """Every commodity's latest scored month: commodity, date, price, score, band, direction, change_12m, current.
+    """Every commodity's latest scored month: commodity, date, price, fitted, score, band, direction,
+    change_12m, harmful_direction (fall / rise / both), hurts (the move is in that direction), through (the
+    last price date), to_date (the month's prices stop before its end), current.
 
     `current` is False when the commodity's latest price is more than `max_age_months` older than
     the newest price loaded (FAO GIEWS: no warning on stale prices).
     """
     rows = []
+    last_dates = dict(cur.execute(_LAST_DATES, {"region": price_region(cur, region_code)}).fetchall())
     for commodity, monthly in monthly_prices(cur, region_code).items():
         scores = alert_scores(monthly).dropna(subset=["score"])
         if scores.empty:
             continue
         last = scores.iloc[-1]
         year_ago = monthly.get(last["date"] - pd.DateOffset(years=1))
+        through = pd.Timestamp(last_dates[commodity])
+        month_end = last["date"] + pd.offsets.MonthEnd(0)
+        harmful = harmful_direction(commodity)
         rows.append({"commodity": commodity, **last.to_dict(),
-                     "change_12m": last["price"] / year_ago - 1 if year_ago else np.nan})
+                     "change_12m": last["price"] / year_ago - 1 if year_ago else np.nan,
+                     "harmful_direction": harmful, "hurts": last["direction"] in HARMFUL[harmful],
+                     "through": through,
+                     "to_date": through.to_period("M") == last["date"].to_period("M")
+                     and (month_end - through).days >= int(param("alerts", "complete_within_days"))})
     frame = pd.DataFrame(rows, columns=["commodity", "date", "price", "fitted", "score", "band", "direction",
-                                        "change_12m"])
+                                        "change_12m", "harmful_direction", "hurts", "through", "to_date"])
     if frame.empty:
         return frame.assign(current=pd.Series(dtype=bool))
     newest = frame["date"].max()
@@ -82,7 +105,16 @@ def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFr
 
 
 def commodities_in_stress(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
-    """The current alerts table: commodities whose latest month is in stress or worse, worst first."""
+    """The current alerts table: commodities whose latest month is in stress or worse in the direction that
+    hurts, worst first."""
     frame = latest_alerts(cur, region_code)
-    frame = frame[frame["current"] & (frame["band"] != "normal")]
+    frame = frame[frame["current"] & (frame["band"] != "normal") & frame["hurts"]]
     return frame.assign(order=frame["score"].abs()).sort_values("order", ascending=False).drop(columns="order")
+
+
+def month_label(month: pd.Timestamp, through: pd.Timestamp, to_date: bool, lang: str) -> str:
+    """"2025-12", or "2025-12 (to date, through 12-15)" for a month whose prices stop before its end."""
+    from analysis.i18n import t
+
+    text = pd.Timestamp(month).strftime("%Y-%m")
+    return t("price_month_to_date", lang, month=text, through=pd.Timestamp(through).strftime("%m-%d")) if to_date else text

@@ -31,6 +31,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "month only; score = (observed − fitted) ÷ residual sd. |score| < {b1} normal, {b1}–{b2} stress, {b2}–{b3} "
         "alert, ≥ {b3} crisis. Negative is below trend, positive above trend (not the change on last year). No month's "
         "score uses later data."),
+    "price_month_to_date": ("{month}（截至 {through}，未满月）", "{month} (to date, through {through})"),
+    "price_harmful_caption": ("只列出对农户不利方向的变动：活畜价格下跌（养殖户少收入）、饲料（玉米）价格上涨（成本增加）；"
+                              "肉价两个方向都列出。各品种的不利方向见 data/livestock.toml [alert_direction]。",
+                              "Only moves in the direction that hurts households are listed: live-animal prices "
+                              "falling (herders earn less), feed (maize) rising (costs more); meat in both directions. "
+                              "Each commodity's direction: data/livestock.toml [alert_direction]."),
     "price_alert_chart": ("{commodity}预警得分", "{commodity} alert score"),
     "price_score": ("得分", "Score"),
     "price_band": ("级别", "Band"),

@@ -47,7 +47,7 @@ def prices_section(ctx: Context) -> Section | None:
     alerts = alerts[alerts["current"]].assign(order=lambda f: -f["score"].abs()).sort_values("order")
     values = {"date": pd.Timestamp(alerts["date"].max()).strftime("%Y-%m"),
               "area": narrative.region_label(ctx.cur, price_region(ctx.cur, ctx.region), ctx.lang)}
-    warned = alerts[alerts["band"].isin(("alert", "crisis"))]
+    warned = alerts[alerts["band"].isin(("alert", "crisis")) & alerts["hurts"]]  # the direction that hurts (issue 14)
     if warned.empty:
         paragraph = ctx.t("brief_prices_calm", **values)
     else:
