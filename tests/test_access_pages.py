@@ -153,3 +153,26 @@ def test_a_real_database_is_refused_without_sign_in_unless_single_user(demo_db, 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert [e.value for e in at.exception] == [] and at.metric.len > 0 and not at.error
+
+
+def test_a_township_account_is_told_it_is_not_served_yet(signed_in):
+    at = signed_in({"role": "township_staff", "region_code": "621122101"})
+    assert [e.value for e in at.exception] == [] and at.metric.len == 0 and at.dataframe.len == 0
+    assert any("not yet served" in e.value for e in at.error)
+    assert at.audit.entries(action="denied")[-1]["filters"]["reason"] == "access_area_unsupported"
+
+
+def test_the_demo_view_as_picker_previews_a_role_and_area(demo_db, monkeypatch, tmp_path):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.selectbox(key="view_as_role").set_value("leader")
+    at.selectbox(key="view_as_region").set_value(COUNTY).run()
+    assert [e.value for e in at.exception] == []
+    assert at.selectbox(key="county").value == COUNTY and at.selectbox(key="county").disabled
+    assert at.query_params["region"] == COUNTY
+    assert all(c.startswith(COUNTY) for c in codes_shown(at) if c not in ("620000", "621100"))
+    at.switch_page("pages/drilldown.py").run()
+    assert at.dataframe.len >= 1 and not any(len(c) > 12 for c in codes_shown(at))
+    assert AuditLog(tmp_path / "audit.jsonl").entries(user="demo-preview")

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.access.scope import NotPermitted, OutOfScope, Scope, ancestors, code_inside, is_code_like
+from analysis.access.scope import NotPermitted, OutOfScope, Scope, ancestors, is_code_like
+from analysis.regioncodes import NATIONAL, region_prefix
 
 # Queries whose rows are households (checked by name so that refusing happens before the query runs).
 HOUSEHOLD_QUERIES = frozenset({
@@ -59,13 +60,16 @@ def check_arguments(scope: Scope, args: tuple) -> None:
 
 
 def _inside(values: pd.Series, scope: Scope, wider: set[str]) -> np.ndarray:
+    """Vectorised `code_inside` (a screening list can hold 200,000 rows)."""
     text = values.astype("string").fillna("")
-    inside = np.array([code_inside(code, scope.region_code) or code in wider for code in text], dtype=bool)
-    return inside
+    prefix = scope.region_code[: region_prefix(scope.region_code)]
+    return (text.str.startswith(prefix) | text.isin(wider)).to_numpy(dtype=bool)
 
 
 def in_scope_rows(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The rows of `frame` that lie inside the scope (all rows for a frame without code columns)."""
+    if scope.region_code == NATIONAL:
+        return frame
     keep = np.ones(len(frame), dtype=bool)
     for column in ROW_CODE_COLUMNS:
         if column in frame.columns:

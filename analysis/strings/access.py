@@ -11,6 +11,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access_no_role": ("账号未分配角色或地区 · no role or area：请管理员在身份服务器中为您设置 role 和 region_code。",
                        "No role or area · 账号未分配角色或地区: ask the administrator to set your role and "
                        "region_code on the identity server."),
+    "access_area_unsupported": ("暂不支持乡镇、村级账号 · not yet served：您的管辖地区 {region} 低于县级，本系统目前只为省、市、县级账号显示页面。",
+                                "Not yet served · 暂不支持乡镇、村级账号: your area {region} is below county level; the "
+                                "pages serve province, city and county accounts only for now."),
     "access_sign_in_title": ("请登录 · Please sign in", "Please sign in · 请登录"),
     "access_sign_in": ("登录", "Sign in"),
     "access_sign_out": ("退出登录", "Sign out"),
