@@ -203,7 +203,8 @@ def main() -> None:
     if presenting() and page.url_path != "meeting":  # presentation mode shows the briefing's slides
         st.switch_page("pages/briefing.py", query_params=st.query_params.to_dict())
     current_shell().audit_once("view_page", target=page.url_path)
-    page.run()
+    with st.spinner(t("status_page_loading", lang), show_time=True):  # first visits compute for seconds
+        page.run()
 
 
 with guarded():  # a visitor sees a message with an error id, never a traceback

@@ -171,7 +171,8 @@ class Shell:
         """
         selection = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
         event = st.plotly_chart(figure, theme=None, key=key, height=height, **selection,
-                                config=plotly_config(self.image_format, filename=self.file_stem(key)))
+                                config=plotly_config(self.image_format, filename=self.file_stem(key),
+                                                     lang=self.lang))
         if downloads:
             self.figure_downloads(figure, key)
         return event

@@ -123,6 +123,9 @@ def test_overview_and_prices_are_uncut_offline_and_use_the_glossary(server, brow
     _wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     assert page.evaluate(CUT_TEXT) == []
+    titles = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))")
+    if lang == "zh":  # plotly's toolbar speaks Chinese
+        assert "下载图表（PNG）" in titles and "Zoom" not in titles and "Autoscale" not in titles
     _shot(page, f"overview-{width}-{lang}")
     page.goto(f"{server}/livestock-prices?lang={lang}&region={PROVINCE}")
     _wait_for_app(page)

@@ -44,7 +44,37 @@ TEMPLATE = go.layout.Template(
 SOURCES = tuple(SOURCE_COLOURS)
 
 
-def plotly_config(image_format: str = "png", filename: str = "incomewatch") -> dict:
+# plotly.js's toolbar and hover texts in Chinese. The plotly.js that Streamlit ships registers no locales
+# and the Python package carries none, so the dictionary travels in each chart's config (config.locales).
+ZH_CN_LOCALE = {
+    "dictionary": {
+        "Autoscale": "自动缩放", "Box Select": "矩形框选择", "Lasso Select": "套索选择", "Pan": "平移",
+        "Download plot as a png": "下载图表（PNG）", "Download plot": "下载图表", "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图", "Reset views": "重置视图", "Zoom": "缩放", "Zoom in": "放大", "Zoom out": "缩小",
+        "Toggle Spike Lines": "显示/隐藏辅助线", "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+        "Show closest data on hover": "悬停时显示最近的数据", "Compare data on hover": "悬停时比较数据",
+        "Produced with Plotly.js": "由 Plotly.js 生成", "Taking snapshot - this may take a few seconds":
+        "正在生成图片，请稍候", "Snapshot succeeded": "图片已生成", "Sorry, there was a problem downloading your snapshot!":
+        "抱歉，下载图片时出错！", "Double-click to zoom back out": "双击还原", "Reset camera to default": "重置视角",
+        "Reset camera to last save": "重置为上次保存的视角", "Orbital rotation": "轨道旋转", "Turntable rotation": "转盘旋转",
+        "Double-click on legend to isolate one trace": "双击图例只显示该项",
+        "Click to enter Plot title": "点击输入图表标题", "Click to enter X axis title": "点击输入X轴标题",
+        "Click to enter Y axis title": "点击输入Y轴标题", "Click to enter Colorscale title": "点击输入颜色标尺标题",
+        "Click to enter Component A title": "点击输入A分量标题", "Click to enter Component B title": "点击输入B分量标题",
+        "Click to enter Component C title": "点击输入C分量标题", "Click to enter radial axis title": "点击输入径向轴标题",
+        "Reset": "重置", "new text": "新文本", "trace": "数据", "lower fence": "下界", "upper fence": "上界",
+        "median": "中位数", "mean": "均值", "min": "最小值", "max": "最大值", "q1": "下四分位数", "q3": "上四分位数",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{m}月" for m in range(1, 13)], "shortMonths": [f"{m}月" for m in range(1, 13)],
+        "date": "%Y-%m-%d", "decimal": ".", "thousands": ",",
+    },
+}
+
+
+def plotly_config(image_format: str = "png", filename: str = "incomewatch", lang: str = "zh") -> dict:
     """Config for st.plotly_chart: the camera button downloads PNG at 3x, or SVG.
 
     plotly.js 4 has one image button whose format comes from toImageButtonOptions; custom
@@ -56,11 +86,12 @@ def plotly_config(image_format: str = "png", filename: str = "incomewatch") -> d
     options: dict = {"format": image_format, "filename": filename}
     if image_format == "png":
         options["scale"] = EXPORT_SCALE
+    locale = {"locale": "zh-CN", "locales": {"zh-CN": ZH_CN_LOCALE}} if lang == "zh" else {}
     return {
         "displaylogo": False,
         "toImageButtonOptions": options,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    }
+    } | locale
 
 
 def count_axis(fig: go.Figure, axis: str, high: float, lang: str, low: float = 0.0) -> go.Figure:

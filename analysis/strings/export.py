@@ -148,6 +148,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief_bad_present": ("网址中的参数 present={value} 无法识别（应为 1 或 0），未进入演示模式。",
                           "Unknown value present={value} in the link (use 1 or 0); presentation mode is off."),
     "brief_previous": ("上一页", "Previous"),
+    "status_page_loading": ("正在计算本页数据（首次打开需要几秒）…", "Computing this page (a first visit takes a few seconds)…"),
     "brief_bad_slide": ("网址中的 slide={value} 无效（应为 1 到 {total}），已打开第 1 页。",
                         "The link's slide={value} is not a slide (1 to {total}); showing slide 1."),
     "brief_next": ("下一页", "Next"),
