@@ -183,3 +183,8 @@ def axis_ticks(high: float, lang: str = "zh", low: float = 0.0, *, suffix: str =
     """tickvals/ticktext for a value axis, labelled 万/亿 in Chinese (plotly knows only k/M/G)."""
     values = nice_ticks(high, low)
     return {"tickmode": "array", "tickvals": values, "ticktext": [compact(v, lang) + suffix for v in values]}
+
+
+def value_range(low: str, high: str) -> str:
+    """"18–24", or one value when both ends read the same (never "21–21")."""
+    return low if low == high else f"{low}–{high}"

@@ -166,8 +166,9 @@ def show_what_if(scope: str, models: FloodModels) -> None:
     cells = st.columns(4)
     cells[0].metric(shell.t("households"), formatting.count(result.total("households"), lang), border=True)
     cells[1].metric(shell.t("flood_newly_below"), formatting.count(result.total("newly_below_central"), lang),
-                    border=True, delta=shell.t("flood_range", low=result.total("newly_below_milder"),
-                                               high=result.total("newly_below_worse")),
+                    border=True, delta=shell.t("flood_range", range=formatting.value_range(
+                        formatting.count(result.total("newly_below_milder"), lang),
+                        formatting.count(result.total("newly_below_worse"), lang))),
                     delta_color="off", delta_arrow="off")
     cells[2].metric(shell.t("flood_near_after"), formatting.count(result.total("near_after_central"), lang),
                     border=True)

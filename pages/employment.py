@@ -41,6 +41,12 @@ st.markdown(shell.t(
     share=formatting.percent(status_now.target_share), short=short_now, counties=len(with_target),
     short_any=short_any, target=formatting.count(national_target, lang, decimals=0)))
 
+if short_now:  # name them: "two counties fell short" is not something a meeting can act on
+    short = status[status["below_target"].astype(bool)]
+    names = [region_name(n, e, lang) for n, e in zip(short["name"], short["name_en"], strict=True)]
+    st.warning(shell.t("emp_short_list", month=month_text, names="、".join(names) if lang == "zh" else ", ".join(names)),
+               icon=":material/warning:")
+
 cols = st.columns(5)
 cols[0].metric(shell.t("migrant_workers"), formatting.count(status_now.migrant_workers, lang), border=True,
                help=shell.t("employment_caption", month=month_text),

@@ -76,3 +76,23 @@ def test_chinese_count_on_a_rounding_boundary_reads_back_within_half_a_unit():
     """54750 -> 5.48万 sits exactly half a unit off; float arithmetic once made that flaky."""
     assert formatting.count(54_750, "zh") in {"5.47万", "5.48万"}
     test_chinese_counts_read_back_close_to_the_value.hypothesis.inner_test(54_750)
+
+
+def test_a_range_whose_ends_agree_is_one_value():
+    assert formatting.value_range("21", "21") == "21"
+    assert formatting.value_range("18", "24") == "18–24"
+
+
+def test_tables_round_half_up_as_the_cards_do():
+    import pandas as pd
+
+    assert formatting.half_up(14_416.5) == 14_417 and formatting.yuan(14_416.5) == "14,417 元"
+    shown = formatting.for_display(pd.DataFrame({"income": [14_416.5], "share": [0.12345]}),
+                                   {"income": "yuan", "share": "percent"})
+    assert shown["income"][0] == 14_417 and shown["share"][0] == 12.3
+
+
+def test_count_axes_are_labelled_in_wan():
+    ticks = formatting.axis_ticks(123_456, "zh")
+    assert ticks["ticktext"][:3] == ["0", "2.5万", "5万"] and ticks["tickvals"][-1] >= 123_456
+    assert formatting.axis_ticks(123_456, "en")["ticktext"][2] == "50,000"

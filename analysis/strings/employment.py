@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "emp_national_note": ("全国目标：脱贫劳动力务工规模 {target}人以上。", "National target: more than {target} formerly poor workers in work."),
     "emp_counties_short": ("未完成目标县数", "Counties short"),
+    "emp_short_list": ("{month} 未完成务工目标的县：{names}。", "Counties short of the work target in {month}: {names}."),
     "emp_short_any": ("全年曾未完成 {n} 个", "{n} at some point"),
     "emp_returned": ("返乡回流人数", "Returnees"),
     "emp_returned_help": ("本年度各月返乡回流（回流）人数之和。", "Workers who came back home (回流), summed over the year."),

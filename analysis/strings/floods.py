@@ -126,7 +126,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "interval instead."),
     "flood_newly_below": ("新增低于监测线户数（帮扶前）", "Newly below the line (before support)"),
     "flood_near_after": ("灾后临界户（线上10%内，帮扶前）", "Near the line after (before support)"),
-    "flood_range": ("农户差异 {low}–{high}", "household range {low}–{high}"),
+    "flood_range": ("农户差异 {range}", "household range {range}"),
     "flood_whatif_chart": ("各县新增低于监测线户数，低保/兜底帮扶前（误差线 = 不同收入结构的较好–较坏情形）",
                            "Households newly below the line by county, before 低保/兜底 support (bars: milder–worse "
                            "income mix)"),
