@@ -12,7 +12,15 @@ from analysis.prices.params import param, species_params
 from analysis.regioncodes import NATIONAL, province_of, region_level
 from analysis.regions import county_boundaries
 from analysis.simulate import ranges
-from analysis.simulate.summary import comparison_table, summary_sentence
+from analysis.simulate.scenario import scenario_from_link, scenario_to_link
+from analysis.simulate.summary import (
+    comparison_numbers,
+    comparison_table,
+    example_name,
+    responses_plainly,
+    scenario_description,
+    summary_sentence,
+)
 from analysis.textsafe import markdown_text
 from pages._common import income_page_shell
 
@@ -21,6 +29,7 @@ lang, region, year = shell.lang, shell.region, shell.year
 SPECIES = species_params()
 COMMODITIES = simulate.commodities()
 COMPARE, LOAD_ERRORS, MAX_COMPARED = "sim_compare", "sim_load_errors", 3
+LINK_PARAM = "scenario"  # the scenario in the link, so it can be shared
 CALENDAR_NAMES = {"even": "sim_calendar_even", "before_spring_festival": "sim_calendar_before_spring_festival"}
 
 
@@ -57,14 +66,33 @@ def _on_upload() -> None:
         _load(upload.getvalue())
 
 
+def _example_label(file: str) -> str:
+    """An example by its name in the chosen language, not its file name."""
+    return example_name(simulate.scenario_from_toml(simulate.example_scenarios()[file]), lang)
+
+
+def _open_link_or_default() -> None:
+    """The scenario a shared link carries (?scenario=…), else the first example."""
+    shared = st.query_params.get(LINK_PARAM)
+    try:
+        if shared:
+            _fill(scenario_from_link(shared))
+            return
+    except simulate.ScenarioError as exc:
+        _load(simulate.example_scenarios().get("cattle_minus20_6m.toml", ""))
+        st.session_state[LOAD_ERRORS] = exc.problems
+        return
+    _load(simulate.example_scenarios().get("cattle_minus20_6m.toml", ""))
+
+
 def _builder() -> dict:
     """The scenario as the widgets describe it (a TOML-shaped dict, validated by the caller)."""
     if "sim_w_name" not in st.session_state:
-        _load(simulate.example_scenarios().get("cattle_minus20_6m.toml", ""))
+        _open_link_or_default()
     examples = ["", *simulate.example_scenarios()]
     pick, upload = st.columns(2)
     pick.selectbox(shell.t("sim_example"), examples, key="sim_example", on_change=_on_example,
-                   format_func=lambda f: f or shell.t("sim_example_none"))
+                   format_func=lambda f: _example_label(f) if f else shell.t("sim_example_none"))
     upload.file_uploader(shell.t("sim_upload"), type=["toml"], key="sim_upload", on_change=_on_upload)
     name, description = st.columns([1, 2])
     data: dict = {"name": name.text_input(shell.t("sim_name"), key="sim_w_name"),
@@ -119,8 +147,9 @@ def _results(result: simulate.SimulationResult) -> None:
         st.info(shell.t("no_data_region", region=shell.region_name, year=year))
         return
     st.subheader(shell.t("sim_result_title", name=result.scenario.name))
+    st.caption(shell.t("sim_desc_auto", text=scenario_description(result.scenario, lang)))
     if result.scenario.description:
-        st.caption(markdown_text(result.scenario.description))  # from an uploaded file: text only
+        st.caption(markdown_text(result.scenario.description))  # the user's own note, from a file: text only
     st.info(summary_sentence(result, lang, shell.region_name))
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric(shell.t("sim_baseline_below"), formatting.count(totals["baseline_below_line"], lang), border=True)
@@ -177,6 +206,7 @@ def _results(result: simulate.SimulationResult) -> None:
         shell.t("sim_kept_people"): responses["kept_people"],
     })
     if result.scenario.has_responses:
+        st.markdown(responses_plainly(result, lang))
         st.dataframe(response_table, hide_index=True)
     else:
         st.caption(shell.t("sim_no_responses"))
@@ -228,6 +258,12 @@ if len(compared) >= MAX_COMPARED:
 if compared:
     st.subheader(shell.t("sim_comparison"))
     results = [shell.fetch(simulate.simulate_toml, region, year, saved) for saved in compared]
+    shell.chart(figures.comparison_figure(comparison_numbers(results), lang, shell.t("sim_compare_chart")),
+                key="sim-compare")
     st.dataframe(comparison_table(results, lang))
+
+if st.query_params.get(LINK_PARAM) != (link := scenario_to_link(scenario)):
+    st.query_params[LINK_PARAM] = link
+st.caption(shell.t("sim_share_link"))
 
 _results(shell.fetch(simulate.simulate_toml, region, year, text))

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from analysis import formatting
-from analysis.figures.base import new_figure
+from analysis.figures.base import TEMPLATE, new_figure
 from analysis.figures.mapview import fit_view
 from analysis.i18n import region_name, t
 
 LOSS = "#d9534f"
 MAP_COLOURS = [[0.0, "#fff5eb"], [0.5, "#fd8d3c"], [1.0, "#a63603"]]
+COMPARE_COLOURS = ("#3f9d6e", "#e39b2d", "#2a6fb0")
 
 
 def county_map(counties: pd.DataFrame, geojson: dict, lang: str, title: str, value: str = "newly_below_line") -> go.Figure:
@@ -42,4 +44,27 @@ def decile_figure(deciles: pd.DataFrame, lang: str, title: str) -> go.Figure:
                             for v, s in zip(deciles["loss_per_household"], deciles["loss_share"], strict=True)],
                 hovertemplate="%{x} · %{customdata[0]} · %{customdata[1]}<extra></extra>")
     fig.update_xaxes(title_text=t("sim_decile", lang), type="category")
+    return fig
+
+
+def comparison_figure(numbers: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Scenarios side by side: households kept above the line, cost, and yuan per household kept.
+
+    `numbers`: scenario, kept, cost, per_household (analysis.simulate.summary.comparison_numbers).
+    """
+    panels = (("kept", "sim_compare_kept", formatting.count), ("cost", "sim_compare_cost", formatting.yuan_total),
+              ("per_household", "sim_compare_per_household", formatting.yuan))
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[t(key, lang) for _, key, _ in panels], horizontal_spacing=0.08)
+    fig.update_layout(template=TEMPLATE, title={"text": title}, height=360, showlegend=False,
+                      margin={"t": 100, "l": 40, "r": 20, "b": 40})
+    labels = [str(i) for i in range(1, len(numbers) + 1)]  # the comparison table's numbers; names are long
+    for column, (field, _, text) in enumerate(panels, start=1):
+        values = numbers[field]
+        shown = [text(v, lang) for v in values]
+        fig.add_bar(x=labels, y=values.fillna(0), marker_color=COMPARE_COLOURS[column - 1], text=shown,
+                    textposition="outside", cliponaxis=False, customdata=numbers["scenario"],
+                    hovertemplate="%{customdata}: %{text}<extra></extra>", row=1, col=column)
+        fig.update_yaxes(showticklabels=False, showgrid=False, row=1, col=column,
+                         range=[0, max(float(values.max() or 0), 1.0) * 1.25])
+        fig.update_xaxes(type="category", row=1, col=column)
     return fig

@@ -6,9 +6,11 @@ one ScenarioError listing every problem, in both languages, before anything runs
 """
 from __future__ import annotations
 
+import base64
 import math
 import re
 import tomllib
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,3 +241,23 @@ def scenario_to_toml(scenario: Scenario) -> str:
 def example_scenarios() -> dict[str, str]:
     """{file name: TOML text} of the example scenarios shipped in data/scenarios/."""
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(EXAMPLES_DIR.glob("*.toml"))}
+
+
+LINK_LIMIT = 4000  # characters of a scenario= link parameter; a scenario file is a few hundred
+
+
+def scenario_to_link(scenario: Scenario) -> str:
+    """The scenario as a URL parameter value: its TOML, compressed, in URL-safe base64."""
+    return base64.urlsafe_b64encode(zlib.compress(scenario_to_toml(scenario).encode("utf-8"), 9)).decode().rstrip("=")
+
+
+def scenario_from_link(value: str) -> Scenario:
+    """A scenario back from a link; anything malformed raises ScenarioError with a reason in both languages."""
+    try:
+        if len(value) > LINK_LIMIT:
+            raise ValueError("too long")
+        raw = zlib.decompressobj().decompress(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), 20_000)
+        text = raw.decode("utf-8")
+    except (ValueError, zlib.error, UnicodeDecodeError) as exc:
+        raise ScenarioError([_problem("sim_err_link", reason=_shown(str(exc)))]) from exc
+    return scenario_from_toml(text)

@@ -6,9 +6,10 @@ import pandas as pd
 
 from analysis import formatting
 from analysis.i18n import region_name, t
-from analysis.prices.labels import commodity_name, response_name
+from analysis.prices.labels import commodity_name, response_name, species_name
 from analysis.regioncodes import NATIONAL
 from analysis.simulate.engine import SimulationResult
+from analysis.simulate.scenario import Scenario
 
 
 def region_label(cur: duckdb.DuckDBPyConnection, code: str, lang: str) -> str:
@@ -58,3 +59,47 @@ def comparison_table(results: list[SimulationResult], lang: str) -> pd.DataFrame
     }
     columns = {f"{number}. {r.scenario.name}": [fn(r) for fn in rows.values()] for number, r in enumerate(results, 1)}
     return pd.DataFrame(columns, index=list(rows))
+
+
+def scenario_description(scenario: Scenario, lang: str) -> str:
+    """What the scenario does, written from its parameters, so it always follows the scenario as edited."""
+    months = t("sim_months_phrase", lang, start=scenario.start_month, end=scenario.months[-1])
+    parts = [t("sim_change_phrase", lang, commodity=commodity_name(c, lang), change=formatting.signed_percent(v / 100),
+               months=months) for c, v in scenario.changes] or [t("sim_desc_no_change", lang)]
+    if scenario.insured_pct and scenario.payout_pct:
+        parts.append(t("sim_desc_insurance", lang, insured=f"{scenario.insured_pct:g}%", payout=f"{scenario.payout_pct:g}%"))
+    parts += [t("sim_desc_subsidy", lang, species=species_name(s, lang), amount=formatting.yuan(v, lang))
+              for s, v in scenario.subsidy_per_head if v]
+    if scenario.floor_pct and scenario.bought_pct:
+        parts.append(t("sim_desc_floor", lang, floor=f"{scenario.floor_pct:g}%", bought=f"{scenario.bought_pct:g}%"))
+    if not scenario.has_responses:
+        parts.append(t("sim_desc_no_response", lang))
+    return t("sim_desc_sep", lang).join(parts)
+
+
+def example_name(scenario: Scenario, lang: str) -> str:
+    """An example's name in `lang`: names are written "中文 · English"."""
+    zh, _, en = scenario.name.partition(" · ")
+    return (en or zh) if lang == "en" else zh
+
+
+def responses_plainly(result: SimulationResult, lang: str) -> str:
+    """Each response counted alone, and all of them together (a household kept by two counts once)."""
+    responses = result.responses[result.responses["cost"] > 0]
+    together = result.totals["newly_below_line"] - result.totals["newly_below_with_responses"]
+    alone = t("brief_list_sep", lang).join(
+        t("sim_resp_alone_item", lang, response=response_name(r, lang), kept=formatting.count(k, lang))
+        for r, k in zip(responses["response"], responses["kept"], strict=True))
+    return t("sim_resp_plain", lang, alone=alone, together=formatting.count(together, lang),
+             total=formatting.count(result.totals["newly_below_line"], lang))
+
+
+def comparison_numbers(results: list[SimulationResult]) -> pd.DataFrame:
+    """Per scenario: households kept above the line by its responses, their cost, and yuan per household kept."""
+    rows = []
+    for number, result in enumerate(results, start=1):
+        kept = result.totals["newly_below_line"] - result.totals["newly_below_with_responses"]
+        cost = float(result.responses["cost"].sum())
+        rows.append({"scenario": f"{number}. {result.scenario.name}", "kept": kept, "cost": cost,
+                     "per_household": cost / kept if kept else None})
+    return pd.DataFrame(rows)
