@@ -147,7 +147,13 @@ def _write_link(lang: str, region: str, year: int | None) -> None:
 
 
 def _banner(shell: Shell) -> None:
-    if shell.ready and run_query(shell.db_path, shell.version, dataset.is_synthetic):
+    status = run_query(shell.db_path, shell.version, dataset.demo_status) if shell.ready else None
+    if status and status.mixed:  # a demo database that real files were imported into: say which part is which
+        has_demo = run_query(shell.db_path, shell.version, dataset.region_has_demo_households, shell.region)
+        st.info(t("demo_banner_mixed", shell.lang, files=status.imports, counties=status.demo_counties,
+                  here=t("demo_here_demo" if has_demo else "demo_here_real", shell.lang, region=shell.region_name)),
+                icon=":material/science:")
+    elif status and status.demo:
         st.info(t("demo_banner", shell.lang), icon=":material/science:")
     for problem in st.session_state.get("link_problems", []):
         st.warning(problem.message(shell.lang), icon=":material/link_off:")

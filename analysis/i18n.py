@@ -30,6 +30,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "national": ("全国", "China"),
     "demo_banner": ("演示数据 · synthetic demo data：本库为合成的演示数据，不是真实统计。",
                     "演示数据 · synthetic demo data: invented households for demonstration, not real statistics."),
+    "demo_banner_mixed": (
+        "演示数据 · synthetic demo data：本库是演示数据库，又导入了 {files} 个文件，真实数据与合成的演示数据混在一起。"
+        "{counties} 个县的演示农户，以及未被导入覆盖的价格、灾情、务工数据，都是合成的。{here}"
+        "真实数据请使用新的数据库（INCOMEWATCH_DB）。",
+        "演示数据 · synthetic demo data: this is the demo database with {files} imported files mixed in. The demo "
+        "households of {counties} counties, and prices, floods and jobs not replaced by imports, are invented. "
+        "{here} Keep real data in a database of its own (INCOMEWATCH_DB)."),
+    "demo_here_demo": ("{region}含演示农户。", "{region} holds demo households."),
+    "demo_here_real": ("{region}的农户均为导入数据。", "The households of {region} are all imported."),
     "db_missing": (
         "未找到数据库文件：`{path}`。\n\n构建演示数据：在项目目录运行 `make run`（首次启动时自动构建），"
         "或运行 `python -m analysis demo`；也可以设置环境变量 `INCOMEWATCH_DB` 指向已有数据库。",

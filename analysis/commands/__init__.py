@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from analysis.config import resolve_db_path
-from analysis.regioncodes import is_region_code
+from analysis.regioncodes import is_region_code, region_where
 
 EXIT_REFUSED = 1
 EXIT_ERROR = 2
@@ -52,6 +52,16 @@ def latest_year(cur) -> int:
     if row[0] is None:
         raise CommandError("no income data loaded / 尚未导入收入数据")
     return int(row[0])
+
+
+def require_income(cur, region: str, year: int) -> None:
+    """Refuse a region without household income in `year`: a summary of nothing would print zeros."""
+    where, params = region_where(region, "i")
+    found = cur.execute(f"SELECT EXISTS (SELECT 1 FROM income i WHERE year = $year AND {where})",
+                        {"year": year, **params}).fetchone()[0]
+    if not found:
+        raise CommandError(f"no household income data for region {region} in {year} "
+                           f"/ 地区 {region} 在 {year} 年没有农户收入数据")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.commands import EXIT_REFUSED, CommandError, emit, latest_year, progress_printer, region_code
+from analysis.commands import (
+    EXIT_REFUSED,
+    CommandError,
+    emit,
+    latest_year,
+    progress_printer,
+    region_code,
+    require_income,
+)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -58,6 +66,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     with connect_read_only(args.db) as con:
         year = args.year or latest_year(con)
+        require_income(con, args.region, year)
         summary = region_summary(con, args.region, year)
     payload = summary.to_dict()
     emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items()))

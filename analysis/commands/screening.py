@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.commands import CommandError, emit, latest_year, region_code
+from analysis.commands import CommandError, emit, latest_year, region_code, require_income
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -17,6 +17,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         raise CommandError(f"screening rules / 筛查规则: {exc}") from None
     with connect_read_only(args.db) as con:
         year = args.year or latest_year(con)
+        require_income(con, args.region, year)
         counts = screening.screening_counts(con, args.region, year, rules)
     totals = screening.screening_totals(counts, rules)
     payload = {"region": args.region, "year": year, **totals.to_dict()}
