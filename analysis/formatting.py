@@ -3,27 +3,32 @@
 Chinese: counts of 10,000 and more in 万, of 100 million and more in 亿 ("1.23万", "1.23亿");
 per-capita yuan in full ("14,342 元"). English: thousands separators up to a million, then
 "1.2 million" / "1.2 billion". Rounding is half-up on the decimal value, so 12,355 → "1.24万".
-Missing values (None, NaN) show as an em dash.
+Missing or non-finite values (None, NaN, NA, ±inf) show as an em dash.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import pandas as pd
 
 MISSING = "—"
+_WIDE = Context(prec=330)  # every finite float in full, e.g. a 1e308 that an absurd import summed to
 _ZH_UNITS = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
 _EN_UNITS = ((Decimal(1_000_000_000), " billion"), (Decimal(1_000_000), " million"))
 
 
 def _is_missing(value: float | int | None) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA and ±inf: nothing a leader can read (inf comes from a sum that overflowed)."""
+    try:
+        return value is None or not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
 
 
 def _round(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def _grouped(value: Decimal, decimals: int) -> str:
@@ -166,7 +171,12 @@ def compact(number: float | int, lang: str = "zh") -> str:
 
 
 def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[float]:
-    """Round tick values covering [low, high] and one step beyond (plotly shows those inside its range)."""
+    """Round tick values covering [low, high] and one step beyond (plotly shows those inside its range).
+
+    Empty for a range that is not finite (NaN, or inf from an overflowing sum): plotly then picks its own.
+    """
+    if not math.isfinite(high - low):
+        return []
     span = max(high - low, 1e-9)
     raw = span / count_wanted
     power = 10 ** math.floor(math.log10(raw))
@@ -182,6 +192,8 @@ def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[flo
 def axis_ticks(high: float, lang: str = "zh", low: float = 0.0, *, suffix: str = "") -> dict:
     """tickvals/ticktext for a value axis, labelled 万/亿 in Chinese (plotly knows only k/M/G)."""
     values = nice_ticks(high, low)
+    if not values:
+        return {}
     return {"tickmode": "array", "tickvals": values, "ticktext": [compact(v, lang) + suffix for v in values]}
 
 

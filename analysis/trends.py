@@ -239,7 +239,7 @@ def fit_trend(years: list[int] | np.ndarray, income: list[float] | np.ndarray,
     settings = parameters()["trend"]
     confidence = settings["confidence"] if confidence is None else confidence
     frame = pd.DataFrame({"year": np.asarray(years, dtype=int), "income": np.asarray(income, dtype=float)})
-    frame = frame[frame["income"] > 0].sort_values("year")
+    frame = frame[(frame["income"] > 0) & np.isfinite(frame["income"])].sort_values("year")  # inf: an overflowed sum
     if len(frame) < settings["min_years"]:
         return None
     last = int(frame["year"].iloc[-1])
@@ -359,8 +359,8 @@ def income_view(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> 
 
 _BANDS = """
 SELECT h.household_type,
-       least(floor(i.per_capita_net_income / pl.monitoring_line / $width),
-             $cap)::INTEGER AS bin,
+       greatest(least(floor(i.per_capita_net_income / pl.monitoring_line / $width),
+             $cap), -$cap)::INTEGER AS bin,  -- clamped both ways: an income that overflowed is -inf or inf
        count(*) AS households
 FROM income_net i
 JOIN households h ON h.household_id = i.household_id AND {household_region}

@@ -82,8 +82,9 @@ _AGGREGATE = """, flags AS (
     -- where no line is known, nobody counts as below or near it (-inf), so no flag is NULL
     FROM (SELECT * REPLACE (coalesce(line, '-infinity'::DOUBLE) AS line) FROM sim)
 ), cells AS (  -- households of a county with the same income bucket and flags, keyed by one integer
+    -- (least: an income that overflowed to inf or NaN goes to the top bucket instead of failing the cast)
     SELECT county_code,
-           CAST(floor(ln(greatest(pc0, 1)) * $buckets_per_log) AS BIGINT) * 1024 + {flag_bits} AS cell,
+           CAST(floor(ln(least(greatest(pc0, 1), 1e300)) * $buckets_per_log) AS BIGINT) * 1024 + {flag_bits} AS cell,
            count(*) AS n, sum(members) AS m, sum(pc0 * members) AS income, sum(delta) AS delta,
            {cell_responses}
     FROM flags
