@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from analysis import formatting
+from analysis.access.settings import SINGLE_USER_ENV
 from analysis.config import DB_ENV, PROJECT_ROOT
 from analysis.store import formats
 from analysis.store.ingest import ingest_files
@@ -90,7 +91,9 @@ def _every_page(path: Path) -> list[str]:
 
 @pytest.fixture
 def db_env(monkeypatch):
-    """Points the app at each example's own database."""
+    """Points the app at each example's own database (real data: served to one local user, no sign-in)."""
+    monkeypatch.setenv(SINGLE_USER_ENV, "1")
+
     def point(path: Path) -> None:
         monkeypatch.setenv(DB_ENV, str(path))
     return point
