@@ -17,6 +17,10 @@ income row in Y; per-capita income = total net income ÷ total people, never a m
 
 Classes are fitted once per metric and year on all counties of the data (`class_basis`) and applied to
 every level, so a colour means the same value on the national, provincial and village views.
+
+Villages and townships are small: their below, edge and eliminated shares are also given shrunk toward
+their county's (empirical Bayes, beta-binomial: `shrunk_toward_county`), and those shrunk shares are what
+is ranked and coloured; the observed share and its counts are shown beside it.
 """
 from __future__ import annotations
 
@@ -126,7 +130,52 @@ def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, le
         **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
         "types": list(MONITORED_TYPES),
     }).df()
-    return with_metric_columns(frame)
+    frame = with_metric_columns(frame)
+    return shrunk_toward_county(frame) if level in ("township", "village") else frame
+
+
+# Share metrics that count households: the numerator and denominator columns shown beside each share.
+COUNTS = {"below_share": ("below", "households"), "edge_share": ("edge", "households"),
+          "monitored_per_1000": ("monitored", "households"), "eliminated_share": ("eliminated", "monitored"),
+          "flood_share": ("flood_households", "households")}
+SHRUNK = ("below_share", "edge_share", "eliminated_share")  # household shares that vary by village
+
+
+def beta_binomial_prior(counts: np.ndarray, totals: np.ndarray, max_strength: float = 1e6) -> tuple[float, float]:
+    """Method-of-moments Beta(α, β) of the true shares behind `counts` out of `totals` (units of one county):
+    the mean is the pooled share; the between-unit variance is what the observed shares vary by beyond
+    binomial noise. No excess variance → all weight on the pooled share (strength capped at `max_strength`)."""
+    counts, totals = np.asarray(counts, float), np.asarray(totals, float)
+    keep = totals > 0
+    counts, totals = counts[keep], totals[keep]
+    if totals.sum() == 0:
+        return float("nan"), float("nan")
+    pooled = counts.sum() / totals.sum()
+    if len(totals) < 2 or pooled in (0.0, 1.0):
+        return pooled * max_strength, (1 - pooled) * max_strength
+    shares = counts / totals
+    spread = np.average((shares - pooled) ** 2, weights=totals)
+    noise = pooled * (1 - pooled) * len(totals) / totals.sum()  # expected spread of binomial noise alone
+    between = spread - noise
+    strength = max_strength if between <= 0 else min(max(pooled * (1 - pooled) / between - 1, 0.0), max_strength)
+    return pooled * strength, (1 - pooled) * strength
+
+
+def shrunk_toward_county(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds `<metric>_shrunk` for the SHRUNK shares of villages or townships: empirical Bayes (beta-binomial)
+    posterior means, pulled toward their county's share the more, the fewer households a unit has, so one
+    household no longer moves a small village across a map class."""
+    county = frame["code"].str[:6]
+    out = frame.copy()
+    for metric in SHRUNK:
+        count, base = COUNTS[metric]
+        shrunk = pd.Series(np.nan, index=frame.index)
+        for _, part in frame.groupby(county):
+            alpha, beta = beta_binomial_prior(part[count].to_numpy(), part[base].to_numpy())
+            valid = part[base] > 0
+            shrunk[part.index[valid]] = (part.loc[valid, count] + alpha) / (part.loc[valid, base] + alpha + beta)
+        out[f"{metric}_shrunk"] = shrunk
+    return out
 
 
 SUMS = ("households", "people", "below", "edge", "net_income", "previous_net_income", "previous_people",
@@ -201,9 +250,14 @@ def units_from_counties(counties: pd.DataFrame, names: pd.DataFrame, region_code
 
 
 def ranked(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """`frame` with value (the metric) and rank (1 = highest value; ties share the better rank)."""
-    value = frame[METRICS[metric].key]
-    return frame.assign(value=value, rank=value.rank(ascending=False, method="min"))
+    """`frame` with value (the metric; for villages and townships its shrunk share where there is one),
+    raw_value (the observed share), count and base (households counted and out of how many; NaN for metrics
+    that are not counts of households) and rank (1 = highest value; ties share the better rank)."""
+    raw = frame[METRICS[metric].key]
+    value = frame.get(f"{metric}_shrunk", raw)
+    count, base = COUNTS.get(metric, (None, None))
+    return frame.assign(value=value, raw_value=raw, rank=value.rank(ascending=False, method="min"),
+                        count=frame[count] if count else np.nan, base=frame[base] if base else np.nan)
 
 
 # --- Classification --------------------------------------------------------------------------

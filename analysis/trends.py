@@ -294,26 +294,48 @@ def growth_decomposition(sources: pd.DataFrame, by: str | None = None) -> pd.Dat
 _PROVINCE_LINES = "SELECT province_code, monitoring_line FROM thresholds WHERE year = $year"
 
 
-def county_growth(counties: pd.DataFrame, lines: pd.Series, year: int, span: int) -> pd.DataFrame:
-    """Counties' income level in `year` against compound annual growth over `span` years (or the years
-    there are). `counties`: per_capita at county level; `lines`: monitoring line by province code
-    (000000 = the national default).
+def _compound_growth(counties: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Per county: compound annual growth from its first year in [start, end) to `end` (span, growth)."""
+    last = counties[counties["year"] == end].set_index("code")["income_per_capita"]
+    first = counties[(counties["year"] >= start) & (counties["year"] < end)].sort_values("year").groupby("code").first()
+    first = first.reindex(last.index)
+    span = end - first["year"]
+    return pd.DataFrame({"span": span, "growth": (last / first["income_per_capita"]) ** (1 / span) - 1})
 
-    Columns: code, name, name_en, households, income_per_capita, wage_income, line, level (income /
-    line), span, growth, low_and_slow (below the median in both level and growth).
+
+def county_growth(counties: pd.DataFrame, lines: pd.Series, year: int, span: int,
+                  floods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counties' income level in `year` against compound annual growth over the last `span` years and over the
+    `span` years before those (or the years there are). `counties`: per_capita at county level; `lines`:
+    monitoring line by province code (000000 = the national default); `floods`: county_code, year of floods.
+
+    Columns: code, name, name_en, households, income_per_capita, wage_income, line, level (income / line),
+    span, growth, span_before, growth_before, flood_years (the county's flood years within both spans, e.g.
+    "2021, 2023"), low_and_slow (below the median level, and below the median growth in both spans: one
+    slow span — often last year's flood — is not enough).
     """
     now = counties[counties["year"] == year].set_index("code")
-    first = counties[counties["year"] >= year - span].sort_values("year").groupby("code").first()
-    first = first[first["year"] < year].reindex(now.index)
+    recent = _compound_growth(counties, year - span, year).reindex(now.index)
+    before = _compound_growth(counties, year - 2 * span, year - span).reindex(now.index)
     national = lines.get(NATIONAL, np.nan)
     out = now[["name", "name_en", "households", "income_per_capita", "wage_income"]].copy()
     out["line"] = [lines.get(province_of(code), national) for code in out.index]
     out["level"] = out["income_per_capita"] / out["line"]
-    out["span"] = year - first["year"]
-    out["growth"] = (out["income_per_capita"] / first["income_per_capita"]) ** (1 / out["span"]) - 1
+    out["span"], out["growth"] = recent["span"], recent["growth"]
+    out["span_before"], out["growth_before"] = before["span"], before["growth"]
+    flooded = (floods if floods is not None else pd.DataFrame(columns=["county_code", "year"]))
+    flooded = flooded[flooded["year"].between(year - 2 * span, year)]
+    years = flooded.groupby("county_code")["year"].apply(lambda y: ", ".join(str(v) for v in sorted(set(y))))
+    out["flood_years"] = years.reindex(out.index).fillna("")
     out["low_and_slow"] = ((out["income_per_capita"] < out["income_per_capita"].median())
-                           & (out["growth"] < out["growth"].median()))
+                           & (out["growth"] < out["growth"].median())
+                           & (out["growth_before"] < out["growth_before"].median()))
     return out.reset_index()
+
+
+_FLOODS = """
+SELECT DISTINCT county_code, year(start_date) AS year FROM disasters WHERE hazard = 'flood' AND year(start_date) <= $year
+"""
 
 
 @dataclass(frozen=True)
@@ -353,7 +375,7 @@ def income_view(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> 
         child_decomposition=growth_decomposition(children[children["year"] >= year - 1], by="code").merge(
             names, on="code", how="left").assign(name=lambda f: f["name"].fillna(f["code"])),
         counties=county_growth(per_capita(sums, "county", names), county_lines, year,
-                               parameters()["trend"]["growth_span"]),
+                               parameters()["trend"]["growth_span"], cur.execute(_FLOODS, {"year": year}).df()),
     )
 
 

@@ -129,17 +129,22 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     shell.chart(figures.units_bar_figure(frame, metric, breaks, lang, title=title), key=f"{key}-bars")
     table = frame.sort_values(["rank", "code"]).assign(
         unit=lambda f: [region_name(a, b, lang) for a, b in zip(f["name"], f["name_en"], strict=True)],
-        shown=lambda f: f["value"] * riskmap.display_scale(metric))
+        shown=lambda f: f["value"] * riskmap.display_scale(metric),
+        observed=lambda f: f["raw_value"] * riskmap.display_scale(metric))
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
-    shown = table[["rank", "unit", "code", "shown", "households", "income_per_capita"]].rename(columns={
+    shrunk = f"{metric}_shrunk" in frame
+    columns = ["rank", "unit", "code", "shown", *(["observed"] if shrunk else []),
+               *(["count"] if metric in riskmap.COUNTS else []), "households", "income_per_capita"]
+    shown = table[columns].rename(columns={
         "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[child]), "code": shell.t("map_code"),
-        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "households": shell.t("households"),
-        "income_per_capita": shell.t("income_per_capita")})
-    st.caption(shell.t("map_drill_pick_row"))
+        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})" + (shell.t("map_shrunk_suffix") if shrunk else ""),
+        "observed": shell.t("map_observed", unit=unit), "count": shell.t("map_counted"),
+        "households": shell.t("households"), "income_per_capita": shell.t("income_per_capita")})
+    st.caption(shell.t("map_drill_pick_row") + (" " + shell.t("map_shrunk_caption") if shrunk else ""))
     event = st.dataframe(shown, hide_index=True, key=f"{key}-table-{region}", on_select="rerun",
                          selection_mode="single-row", column_config={
                              shown.columns[3]: st.column_config.NumberColumn(format="%.1f"),
-                             shown.columns[5]: st.column_config.NumberColumn(format="%,.0f")})
+                             shell.t("income_per_capita"): st.column_config.NumberColumn(format="%,.0f")})
     shell.table_downloads(shown, f"{child}-{metric}", key=f"{key}-downloads")
     rows = event.selection.rows if event else []
     if rows:

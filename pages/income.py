@@ -107,10 +107,11 @@ if counties["growth"].notna().sum() >= 2:
     shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t("trend_scatter_chart", year=year)),
                 key="trend-counties")
     st.caption(shell.t("trend_scatter_caption", span=int(counties["span"].max())))
-    kinds = {"households": "count", "income_per_capita": "yuan", "level": "ratio", "growth": "percent"}
+    kinds = {"households": "count", "income_per_capita": "yuan", "level": "ratio", "growth": "percent",
+             "growth_before": "percent"}
     table = low_slow.assign(
         county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)]
-    )[["county", *kinds]]
+    )[["county", *kinds, "flood_years"]]
     st.markdown(shell.t("trend_low_slow_table", n=len(table)))
     st.dataframe(formatting.for_display(table, kinds), hide_index=True, column_config={
         "county": st.column_config.TextColumn(shell.t("county_name"), pinned=True),
@@ -120,6 +121,9 @@ if counties["growth"].notna().sum() >= 2:
         "level": st.column_config.NumberColumn(shell.t("trend_line_multiple"), format="%.2f×"),
         "growth": st.column_config.NumberColumn(shell.t("trend_growth_axis"),
                                                 format=formatting.printf("percent", signed=True)),
+        "growth_before": st.column_config.NumberColumn(shell.t("trend_growth_before_axis"),
+                                                       format=formatting.printf("percent", signed=True)),
+        "flood_years": st.column_config.TextColumn(shell.t("trend_flood_years")),
     })
     shell.table_downloads(table, "low-and-slow", key="trend-low-slow", kinds=kinds)
 else:

@@ -87,15 +87,18 @@ with right:
     table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
                          shown=table["value"] * riskmap.display_scale(metric))
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
-    table = table[["rank", "unit", "code", "shown", "households"]].rename(columns={
+    counted = ["count"] if metric in riskmap.COUNTS else []  # the households behind a share, beside it
+    table = table[["rank", "unit", "code", "shown", *counted, "households"]].rename(columns={
         "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
-        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "households": shell.t("households")})
+        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "count": shell.t("map_counted"),
+        "households": shell.t("households")})
     # The code column is left to the downloads: at laptop width the unit and its value must stay in view.
     st.dataframe(table.drop(columns=shell.t("map_code")), hide_index=True, height=520, column_config={
         shell.t("map_rank"): st.column_config.NumberColumn(format="%d", width="small"),
         table.columns[1]: st.column_config.TextColumn(pinned=True),
         table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
-        table.columns[4]: st.column_config.NumberColumn(format=formatting.printf("count"))})
+        **{column: st.column_config.NumberColumn(format=formatting.printf("count"))
+           for column in (shell.t("map_counted"), shell.t("households")) if column in table}})
     shell.table_downloads(table, "riskmap", key="map-table")
 st.caption(shell.t(figures.DEFINITIONS[metric]))
 st.caption(shell.t("map_breaks_note", method=shell.t(figures.METHOD_LABELS[settings.method])))

@@ -183,6 +183,11 @@ def test_low_and_slow_counties_are_below_both_medians(demo_db):
     assert len(flagged) > 0
     assert (flagged["income_per_capita"] < counties["income_per_capita"].median()).all()
     assert (flagged["growth"] < counties["growth"].median()).all()
+    assert (flagged["growth_before"] < counties["growth_before"].median()).all()  # slow over two spans
+    slow_once = counties[(counties["income_per_capita"] < counties["income_per_capita"].median())
+                         & (counties["growth"] < counties["growth"].median())]
+    assert len(slow_once) > len(flagged)  # one slow span alone (often a flood year) no longer flags a county
+    assert counties["flood_years"].str.match(r"^(\d{4}(, \d{4})*)?$").all() and (counties["flood_years"] != "").any()
     income = one.set_index("year")["income_per_capita"]
     assert counties["growth"].iloc[0] == pytest.approx((income[2024] / income[2021]) ** (1 / 3) - 1)
 

@@ -123,4 +123,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map_drill_sheep": ("出栏羊（只）", "Sheep sold"),
     "map_drill_hogs": ("出栏猪（头）", "Hogs sold"),
     "map_drill_flood_severity": ("本县洪灾等级", "County flood severity"),
+    "map_counted": ("计入户数", "Households counted"),
+    "map_observed": ("实际比例（{unit}）", "Observed ({unit})"),
+    "map_shrunk_suffix": ("，向县收缩", ", shrunk to county"),
+    "map_shrunk_caption": ("村、乡户数少，一户就能让比例大起大落：排序和颜色用向所在县比例收缩后的估计（经验贝叶斯，"
+                           "beta-二项），户数越少收缩越多；旁边列出实际比例和计入户数。",
+                           "Villages and townships are small, so one household can swing a share: ranks and colours "
+                           "use estimates shrunk toward the county's share (empirical Bayes, beta-binomial), the more "
+                           "the fewer households; the observed share and the households counted are shown beside."),
 }

@@ -12,8 +12,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "points).",
     ),
     "trend_summary_counties": (
-        "{counties} 个县中 **{low_slow} 个收入低且增长慢**（均低于中位数），收入最低的有：{examples}。",
-        "Of {counties} counties, **{low_slow} are low and slow** (below the median in both); the lowest: "
+        "{counties} 个县中 **{low_slow} 个收入低且增长慢**（收入低于中位数，且前后两个时段的增长都低于中位数），收入最低的有：{examples}。",
+        "Of {counties} counties, **{low_slow} are low and slow** (income below the median, and growth below the "
+        "median in both of two periods); the lowest: "
         "{examples}.",
     ),
     "trend_interval": ("{level} 区间 {low} ～ {high}", "{level} interval {low} to {high}"),
@@ -80,16 +81,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_scatter_chart": ("{year} 年各县收入水平与增长", "Counties: income level against growth, {year}"),
     "trend_scatter_caption": (
         "横轴：人均纯收入相当于监测标准的倍数；纵轴：近 {span} 年年均增长（复合）。虚线为中位数，红色虚线为监测标准；"
-        "点的大小表示农户数。红点 = 水平和增长均低于中位数。",
+        "点的大小表示农户数。红点 = 收入低于中位数，且近 {span} 年和此前一段的增长都低于中位数（只慢一段，常是去年受灾，不算）。"
+        "表中列出各县两个时段内的洪灾年份。",
         "Across: income per capita as a multiple of the monitoring line; up: compound annual growth over the "
         "last {span} years. Dotted lines are the medians, the red dashed line the monitoring line; marker size "
-        "shows households. Red = below the median on both.",
+        "shows households. Red = income below the median and growth below the median both over the last {span} "
+        "years and over the period before (one slow period, often last year's flood, is not enough). The table "
+        "lists each county's flood years in both periods.",
     ),
     "trend_low_slow": ("收入低且增长慢", "Low and slow"),
     "trend_other_counties": ("其他县", "Other counties"),
     "trend_median": ("中位数", "median"),
     "trend_level_axis": ("人均纯收入 ÷ 监测标准", "Income per capita ÷ monitoring line"),
     "trend_growth_axis": ("年均增长", "Annual growth"),
+    "trend_growth_before_axis": ("此前一段年均增长", "Annual growth, period before"),
+    "trend_flood_years": ("洪灾年份", "Flood years"),
     "trend_low_slow_table": ("**收入低且增长慢的县（{n} 个）**", "**Low and slow counties ({n})**"),
     "trend_no_counties": ("本地区没有可比较的多个县。", "This region has no several counties to compare."),
     "trend_bands_title": ("收入分布：离监测线有多远", "Distribution: how far from the line"),
