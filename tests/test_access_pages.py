@@ -72,10 +72,14 @@ def test_a_county_clerk_sees_only_her_county(signed_in, page):
     assert at.title and DENIED not in " ".join(e.value for e in at.error)
 
 
-@pytest.mark.parametrize("page", pages_for("county_staff"))
-@pytest.mark.parametrize("tampered", [NEIGHBOUR, OTHER_PROVINCE, "000000", "6211221012"])
-def test_a_tampered_link_is_refused_audited_and_shows_nothing(signed_in, page, tampered):
-    at = signed_in(CLERK, page)
+TAMPERED = [(CLERK, page, link) for page in pages_for("county_staff") for link in (NEIGHBOUR, OTHER_PROVINCE, "6211221012")]
+TAMPERED += [(LEADER, page, OTHER_PROVINCE) for page in pages_for("leader")]
+
+
+@pytest.mark.parametrize(("claims", "page", "tampered"), TAMPERED,
+                         ids=[f"{c['role']}-{p[6:-3]}-{link}" for c, p, link in TAMPERED])
+def test_a_tampered_link_is_refused_audited_and_shows_nothing(signed_in, claims, page, tampered):
+    at = signed_in(claims, page)
     del at.session_state["view"]  # a new session opening this page with a changed link
     at.query_params["region"] = tampered
     at.run()
@@ -87,7 +91,7 @@ def test_a_tampered_link_is_refused_audited_and_shows_nothing(signed_in, page, t
     assert any(DENIED in e.value for e in at.error) and any("不在您的管辖范围内" in e.value for e in at.error)
     assert at.dataframe.len == 0 and at.metric.len == 0 and at.title.len == 0
     denied = at.audit.entries(action="denied")
-    assert denied and denied[-1]["target"] == tampered and denied[-1]["user"] == "county_staff-user"
+    assert denied and denied[-1]["target"] == tampered and denied[-1]["user"] == f"{claims['role']}-user"
 
 
 @pytest.mark.parametrize("page", pages_for("leader"))
@@ -176,3 +180,9 @@ def test_the_demo_view_as_picker_previews_a_role_and_area(demo_db, monkeypatch, 
     at.switch_page("pages/drilldown.py").run()
     assert at.dataframe.len >= 1 and not any(len(c) > 12 for c in codes_shown(at))
     assert AuditLog(tmp_path / "audit.jsonl").entries(user="demo-preview")
+
+
+def test_a_drill_down_link_into_another_county_is_refused(signed_in):
+    at = signed_in(CLERK, "pages/drilldown.py", region=COUNTY, village="621126101201")
+    assert any(DENIED in e.value for e in at.error) and at.dataframe.len == 0
+    assert at.audit.entries(action="denied")[-1]["target"].startswith(NEIGHBOUR)
