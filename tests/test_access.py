@@ -235,3 +235,25 @@ def test_a_command_line_import_is_audited_as_the_data_administrator(tmp_path, mo
     entry = AuditLog(tmp_path / "audit.jsonl").entries(action="import")[-1]
     assert (entry["role"], entry["scope"], entry["target"]) == ("data_admin", NATIONAL, "thresholds.csv")
     assert entry["user"].startswith("cli:")
+
+
+def test_pages_reach_the_database_only_through_the_shell():
+    """The single enforcement point holds only if no page opens the database or runs an unscoped query."""
+    import ast
+
+    from analysis.config import PROJECT_ROOT
+
+    shell_files = {"_common.py", "_access.py", "_bench.py", "_first_link.py", "_errors.py"}
+    offenders = {}
+    for page in (PROJECT_ROOT / "pages").glob("*.py"):
+        if page.name in shell_files:
+            continue
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom | ast.Import)
+                 for alias in node.names}
+        modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        bad = (names & {"run_query", "database", "_cached", "_cached_scoped", "duckdb", "connect_read_only"}) | (
+            modules & {"duckdb", "analysis.store.connection"})
+        if bad:
+            offenders[page.name] = bad
+    assert offenders == {}
