@@ -542,9 +542,9 @@ def _check_unique(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped], 
     rows = table.rows[complete]
     first = present.assign(_row=rows).groupby(list(spec.key), sort=False)["_row"].transform("first").to_numpy()
     first_key = mapped[spec.key[0]]
-    shown = table.cells[first_key.position][complete]
+    shown = _shown(table.cells[first_key.position][complete], first_key.column)  # an ID key shows masked
     for k in spec.key[1:]:
-        shown = shown + " / " + table.cells[mapped[k].position][complete]
+        shown = shown + " / " + _shown(table.cells[mapped[k].position][complete], mapped[k].column)
     headers_zh = "、".join(mapped[k].header for k in spec.key)
     first_rows = first[duplicate].astype(str)
     log.add_rows(rows[duplicate], first_key.header, shown.to_numpy()[duplicate],
