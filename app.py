@@ -49,6 +49,7 @@ PAGES = (
     ("pages/income.py", "trend_page", ":material/trending_up:", "trends", "section_watch"),
     ("pages/employment.py", "emp_page", ":material/work:", "jobs", "section_watch"),
     ("pages/screening.py", "screen_page", ":material/person_search:", "screen", "section_warning"),
+    ("pages/warnings.py", "dept_page", ":material/assignment_late:", "department-warnings", "section_warning"),
     ("pages/risk_model.py", "risk_page", ":material/crisis_alert:", "risk", "section_warning"),
     ("pages/prices.py", "price_page", ":material/trending_down:", "livestock-prices", "section_warning"),
     ("pages/simulator.py", "sim_page", ":material/science:", "price-what-if", "section_warning"),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DATA_DIR
+from analysis.i18n import t
 from analysis.regioncodes import region_where
 
 DEADLINES_FILE = DATA_DIR / "case_deadlines.toml"
@@ -168,3 +169,50 @@ def case_totals(cases: pd.DataFrame) -> CaseTotals:
     return CaseTotals(len(cases), int(cases["open"].sum()), int(cases["overdue"].sum()),
                       int(cases["support_overdue"].sum()), int(cases["decision_overdue"].sum()),
                       median("days_to_decision"), median("days_to_support"))
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """Aggregates for the page and briefing (no household rows)."""
+    totals: CaseTotals
+    by_township: pd.DataFrame
+    measures: pd.DataFrame
+    export_date: date | None
+
+
+def case_summary(cur: duckdb.DuckDBPyConnection, region_code: str, deadlines: Deadlines) -> CaseSummary:
+    frame = follow_through(cur, region_code, deadlines)
+    return CaseSummary(case_totals(frame), overdue_by_township(frame), measures_by_type(cur, region_code),
+                       export_date(cur))
+
+
+def case_list(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Cases for township staff (masked): dates, days to decision and support, what is overdue."""
+    def day(column: str) -> pd.Series:
+        return pd.to_datetime(frame[column]).dt.date
+
+    columns = {
+        "dept_col_household": frame["household_id"],
+        "dept_col_township": frame["township_name"].fillna(frame["township_code"]),
+        "dept_col_village": frame["village_name"].fillna(frame["village_code"]),
+        "dept_col_head": frame["head_name_masked"],
+        "dept_col_warning_date": day("warning_date"),
+        "dept_col_decided": day("county_decided_on"),
+        "dept_col_first_support": day("first_support_on"),
+        "dept_col_closed": day("closed_on"),
+        "dept_col_working_days": frame["working_days_to_decision"],
+        "dept_col_days_support": frame["days_to_support"],
+        "dept_col_support_overdue": [t("dept_yes" if v else "dept_no", lang) for v in frame["support_overdue"]],
+        "dept_col_decision_overdue": [t("dept_yes" if v else "dept_no", lang) for v in frame["decision_overdue"]],
+    }
+    return pd.DataFrame({t(key, lang): values for key, values in columns.items()})
+
+
+def by_township_sheets(frame: pd.DataFrame, township_column: str, names: pd.Series) -> dict[str, pd.DataFrame]:
+    """One sheet per township (name and code, within Excel's 31 characters), so each township gets its own list."""
+    sheets = {}
+    for code, rows in frame.groupby(township_column, sort=True):
+        name = names.get(code) if names is not None else None
+        label = f"{name or ''} {code}".strip()[-31:]
+        sheets[label] = rows.drop(columns=[township_column])
+    return sheets

@@ -14,6 +14,7 @@ closing. A case's closure date is the households file's 风险消除日期, else
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -21,11 +22,16 @@ import pandas as pd
 
 from analysis.cases import Deadlines
 from analysis.department_warnings import WarningRule, department_warnings
+from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
 from analysis.store.department_formats import COMPULSORY_STAGES
 
 CRITERIA = ("income", "rigid_spending", "education", "medical", "housing", "water", "no_warning")
+CRITERION_LABELS = {"income": "dept_criterion_income", "rigid_spending": "dept_criterion_rigid_spending",
+                    "education": "dept_criterion_education", "medical": "dept_criterion_medical",
+                    "housing": "dept_criterion_housing", "water": "dept_criterion_water",
+                    "no_warning": "dept_criterion_no_warning"}
 MEDICAL_RULE_KINDS = ("inpatient_year", "outpatient_month")
 
 _MONITORED = """
@@ -134,3 +140,53 @@ def review_for_closing(check: pd.DataFrame) -> pd.DataFrame:
 def continued_support(check: pd.DataFrame) -> pd.DataFrame:
     """Open households without labour capacity: keep supporting (兜底保障) rather than close."""
     return check[~check["closed_by_year_end"] & check["no_labour"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ClosingSummary:
+    """Aggregates for the page and briefing (no household rows)."""
+    monitored: int
+    closed_in_year: int
+    closed_failing: int
+    review_for_closing: int
+    continued_support: int
+    by_criterion: pd.DataFrame   # criterion, failing (monitored households), failing_closed (closed in the year)
+    by_township: pd.DataFrame    # township_code, name, households (monitored), closed_failing, review, continued
+
+
+def closing_summary(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, rules: tuple[WarningRule, ...],
+                    deadlines: Deadlines) -> ClosingSummary:
+    check = closing_check(cur, region_code, year, rules, deadlines)
+    failing, review, continued = closed_failing(check), review_for_closing(check), continued_support(check)
+    closed = check[check["closed_in_year"]]
+    by_criterion = pd.DataFrame({"criterion": list(CRITERIA),
+                                 "failing": [int((~check[c].astype(bool)).sum()) for c in CRITERIA],
+                                 "failing_closed": [int((~closed[c].astype(bool)).sum()) for c in CRITERIA]})
+    by_township = check.groupby("township_code").size().rename("households").to_frame()
+    for name, part in (("closed_failing", failing), ("review", review), ("continued", continued)):
+        by_township[name] = part.groupby("township_code").size()
+    by_township = by_township.fillna(0).astype("int64").reset_index()
+    names = cur.execute("SELECT code AS township_code, name FROM regions WHERE list_contains($codes, code)",
+                        {"codes": by_township["township_code"].tolist()}).df()
+    by_township = by_township.merge(names, how="left", on="township_code")
+    return ClosingSummary(len(check), len(closed), len(failing), len(review), len(continued), by_criterion,
+                          by_township.sort_values(["closed_failing", "township_code"], ascending=[False, True],
+                                                  ignore_index=True))
+
+
+def closing_list(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A closing-check list (masked): the household, when it was closed, which criteria fail."""
+    failing = [("；" if lang != "en" else "; ").join(t(CRITERION_LABELS[c], lang) for c in text.split(";") if c)
+               for text in frame["failing"]]
+    columns = {
+        "dept_col_household": frame["household_id"],
+        "dept_col_village": frame["village_name"].fillna(frame["village_code"]),
+        "dept_col_head": frame["head_name_masked"],
+        "household_type": [household_type(name, lang) for name in frame["household_type"]],
+        "dept_col_labour": frame["labor_count"],
+        "dept_col_income": frame["per_capita_net_income"].round(0),
+        "dept_col_line": frame["monitoring_line"],
+        "dept_col_closed": pd.to_datetime(frame["closed_on"]).dt.date,
+        "dept_col_failing": failing,
+    }
+    return pd.DataFrame({t(key, lang): values for key, values in columns.items()})

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from analysis.config import DATA_DIR
+from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
 from analysis.store.department_formats import COMPULSORY_STAGES, DEPARTMENTS
@@ -385,3 +386,54 @@ def counts_by_unit(warnings: pd.DataFrame, unit: str) -> pd.DataFrame:
                       .pivot_table(index=unit, columns="department", values="household_id", aggfunc="count",
                                    fill_value=0))
     return base.join(per_department).fillna(0).astype("int64").reset_index()
+
+
+@dataclass(frozen=True)
+class WarningCounts:
+    """Aggregates for the page and briefing (no household rows)."""
+    totals: WarningTotals
+    by_county: pd.DataFrame    # county_code, name, name_en, households (all), flagged (warned), not_enrolled, departments
+    by_township: pd.DataFrame  # township_code, name, county_code, households (warned), not_enrolled, departments
+
+
+_HOUSEHOLDS_BY_COUNTY = """
+SELECT h.county_code, count(*) AS households, any_value(r.name) AS name, any_value(r.name_en) AS name_en
+FROM households h LEFT JOIN regions r ON r.code = h.county_code
+WHERE {region} GROUP BY h.county_code ORDER BY h.county_code
+"""
+
+
+def warning_counts(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
+                   rules: tuple[WarningRule, ...]) -> WarningCounts:
+    """Warned households by county (with all households, for shares on a map) and by township, and totals."""
+    warnings = department_warnings(cur, region_code, year, rules)
+    unmatched = unmatched_persons(cur, year) if region_code == "000000" else {}
+    region, params = region_where(region_code, "h")
+    counties = cur.execute(_HOUSEHOLDS_BY_COUNTY.format(region=region), params).df()
+    by_county = counties.merge(counts_by_unit(warnings, "county_code"), how="left", on="county_code")
+    by_county = by_county.rename(columns={"warned": "flagged"}).fillna(
+        {c: 0 for c in ("flagged", "not_enrolled", *KIND_TABLE)})
+    townships = counts_by_unit(warnings, "township_code").rename(columns={"warned": "households"})
+    names = cur.execute("SELECT code AS township_code, name FROM regions WHERE list_contains($codes, code)",
+                        {"codes": townships["township_code"].tolist()}).df()
+    townships = townships.merge(names, how="left", on="township_code")
+    townships["county_code"] = townships["township_code"].str[:6]
+    return WarningCounts(warning_totals(warnings, unmatched, year), by_county, townships)
+
+
+def warning_list(warned: pd.DataFrame, income_reasons: pd.Series | None, lang: str) -> pd.DataFrame:
+    """The list for village teams (masked): one row per warned household, with `warned_households` columns
+    and, where given, the screening rules' reasons for the same household (income_reasons indexed by household)."""
+    columns = {
+        "dept_col_household": warned["household_id"],
+        "dept_col_village": warned["village_name"].fillna(warned["village_code"]),
+        "dept_col_head": warned["head_name_masked"],
+        "household_type": [household_type(name, lang) for name in warned["household_type"]],
+        "dept_col_enrolled": [t("dept_yes" if e else "dept_no", lang) for e in warned["enrolled"]],
+        "dept_col_first": pd.to_datetime(warned["first_warning"]).dt.date,
+        "dept_col_departments": warned["departments"],
+        "dept_col_reasons": warned["reasons"],
+        "dept_col_income_rules": (warned["household_id"].map(income_reasons).fillna("")
+                                  if income_reasons is not None else ""),
+    }
+    return pd.DataFrame({t(key, lang): values for key, values in columns.items()})

@@ -88,3 +88,11 @@ def test_cli_warnings_and_cases(demo_db):
     totals = json.loads(result.stdout)
     assert {"open", "overdue", "median_days_to_support", "closed_failing_criteria"} <= set(totals)
     assert totals["overdue"] > 0 and totals["closed_failing_criteria"] > 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_shows_warnings_cases_and_closures(open_app, lang):
+    at = open_app("pages/warnings.py", lang=lang, region="620000", year=str(YEAR))
+    assert not at.exception and not at.error, (at.exception, at.error)
+    assert [m.value for m in at.metric][0] != "0"
+    assert len(at.tabs) >= 6 and len(at.dataframe) >= 6

@@ -29,6 +29,9 @@ HOUSEHOLD_QUERIES = frozenset({
     "analysis.screening.flagged_households",
     "analysis.riskmodel.risk_scores",
     "analysis.riskmodel.highest_risk",
+    "analysis.department_warnings.department_warnings",
+    "analysis.cases.follow_through",
+    "analysis.closing.closing_check",
 })
 ROW_CODE_COLUMNS = ("county_code", "village_code", "household_id")
 HOUSEHOLD_COUNT_COLUMN = "households"
