@@ -96,3 +96,15 @@ def test_page_shows_warnings_cases_and_closures(open_app, lang):
     assert not at.exception and not at.error, (at.exception, at.error)
     assert [m.value for m in at.metric][0] != "0"
     assert len(at.tabs) >= 6 and len(at.dataframe) >= 6
+
+
+def test_briefing_paragraph_holds_the_commands_counts(demo_con):
+    from analysis import formatting
+    from analysis.briefing.model import Context
+    from analysis.briefing.sections.departments import departments_section
+
+    section = departments_section(Context(demo_con, "620000", "甘肃省", YEAR, "zh"))
+    counts = dw.warning_counts(demo_con, "620000", YEAR, dw.load_warning_rules())
+    followed = cases.case_summary(demo_con, "620000", cases.load_deadlines())
+    for number in (counts.totals.warned_households, counts.totals.not_enrolled, followed.totals.overdue):
+        assert formatting.count(number, "zh") in section.paragraphs[0]

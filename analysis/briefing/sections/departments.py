@@ -7,7 +7,7 @@ from analysis.briefing import narrative
 from analysis.briefing.model import Context, Section
 from analysis.store.department_formats import DEPARTMENTS
 
-ORDER = 35
+ORDER = 50  # after screening: department warnings join its income rules
 
 
 def departments_section(ctx: Context) -> Section | None:
