@@ -78,8 +78,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dept_col_open": ("未结", "Open"),
     "dept_col_overdue": ("超期", "Overdue"),
     "dept_col_median_support": ("至帮扶中位天数", "Median days to support"),
-    "dept_col_measures": ("措施数", "Measures"),
-    "dept_col_amount": ("金额（元）", "Amount (yuan)"),
     "dept_criterion_income": ("收入稳定超过监测标准", "Income above the line"),
     "dept_criterion_rigid_spending": ("刚性支出已解决", "Rigid spending resolved"),
     "dept_criterion_education": ("义务教育有保障", "Compulsory education"),
