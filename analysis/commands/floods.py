@@ -25,7 +25,7 @@ def cmd_flood_effect(args: argparse.Namespace) -> int:
         pooled = models.main
         details = [models.severity, effect_by_income_mix(con, args.region)] if args.detail and pooled.ok else []
     counts = {key: getattr(pooled, key) for key in ("n_obs", "n_households", "n_clusters", "n_prefectures",
-                                                    "n_flooded_counties", "n_flooded")}
+                                                    "n_flooded_prefectures", "n_flooded_counties", "n_flooded")}
     if not pooled.ok:
         message = status_message(pooled.status, "en", region=args.region, clusters=pooled.n_clusters,
                                  flooded=pooled.n_flooded_counties)

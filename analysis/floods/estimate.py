@@ -80,6 +80,7 @@ class FloodEstimate:
     n_flooded_counties: int   # counties whose first flood is in the income years (after the first)
     n_flooded: int            # flooded county-years in the flood-year effect
     n_prefectures: int = 0
+    n_flooded_prefectures: int = 0
     effects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS))
     pretrend_p: float | None = None   # randomization p-value of the placebo one year before the flood
     inference: str = ""
@@ -127,7 +128,9 @@ def build_panel(panel: pd.DataFrame, floods: pd.DataFrame) -> FloodPanel:
 
 def _counts(p: FloodPanel, horizon_counts: tuple[int, int] = (0, 0)) -> dict[str, int]:
     present = p.weights > 0
-    return {"n_obs": int(present.sum()), "n_households": int(p.weights.sum()),
+    flooded = (present & (im.event_time(p.adoption[None], len(p.years))[0] == 0)).any(1) & present.any(1)
+    return {"n_flooded_prefectures": len(np.unique(p.prefecture[flooded])),
+            "n_obs": int(present.sum()), "n_households": int(p.weights.sum()),
             "n_clusters": int(present.any(1).sum()), "n_flooded_counties": int(horizon_counts[1]),
             "n_flooded": int(horizon_counts[0]), "n_prefectures": int(len(np.unique(p.prefecture[present.any(1)])))}
 
@@ -143,10 +146,11 @@ def _status(p: FloodPanel, flooded_counties: int) -> str:
     return FEW_FLOODED if flooded_counties < params.min_flooded_counties else OK
 
 
-def choose_inference(n_prefectures: int, n_flooded_counties: int) -> str:
-    """Clustered t with enough prefectures and flooded counties (measured in the Monte Carlo), else randomization."""
+def choose_inference(n_flooded_prefectures: int, n_flooded_counties: int) -> str:
+    """Clustered t when the flooded counties lie in enough prefectures and are enough (measured in the Monte
+    Carlo: floods shared by a few prefectures leave the clustered t too few clusters), else randomization."""
     params = flood_params()
-    enough = n_prefectures >= params.min_prefectures_t and n_flooded_counties >= params.min_flooded_t
+    enough = n_flooded_prefectures >= params.min_prefectures_t and n_flooded_counties >= params.min_flooded_t
     return "cluster_t" if enough else "randomization"
 
 
@@ -163,7 +167,6 @@ class _Fit:
     def __init__(self, p: FloodPanel, inference: str, seed: int = 20240101):
         self.p, self.inference = p, inference
         self.design = im.Design(p.weights, p.adoption[None])
-        self.estimates = dict(enumerate(im.effects(p.y, self.design, range(len(p.years)))[0]))
         params = flood_params()
         self.confidence = params.confidence
         self.orders = im.permutations(p.prefecture, params.permutations, np.random.default_rng(seed))
@@ -180,9 +183,8 @@ class _Fit:
             q = stats.t.ppf(0.5 + self.confidence / 2, df)
             p_value = float(2 * stats.t.sf(abs(coef) / se, df)) if se > 0 else np.nan
             return _row(name, horizon, coef, coef - q * se, coef + q * se, se, p_value, self.n_obs, counts)
-        estimates = {**self.estimates, horizon: coef}
         low, high, p_value = im.randomization_interval(self.p.y, self.p.weights, self.p.adoption, horizon,
-                                                       estimates, self.orders, self.confidence, group)
+                                                       self.orders, self.confidence, group)
         return _row(name, horizon, coef, low, high, np.nan, p_value, self.n_obs, counts)
 
 
@@ -196,7 +198,7 @@ def placebo(p: FloodPanel, orders: np.ndarray) -> tuple[float, float] | None:
     if design.counts(0)[0][0] == 0:
         return None
     estimate = float(np.einsum("nt,nt->", design.horizon_weights(0)[0], np.nan_to_num(p.y)))
-    _, _, p_value = im.randomization_interval(p.y, before, early, 0, {0: estimate}, orders, 0.95)
+    _, _, p_value = im.randomization_interval(p.y, before, early, 0, orders, 0.95)
     return estimate, p_value
 
 
@@ -210,7 +212,7 @@ def _main(region: str, p: FloodPanel) -> FloodEstimate:
     status, numbers = _assess(p)
     if status != OK:
         return FloodEstimate(region, "main", status, **numbers)
-    inference = choose_inference(numbers["n_prefectures"], numbers["n_flooded_counties"])
+    inference = choose_inference(numbers["n_flooded_prefectures"], numbers["n_flooded_counties"])
     fit = _Fit(p, inference)
     rows = [fit.term("flood" if k == 0 else f"event_{k}", k) for k in HORIZONS]
     # A lasting effect resting on too few counties is not shown (the flood year passed the same check).

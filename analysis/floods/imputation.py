@@ -129,36 +129,37 @@ def permutations(strata: np.ndarray, draws: int, rng: np.random.Generator) -> np
 
 
 def randomization_interval(y: np.ndarray, weights: np.ndarray, adoption: np.ndarray, horizon: int,
-                           estimates: dict[int, float], orders: np.ndarray, confidence: float,
-                           group: np.ndarray | None = None, chunk: int = 100) -> tuple[float, float, float]:
+                           orders: np.ndarray, confidence: float, group: np.ndarray | None = None,
+                           chunk: int = 100) -> tuple[float, float, float]:
     """Interval for the effect at `horizon` (of the counties in `group`, (N,) bool, if given) by inverting
-    randomization tests, and the randomization p-value of no flood effect at all.
+    randomization tests, and the randomization p-value of no effect there.
 
-    Null hypotheses: the effect at `horizon` is δ in every flooded county of the group and the effects at other
-    event times (and of other groups) are their estimates (`estimates`: horizon → effect). Under each, the
-    untreated outcomes are known, and the estimator is recomputed with flood histories (and group labels)
-    permuted by `orders`; δ is kept when the observed |effect − δ| is not in the top (1 − confidence) of the
-    permuted ones. The estimate is linear in δ, so one pass over the permutations serves every δ.
+    Null hypotheses: the effect at `horizon` is δ in every flooded county of the group. The other flooded
+    county-years (other event times, other groups) are set aside, so no other effect needs assuming; under each
+    null the untreated outcomes of the rest are known, and the estimator is recomputed with flood histories (and
+    group labels) permuted by `orders`; δ is kept when the observed |effect − δ| is not in the top
+    (1 − confidence) of the permuted ones. The estimate is linear in δ, so one pass over the permutations serves
+    every δ. Setting the other flooded county-years aside leaves the observed estimate unchanged.
     """
     h = event_time(adoption[None], weights.shape[1])[0]
     y = np.nan_to_num(y)
     mine = (h == horizon) & (True if group is None else group[:, None])
-    adjusted = y - sum(np.where((h == k) & ~mine, e, 0.0) for k, e in estimates.items() if np.isfinite(e))
-    observed = float(np.einsum("bnt,nt->", Design(weights, adoption[None]).horizon_weights(horizon, group), y))
-    base, slope, raw = [], [], []
+    kept_weights = weights * ~((h >= 0) & ~mine)
+    observed = float(np.einsum("bnt,nt->", Design(kept_weights, adoption[None]).horizon_weights(horizon, group), y))
+    base, slope = [], []
     for start in range(0, len(orders), chunk):
         part = orders[start:start + chunk]
-        v = Design(weights, adoption[part]).horizon_weights(horizon, None if group is None else group[part])
-        base.append(np.einsum("bnt,nt->b", v, adjusted))
+        v = Design(kept_weights, adoption[part]).horizon_weights(horizon, None if group is None else group[part])
+        base.append(np.einsum("bnt,nt->b", v, y))
         slope.append(np.einsum("bnt,nt->b", v, mine.astype(float)))
-        raw.append(np.einsum("bnt,nt->b", v, y))
-    base, slope, raw = np.concatenate(base), np.concatenate(slope), np.concatenate(raw)
-    spread = max(float(np.std(base)), 1e-6)
-    grid = observed + spread * np.linspace(-6, 6, 1201)
+    base, slope = np.concatenate(base), np.concatenate(slope)
+    # Permuted estimates can sit off zero with little spread (floods shared by a prefecture keep their timing
+    # under permutation within it): the root mean square, not the spread, sets how far δ is searched.
+    spread = max(float(np.sqrt(np.mean(base ** 2))), float(np.std(base)), 1e-6)
+    grid = observed + spread * np.linspace(-8, 8, 1601)
     extreme = np.abs(base[:, None] - grid[None] * slope[:, None]) >= np.abs(observed - grid)[None] - 1e-12
     kept = grid[(1 + extreme.sum(0)) / (1 + len(base)) > 1 - confidence]
-    # No flood effect at all: the raw outcomes are then the untreated ones.
-    p_zero = float((1 + np.sum(np.abs(raw) >= abs(observed) - 1e-12)) / (1 + len(base)))
+    p_zero = float((1 + np.sum(np.abs(base) >= abs(observed) - 1e-12)) / (1 + len(base)))
     if kept.size == 0:
         return observed, observed, p_zero
     return float(kept.min()), float(kept.max()), p_zero

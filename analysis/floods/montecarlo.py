@@ -119,9 +119,9 @@ def one_run(world: World, rng: np.random.Generator, permutations: int, confidenc
     g = len(np.unique(prefecture))
     q = stats.t.ppf(0.5 + confidence / 2, g - 1)
     orders = im.permutations(prefecture, permutations, rng)
-    low, high, p = im.randomization_interval(y, weights, adoption, 0, dict(enumerate(estimates)), orders,
-                                             confidence)
+    low, high, p = im.randomization_interval(y, weights, adoption, 0, orders, confidence)
     return {"truth": d["truth"][0], "effect": estimates[0], "t_low": estimates[0] - q * se,
             "t_high": estimates[0] + q * se, "t_p": 2 * stats.t.sf(abs(estimates[0]) / se, g - 1),
             "ri_low": low, "ri_high": high, "ri_p": p,
-            "flooded": int(np.sum(np.isfinite(adoption) & (adoption > 0)))}
+            "flooded": int(np.sum(np.isfinite(adoption) & (adoption > 0))),
+            "flooded_prefectures": len(np.unique(prefecture[np.isfinite(adoption) & (adoption > 0)]))}
