@@ -161,7 +161,7 @@ def show_what_if(scope: str, models: FloodModels) -> None:
     st.caption(shell.t("flood_whatif_caption", effect=formatting.signed_percent(row["effect"]), ci=interval(row),
                        year=year, region=tree.name(scope, lang), worse=formatting.signed_percent(effects[0]),
                        milder=formatting.signed_percent(effects[2])))
-    if not mixes:
+    if len(mixes) < 2:
         st.info(shell.t("flood_whatif_no_mix"))
     cells = st.columns(4)
     cells[0].metric(shell.t("households"), formatting.count(result.total("households"), lang), border=True)

@@ -141,7 +141,7 @@ def test_the_estimator_finds_the_demo_floods_and_shows_terms_with_their_counts(d
 
 def test_the_household_range_is_the_spread_by_income_mix_not_the_interval():
     assert whatif.household_range(-0.08, [-0.12, -0.06, -0.03], (-0.20, 0.01)) == pytest.approx((-0.13, -0.08, -0.04))
-    assert whatif.household_range(-0.08, [], (-0.10, -0.06)) == (-0.10, -0.08, -0.06)
+    assert whatif.household_range(-0.08, [-0.2], (-0.10, -0.06)) == (-0.10, -0.08, -0.06)
 
 
 def test_what_if_counts_households_pushed_below_the_line(planted):

@@ -107,8 +107,8 @@ class WhatIf:
 def household_range(central: float, by_mix: list[float], interval: tuple[float, float]
                     ) -> tuple[float, float, float]:
     """(worse, central, milder) from the spread of flood-year effects across income mixes, around `central`;
-    the ends of the estimation `interval` only when no income-mix effect could be shown."""
-    if not by_mix:
+    the ends of the estimation `interval` only when fewer than two income-mix effects could be shown."""
+    if len(by_mix) < 2:
         return min(interval[0], central), central, max(interval[1], central)
     spread = np.asarray(by_mix) - np.mean(by_mix)
     return central + min(0.0, spread.min()), central, central + max(0.0, spread.max())
