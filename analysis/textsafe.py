@@ -15,7 +15,10 @@ import string
 # ( ) need a preceding ] (escaped); . , % + - / are in numbers and dates and start a list only at a line start.
 _ACTIVE = re.compile(r"([\\`*_\[\]{}!#|~$:@])")
 _HTML = {"<": "&lt;", ">": "&gt;"}  # entities: plain text in Markdown, and plotly's text does not parse them
-_AUTOLINK_WWW = re.compile(r"(?i)(www)\.")  # GFM links bare www.example.com
+# GFM turns bare http://…, www.… and a@b.c in the rendered text into links, whatever escapes the source had:
+# a zero-width space keeps them text (it shows nothing).
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_ZWSP = "\u200b"
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c]+")
 
 
@@ -31,9 +34,9 @@ def markdown_text(value: object) -> Escaped:
     if isinstance(value, Escaped):
         return value
     text = _LINE_BREAKS.sub(" ", str(value))
+    text = _AUTOLINK.sub(_ZWSP, text)
     text = _ACTIVE.sub(r"\\\1", text)
-    text = "".join(_HTML.get(char, char) for char in text)
-    return Escaped(_AUTOLINK_WWW.sub(r"\1\\.", text))
+    return Escaped("".join(_HTML.get(char, char) for char in text))
 
 
 def code_text(value: object) -> str:
