@@ -185,7 +185,7 @@ def _workbook_grid(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, pd.Dat
         raise ReadError("无法读取 Excel 工作簿", f"cannot read the workbook ({type(exc).__name__})") from None
     used = _choose_sheet(book, excel, sheet) if book is not None else _named_or_first(excel, sheet)
     grid = pd.read_excel(excel, sheet_name=used, header=None, dtype=object)
-    numeric = grid.apply(_is_number).fillna(False)
+    numeric = grid.apply(_is_number)
     grid = grid.apply(_cell_text).fillna("")
     return grid.set_axis(range(grid.shape[1]), axis=1), numeric.set_axis(range(grid.shape[1]), axis=1), used
 
@@ -251,7 +251,7 @@ def _names_columns(excel: pd.ExcelFile, sheet: str) -> bool:
 
 
 def _is_number(column: pd.Series) -> pd.Series:
-    return column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), na_action="ignore")
+    return column.map(type).isin((int, float))  # bool is its own type: not a number here
 
 
 def _cell_text(column: pd.Series) -> pd.Series:

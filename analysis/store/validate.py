@@ -567,7 +567,7 @@ def _check_plausible(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped
             each_plausible = np.logical_and.reduce([B.column_bound("income", c).holds(frame[c]) for c in components])
             first = mapped[components[0]]
             _log_implausible(net.where(each_plausible), B.column_bound("income", "net_income"), first, table, log,
-                             first.header, shown=net.map(lambda v: f"{v:,.0f}" if pd.notna(v) else ""), hard=False)
+                             first.header, show_number=True, hard=False)
     if spec.name == "prices" and {"price", "commodity"} <= set(mapped):
         for commodity, bound in B.price_bounds().items():
             price = frame["price"].where(frame["commodity"] == commodity)
@@ -575,7 +575,7 @@ def _check_plausible(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped
 
 
 def _log_implausible(values: pd.Series, bound: B.Bound, m: Mapped, table: RawTable, log: ProblemLog,
-                     header: str, shown: pd.Series | None = None, hard: bool = True) -> None:
+                     header: str, show_number: bool = False, hard: bool = True) -> None:
     number = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     hard_low = -np.inf if m.column.low is None or not hard else m.column.low
     hard_high = np.inf if m.column.high is None or not hard else m.column.high
@@ -584,8 +584,9 @@ def _log_implausible(values: pd.Series, bound: B.Bound, m: Mapped, table: RawTab
     if not outside.any():
         return
     zh, en = B.reasons(bound, number[outside], m.factor)
-    cells = shown if shown is not None else table.cells[m.position]
-    log.add_rows(table.rows[outside], header, cells.to_numpy()[outside], zh, en, m.position)
+    shown = ([f"{v:,.0f}" for v in number[outside]] if show_number
+             else table.cells[m.position].to_numpy()[outside])
+    log.add_rows(table.rows[outside], header, shown, zh, en, m.position)
 
 
 def _protect_personal(spec: F.Kind, frame: pd.DataFrame, key: bytes | None) -> pd.DataFrame:

@@ -29,10 +29,7 @@ CHUNK = 1 << 20
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
-_FORMULA = re.compile(rb"<(?:\w{1,10}:)?f[\s>/]")
 _ROW_NUMBER = re.compile(rb"<(?:\w{1,10}:)?row\b[^>]{0,200}?\sr=\"(\d{1,9})\"")
-_CELL_COLUMN = re.compile(rb"<(?:\w{1,10}:)?c\s[^>]{0,200}?\br=\"([A-Z]{1,3})\d")
 _DIMENSION = re.compile(rb"<(?:\w{1,10}:)?dimension\s+ref=\"([A-Z]{1,3})?(\d{1,9})?(?::([A-Z]{1,3})(\d{1,9}))?\"")
 
 
@@ -115,6 +112,17 @@ def formulas_recalculated_on_open(book: zipfile.ZipFile) -> bool:
     return re.search(rb"<(?:\w{1,10}:)?calcPr\b[^>]{0,500}?fullCalcOnLoad=\"(?:1|true)\"", workbook) is not None
 
 
+def _has_formula(piece: bytes, prefix: bytes) -> bool:
+    """An <f> element (formula) anywhere in the piece."""
+    tag = b"<" + prefix + b"f"
+    at = piece.find(tag)
+    while at >= 0:
+        if piece[at + len(tag):at + len(tag) + 1] in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            return True
+        at = piece.find(tag, at + 1)
+    return False
+
+
 def column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
@@ -145,21 +153,47 @@ def _chunks(book: zipfile.ZipFile, path: str):
 
 
 def sheet_shape(book: zipfile.ZipFile, sheet: Sheet) -> SheetShape:
-    """Cells, extent (declared or used, whichever is larger) and formulas of one sheet, streaming."""
+    """Cells, extent (declared or used, whichever is larger) and formulas of one sheet, streaming.
+
+    Cells are counted with bytes.count (an element <c ...> or <x:c ...> with the sheet's prefix); the used
+    columns from the last cell of each row (cells of a row come in column order).
+    """
     cells = rows = columns = 0
     formulas = False
+    prefix = None
     for piece in _chunks(book, sheet.path):
-        cells += len(_CELL.findall(piece))
-        formulas = formulas or _FORMULA.search(piece) is not None
-        for match in _DIMENSION.finditer(piece):
+        if prefix is None:
+            root = re.search(rb"<(\w{1,10}:)?worksheet[\s>]", piece)
+            prefix = (root.group(1) or b"") if root else b""
+        cells += piece.count(b"<" + prefix + b"c ") + piece.count(b"<" + prefix + b"c>")
+        formulas = formulas or _has_formula(piece, prefix)
+        dimension = piece.find(b"<" + prefix + b"dimension")
+        match = _DIMENSION.match(piece, dimension) if dimension >= 0 else None
+        if match:
             first_col, first_row, last_col, last_row = match.groups()
             rows = max(rows, int(last_row or first_row or 0))
             columns = max(columns, column_number(last_col or first_col or b""))
-        numbers = _ROW_NUMBER.findall(piece)
-        if numbers:
-            rows = max(rows, int(numbers[-1]))
-        columns = max([columns, *(column_number(c) for c in set(_CELL_COLUMN.findall(piece)))])
+        last_row = _ROW_NUMBER.search(piece, max(piece.rfind(b"<" + prefix + b"row "), 0))
+        if last_row:  # rows come in order: the last one of the piece is the furthest so far
+            rows = max(rows, int(last_row.group(1)))
+        columns = max(columns, _last_columns(piece, prefix))
     return SheetShape(cells, rows, columns, formulas)
+
+
+def _last_columns(piece: bytes, prefix: bytes) -> int:
+    """The largest column number among the last cells of the rows in this piece."""
+    cell = b"<" + prefix + b"c "
+    widest = 0
+    for row in piece.split(b"</" + prefix + b"row>"):
+        start = row.rfind(cell)
+        if start < 0:
+            continue
+        ref = row.find(b' r="', start, start + 300)
+        if ref >= 0:
+            letters = row[ref + 4:ref + 7]
+            widest = max(widest, column_number(bytes(c for c in letters if 65 <= c <= 90)[:3]
+                                               if letters[:1].isalpha() else b""))
+    return widest
 
 
 def check_proportion(sheet: Sheet, shape: SheetShape) -> None:
