@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.bench import OUT, YEAR, BenchContext, ms, timed
 from analysis.store.connection import Database
-from analysis.store.ingest import ingest_files
+from analysis.store.ingest import ingest_files, prepare_file
 from analysis.summary import region_summary
 
 
@@ -35,6 +35,13 @@ def import_throughput(db_path: Path, fmt: str, rows: int = 100_000) -> float:
     return rows / seconds
 
 
+def child_start_up() -> float:
+    """Seconds to read and validate a two-row CSV in the import child (fork, limits, pickle back): the
+    isolation's fixed cost per file."""
+    data = "年度,省级区划代码,监测标准\n2024,620000,7600\n".encode()
+    return timed(lambda: prepare_file("lines.csv", data))
+
+
 def summary_timings(db_path: Path, label: str) -> list[tuple[str, str]]:
     db = Database(db_path)
     with db.cursor() as cur:
@@ -52,4 +59,5 @@ def summary_timings(db_path: Path, label: str) -> list[tuple[str, str]]:
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     rows = [(f"import throughput {fmt.upper()}, 100k income rows (rows/s)", f"{import_throughput(ctx.demo, fmt):,.0f}")
             for fmt in ("csv", "xlsx")]
+    rows.append(ms("import child start-up, one small file", child_start_up()))
     return rows + summary_timings(ctx.demo, "demo") + summary_timings(ctx.large, f"national [{ctx.large_income_rows:,} rows]")
