@@ -10,6 +10,8 @@ import os
 import sys
 import time
 
+from streamlit import config
+
 from analysis.bench import OUT, YEAR, show
 from analysis.config import DB_ENV, PROJECT_ROOT
 
@@ -33,6 +35,7 @@ def main() -> None:
     if not world.exists():
         sys.exit(f"{world} is missing: run `python -m analysis.bench` first")
     os.environ[DB_ENV] = str(world)
+    config.set_option("client.showErrorDetails", "full")  # a page error raises here instead of being timed
     for page in sorted(p for p in (PROJECT_ROOT / "pages").glob("*.py") if not p.name.startswith("_")):
         file = str(page.relative_to(PROJECT_ROOT))
         first, again = page_seconds(file), page_seconds(file)

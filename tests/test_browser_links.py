@@ -1,14 +1,27 @@
 """Hostile links in a real browser: the values show as plain text, and nothing is fetched from outside the machine.
 
 Every request the page makes is routed: any host other than this machine is recorded, refused and fails the test.
+On a server with default settings an unexpected error shows an error id, no traceback and no button that would
+send it elsewhere; the server log holds the id with the traceback.
 """
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM_ARGS, chromium, server  # noqa: F401 - fixtures: one server for this module
+from analysis.config import DB_ENV, PROJECT_ROOT
+from tests.test_browser import (  # noqa: F401 - fixtures: one server for this module
+    CHROMIUM_ARGS,
+    _free_port,
+    _wait_healthy,
+    chromium,
+    server,
+)
 
 LOOPBACK = ("127.0.0.1", "localhost")
 IMAGE = "![x](http://evil.example/x.png)"
@@ -65,3 +78,43 @@ def test_hostile_present_and_region_links_show_plain_text(server, browser, case)
         assert outside == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory):
+    """The app as deployed (default settings) on a damaged database file: every page fails unexpectedly."""
+    folder = tmp_path_factory.mktemp("broken")
+    broken = folder / "broken.duckdb"
+    broken.write_bytes(b"this is not a DuckDB database" * 100)
+    log = folder / "streamlit.log"
+    port = _free_port()
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],  # address and error details: defaults
+            cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(broken)}, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_visitor_sees_an_error_id_and_the_log_has_the_traceback(broken_server, browser):
+    url, log = broken_server
+    outside: list[str] = []
+    page = _guarded_page(browser, outside)
+    try:
+        page.goto(f"{url}/?lang=en")
+        page.get_by_text("Error id:").first.wait_for(timeout=90_000)
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        error_id = re.search(r"Error id: ([0-9a-f]{12})", shown).group(1)
+        assert "Traceback" not in shown and page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_role("button", name=re.compile("Ask|Google|ChatGPT|Copy", re.I)).count() == 0
+        assert outside == []
+    finally:
+        page.close()
+    logged = log.read_text(encoding="utf-8")
+    assert f"error id {error_id}" in logged and "Traceback" in logged
