@@ -19,7 +19,7 @@ FOLDER = PROJECT_ROOT / "docs" / "templates"
 EXAMPLE_ID = "620121198001010016"   # fake: a valid check character, nobody's number
 MEMBER_ID = "620121201001010029"
 EXAMPLES: dict[str, dict[str, object]] = {
-    "members": {"household_id": "620121101201001", "id_number": MEMBER_ID, "name": "王小红", "relation": "子女",
+    "members": {"household_id": "H0001", "id_number": MEMBER_ID, "name": "王小红", "relation": "子女",
                 "labour_capacity": "无劳动能力"},
     "medical": {"id_number": EXAMPLE_ID, "household_id": "", "name": "", "period": "2024-03",
                 "inpatient_oop": 12000, "outpatient_oop": 300},
@@ -35,10 +35,10 @@ EXAMPLES: dict[str, dict[str, object]] = {
                    "category": "肢体", "grade": "三级"},
     "human_resources": {"id_number": EXAMPLE_ID, "household_id": "", "name": "", "month": "2024-04",
                         "status": "返乡"},
-    "cases": {"household_id": "620121101201001", "warning_date": "2024-03-01", "source": "医保",
+    "cases": {"household_id": "H0001", "warning_date": "2024-03-01", "source": "医保",
               "verified_on": "2024-03-04", "village_reviewed_on": "2024-03-08", "township_reviewed_on": "2024-03-12",
               "county_decided_on": "2024-03-20", "decision": "纳入", "closed_on": ""},
-    "measures": {"household_id": "620121101201001", "measure_type": "健康帮扶", "started_on": "2024-03-10",
+    "measures": {"household_id": "H0001", "measure_type": "健康帮扶", "started_on": "2024-03-10",
                  "amount": 3000},
 }
 
