@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import time
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -53,9 +54,10 @@ def _claimed_user() -> str:
     return next((str(st.user.get(c)) for c in _ID_CLAIMS if st.user.get(c)), "anonymous")
 
 
-def _refuse(lang: str, key: str, **values: object) -> None:
-    for each in ("zh", "en"):
-        st.error(t(key, each, **values), icon=":material/lock:")
+def _refuse(key: str, **values: object) -> NoReturn:
+    """Both languages at once: a refusal may come before the user's language is known."""
+    for lang in ("zh", "en"):
+        st.error(t(key, lang, **values), icon=":material/lock:")
     st.stop()
 
 
@@ -78,11 +80,11 @@ def _signed_in_scope(audit_path: str, lang: str) -> Scope:
     except NoAccess as refused:
         _audit(audit_path, None, "denied", refused.target, reason=refused.reason, detail=refused.detail)
         st.button(t("access_sign_out", lang), on_click=st.logout)
-        _refuse(lang, "access_no_role")
+        _refuse("access_no_role")
     if len(scope.region_code) > 6:  # enforced in the data layer, but the pages' region views stop at counties
         _audit(audit_path, scope, "denied", scope.region_code, reason="access_area_unsupported")
         st.button(t("access_sign_out", lang), on_click=st.logout)
-        _refuse(lang, "access_area_unsupported", region=scope.region_code)
+        _refuse("access_area_unsupported", region=scope.region_code)
     sign_in = (user, st.user.get("iat"))
     if sign_in not in _SIGN_INS_LOGGED:  # once per sign-in, not once per browser tab or reload
         _SIGN_INS_LOGGED.add(sign_in)
@@ -121,8 +123,7 @@ def resolve_scope(*, real_data: bool, tree: RegionTree, codes: list[str], db_pat
         return _view_as_scope(tree, codes, lang)
     if settings.single_user():
         return admin_scope(load_policy(), user=f"local:{getpass.getuser()}")
-    _refuse(lang, "access_refuse_unconfigured", path=db_path)
-    raise AssertionError("unreachable")  # _refuse stops the run
+    _refuse("access_refuse_unconfigured", path=db_path)
 
 
 def identity_sidebar(scope: Scope, tree: RegionTree, lang: str) -> None:
