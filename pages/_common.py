@@ -236,8 +236,8 @@ h1 { font-size: 2rem; }
 # plotly figure: it keeps its layout height). Inline script, no network; one listener per page.
 _VIEWPORT_JS = """
 export default function(component) {
-  const { setStateValue } = component;
-  const report = () => setStateValue("height", window.innerHeight);
+  const { setStateValue, data } = component;
+  const report = () => { if (!data || data.known !== window.innerHeight) setStateValue("height", window.innerHeight); };
   report();
   if (!window.__incomewatchViewport) {
     window.__incomewatchViewport = true;
@@ -251,8 +251,11 @@ _viewport = st.components.v2.component("incomewatch_viewport", js=_VIEWPORT_JS)
 
 def viewport_height() -> int | None:
     """The browser window's height in CSS pixels, or None until the browser has said (first run)."""
-    height = _viewport(key="incomewatch-viewport", on_height_change=lambda: None).get("height")
-    return int(height) if isinstance(height, int | float) and height > 0 else None
+    known = st.session_state.get("incomewatch-viewport-height")
+    height = _viewport(key="incomewatch-viewport", data={"known": known}, on_height_change=lambda: None).get("height")
+    height = int(height) if isinstance(height, int | float) and height > 0 else None
+    st.session_state["incomewatch-viewport-height"] = height
+    return height
 
 
 def presenting() -> bool:

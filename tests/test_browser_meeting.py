@@ -91,6 +91,9 @@ def test_presentation_with_a_clicker_at_every_width(server, browser, width, heig
     page.goto(f"{server}/?lang={lang}&region={PROVINCE}&present=1&slide=1")
     _wait_for_app(page)
     page.wait_for_selector(".st-key-present-slide .js-plotly-plot", timeout=60_000)
+    page.wait_for_function("() => window.__incomewatchViewport === true", timeout=30_000)
+    page.wait_for_timeout(1500)  # the window's height has been reported: the slide redraws once to fill it
+    _wait_for_app(page)
     chart = page.locator(".st-key-present-slide .js-plotly-plot").first.bounding_box()
     assert chart["height"] >= 0.6 * height and chart["width"] >= 0.8 * width  # the map fills the screen
     _shot(page, f"present-1-{width}-{lang}")
