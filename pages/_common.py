@@ -258,6 +258,20 @@ def viewport_height() -> int | None:
     return height
 
 
+# Static CSS for every page, so laptops (1366) and old projectors (1024) cut no number: metric labels and
+# values wrap instead of ending in "…", and a row of columns too narrow for its content wraps onto two
+# lines (four metrics become two by two; a chart beside a chart goes below it). Presentation mode keeps rows.
+_LAYOUT_CSS = """<style>
+[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
+  overflow: visible !important; text-overflow: clip !important; white-space: normal !important; }
+[data-testid="stMetricValue"] { overflow-wrap: anywhere; }
+[data-testid="stMetricDelta"] div { white-space: normal !important; overflow: visible !important; }
+[data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: min(200px, 100%); }
+.st-key-present-controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 0; }
+</style>"""
+
+
 def presenting() -> bool:
     """Whether the link asks for presentation mode."""
     return st.query_params.get(PRESENT_PARAM) == "1"
@@ -276,6 +290,7 @@ def presentation_style(lang: str) -> None:
     value = st.query_params.get(PRESENT_PARAM)
     if value not in (None, "0", "1"):
         st.warning(t("brief_bad_present", lang, value=value), icon=":material/link_off:")
+    st.html(_LAYOUT_CSS)
     if presenting():
         st.html(_PRESENT_CSS)
 

@@ -60,7 +60,8 @@ def go_to(number: int) -> None:
 
 
 def slide_controls(current: int, total: int, heading: str) -> None:
-    left, middle, back, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    left, middle, back, forward = st.container(key="present-controls").columns([2, 3, 2, 2],
+                                                                                vertical_alignment="center")
     left.toggle(shell.t("brief_present"), value=True, key="brief_present_exit",
                 on_change=set_presenting, args=(False,))
     middle.caption(f"{heading} · " + shell.t("brief_slide_of", n=current, total=total))

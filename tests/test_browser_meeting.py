@@ -18,13 +18,14 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 WIDTHS = ((1024, 768), (1366, 768), (1920, 1080))
 PROVINCE = "620000"
 LOOPBACK = ("127.0.0.1", "localhost")
-# Text cut by its box: any visible leaf element of the page whose text is wider than its box while its
-# overflow is clipped (an ellipsis, or hidden), or that runs past the right edge of the window.
+# Text cut by its box: a visible element outside charts holding a short text, whose box clips it (an ellipsis
+# or hidden overflow) while the text is wider, or which runs past the right edge of the window.
 CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
-  if (e.children.length || !e.innerText || !e.innerText.trim() || e.offsetParent === null) return false;
+  const text = e.innerText || '';
+  if (!text.trim() || text.length > 120 || e.offsetParent === null || e.closest('.js-plotly-plot, svg')) return false;
   const style = getComputedStyle(e), box = e.getBoundingClientRect();
-  const clipped = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
-  return (clipped && e.scrollWidth > e.clientWidth + 1) || box.right > window.innerWidth + 1;
+  const clipped = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+  return (clipped && e.scrollWidth > e.clientWidth + 1) || (box.width > 0 && box.right > window.innerWidth + 1);
 }).map(e => e.innerText)"""
 
 

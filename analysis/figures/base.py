@@ -49,7 +49,8 @@ SOURCES = tuple(SOURCE_COLOURS)
 ZH_CN_LOCALE = {
     "dictionary": {
         "Autoscale": "自动缩放", "Box Select": "矩形框选择", "Lasso Select": "套索选择", "Pan": "平移",
-        "Download plot as a png": "下载图表（PNG）", "Download plot": "下载图表", "Reset axes": "重置坐标轴",
+        "Download plot as a png": "下载图表（PNG）", "Download plot as a PNG": "下载图表（PNG）",
+        "Download plot as an SVG": "下载图表（SVG）", "Download plot": "下载图表", "Reset axes": "重置坐标轴",
         "Reset view": "重置视图", "Reset views": "重置视图", "Zoom": "缩放", "Zoom in": "放大", "Zoom out": "缩小",
         "Toggle Spike Lines": "显示/隐藏辅助线", "Toggle show closest data on hover": "切换悬停时显示最近的数据",
         "Show closest data on hover": "悬停时显示最近的数据", "Compare data on hover": "悬停时比较数据",
