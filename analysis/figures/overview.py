@@ -65,8 +65,10 @@ def monitored_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.F
             customdata=[formatting.count(v, lang) for v in values],
             hovertemplate="%{y} · " + t(key, lang) + ": %{customdata}<extra></extra>",
         )
-    # Long type names narrow the plot: the legend goes below it so it never runs into the title.
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12, "yanchor": "top"},
+    # Long type names narrow the plot: the legend goes below it, under the axis labels (not over them), so it
+    # never runs into the title either.
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": 0, "yref": "container", "yanchor": "bottom"},
+                      margin={"b": 70},
                       xaxis={"showgrid": True, "gridcolor": GRID}, yaxis={"autorange": "reversed", "showgrid": False})
     return count_axis(fig, "xaxis", float(frame["households"].max() if len(frame) else 0), lang)
 
