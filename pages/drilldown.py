@@ -116,7 +116,7 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     """Bar chart and selectable table of the child units; choosing a row goes down to it."""
     with st.spinner(shell.t("map_basis_spinner")):
         counties = shell.fetch(riskmap.class_basis, year)
-    breaks = riskmap.MapSettings(metric, settings.method, settings.classes, settings.thresholds).breaks(counties)
+    chosen = riskmap.MapSettings(metric, settings.method, settings.classes, settings.thresholds)
     if child in ("township", "village"):
         frame = shell.fetch(riskmap.unit_metrics, region, year, child)
     else:
@@ -125,6 +125,10 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     if frame.empty:
         st.info(shell.t("no_data_region", region=label(region), year=year))
         return
+    # Classes cut among the units shown (not the country's counties, which put every village in one class).
+    local = frame.dropna(subset=["value"])
+    basis = local.assign(**{metric: local["value"]}) if len(local) > settings.classes else counties
+    breaks = chosen.breaks(basis)
     title = shell.t("map_drill_units_title", level=shell.t(figures.LEVEL_LABELS[child]), metric=shell.t(figures.METRIC_LABELS[metric]))
     shell.chart(figures.units_bar_figure(frame, metric, breaks, lang, title=title), key=f"{key}-bars")
     table = frame.sort_values(["rank", "code"]).assign(
