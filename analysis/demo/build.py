@@ -21,6 +21,7 @@ from analysis.demo.income import SPECIES, CountyInputs, draw_income
 from analysis.demo.markets import annual_means, weekly_prices
 from analysis.demo.params import Params, line_lookup, load_monitoring_lines, load_params
 from analysis.demo.places import chosen_provinces, plan_counties, plan_villages, synthetic_region_rows
+from analysis.demo.planted import plant_manipulations
 from analysis.privacy import ID_CHECK
 from analysis.regions import ensure_real_regions, real_regions
 from analysis.store.connection import write_transaction
@@ -180,10 +181,12 @@ def _generate(con: duckdb.DuckDBPyConnection, counties: pd.DataFrame, villages: 
 
 
 def build_demo(db_path: str | Path, *, provinces: str | Sequence[str] = ("620000", "640000"),
-               households: int = 200_000, seed: int = 20231, progress: Progress | None = None) -> DemoStats:
+               households: int = 200_000, seed: int = 20231, progress: Progress | None = None,
+               plant: bool = True) -> DemoStats:
     """Write the synthetic demo world to db_path, replacing whatever was there, in one atomic swap.
 
     provinces: 6-digit province codes, or "all" (every province but 710000, 810000, 820000).
+    plant: apply the manipulations of data/demo_planted.toml (False gives a clean world for the audit's tests).
     """
     started = time.perf_counter()
     report = progress or (lambda fraction, message: None)
@@ -215,6 +218,8 @@ def build_demo(db_path: str | Path, *, provinces: str | Sequence[str] = ("620000
         _insert_frame(con, "thresholds", load_monitoring_lines())
         report(0.93, "department extracts and case histories")
         write_department_extracts(con, seed, p("world", "as_of"))
+        if plant:
+            plant_manipulations(con)
         report(0.94, "county sums")
         refresh_county_year(con)
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
