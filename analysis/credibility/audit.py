@@ -220,6 +220,26 @@ def _household_list(cur: duckdb.DuckDBPyConnection, counties: pd.DataFrame, vill
         len(part) for part in parts) else pd.DataFrame(columns=columns)
 
 
+_MASKED = """
+SELECT l.household_id, l.reason, l.detail, h.village_code, substr(h.village_code, 1, 9) AS township_code,
+       h.county_code, h.household_type, h.members, h.head_name_masked, h.id_number_masked,
+       t.name AS township_name, t.name_en AS township_name_en, v.name AS village_name, v.name_en AS village_name_en
+FROM listed l JOIN households h USING (household_id)
+LEFT JOIN regions t ON t.code = substr(h.village_code, 1, 9)
+LEFT JOIN regions v ON v.code = h.village_code
+ORDER BY h.village_code, l.household_id, l.reason
+"""
+
+
+def _with_household_details(cur: duckdb.DuckDBPyConnection, listed: pd.DataFrame) -> pd.DataFrame:
+    """The list with the household's type, size, masked head name and ID, township and village names."""
+    cur.register("listed", listed[["household_id", "reason", "detail"]])
+    try:
+        return cur.execute(_MASKED).df()
+    finally:
+        cur.unregister("listed")
+
+
 def run_audit(cur: duckdb.DuckDBPyConnection, region: str, year: int, settings: Settings | None = None,
               progress: Progress | None = None) -> Audit:
     """Every check for the region and year (see the module docs of analysis.credibility)."""
@@ -237,6 +257,28 @@ def run_audit(cur: duckdb.DuckDBPyConnection, region: str, year: int, settings: 
     counties = counties[_inside(counties.code, region)].reset_index(drop=True)
     provinces = provinces[_inside(provinces.code, audit_scope(region))].reset_index(drop=True)
     villages = villages[_inside(villages.village_code, region)].reset_index(drop=True)
-    households = households[_inside(households.village_code, region)].reset_index(drop=True)
+    households = _with_household_details(cur, households[_inside(households.village_code, region)])
     report(1.0, "audit done")
     return Audit(region, year, counties, provinces, villages, households, s)
+
+
+def unit_names(cur: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """code, name, name_en of the counties, townships and villages in the region (for labels)."""
+    prefix = "" if region_level(region) == "national" else region[: {"province": 2, "city": 4}.get(
+        region_level(region), len(region))]
+    return cur.execute("SELECT code, name, coalesce(name_en, name) AS name_en FROM regions "
+                       "WHERE level IN ('county', 'township', 'village') AND starts_with(code, $prefix) "
+                       "ORDER BY code", {"prefix": prefix}).df()
+
+
+def flags_per_county(audit: Audit, names: pd.DataFrame) -> pd.DataFrame:
+    """county_code, name, name_en, flags (county reasons + villages flagged) for every audited county."""
+    villages = audit.flagged_villages.groupby("county_code").size()
+    frame = pd.DataFrame({"county_code": audit.counties.code,
+                          "flags": audit.counties.reasons.map(len).to_numpy()
+                          + audit.counties.code.map(villages).fillna(0).astype(int).to_numpy()})
+    extra = sorted(set(villages.index) - set(frame.county_code))
+    frame = pd.concat([frame, pd.DataFrame({"county_code": extra, "flags": villages[extra].to_numpy()})],
+                      ignore_index=True)
+    return frame.merge(names.rename(columns={"code": "county_code"}), on="county_code", how="left").fillna(
+        {"name": "", "name_en": ""})

@@ -174,3 +174,20 @@ def peer_p(table: pd.DataFrame, provinces: pd.Series, s: Settings) -> np.ndarray
         z = (ratio - median) / np.sqrt(se**2 + max(spread, 0.0))
         p[index] = np.where(ok, stats.norm.sf(z), np.nan)
     return p
+
+
+def county_histogram(cur: duckdb.DuckDBPyConnection, county: str, year: int,
+                     settings: Settings | None = None) -> pd.DataFrame:
+    """Evidence for one county: households per bin around the line and the smooth counterfactual, as in the audit.
+
+    Columns: low, high (multiples of the line), households, counterfactual, band (inside the band above the line).
+    """
+    from analysis.credibility.settings import load_settings
+
+    s = settings or load_settings()
+    rows = sample_rows(cur, county, year, s)
+    mass = excess_mass(rows.r.to_numpy(), s, np.random.default_rng(s("bunching", "seed")))
+    b_lo, b_hi = s("bunching", "band")
+    centers = (mass.edges[:-1] + mass.edges[1:]) / 2
+    return pd.DataFrame({"low": mass.edges[:-1], "high": mass.edges[1:], "households": mass.counts,
+                         "counterfactual": mass.counterfactual, "band": (centers > b_lo) & (centers < b_hi)})

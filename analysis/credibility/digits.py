@@ -120,8 +120,12 @@ def round_households(cur: duckdb.DuckDBPyConnection, villages: list[str], year: 
                              "unit": s("digits", "round_unit"), "least": s("digits", "round_household_min")}).df()
 
 
-def village_digit_profile(cur: duckdb.DuckDBPyConnection, village: str, year: int, s: Settings) -> pd.DataFrame:
+def village_digit_profile(cur: duckdb.DuckDBPyConnection, village: str, year: int,
+                          settings: Settings | None = None) -> pd.DataFrame:
     """Evidence for one village: first-digit shares against Benford and the county's, last-digit shares likewise."""
+    from analysis.credibility.settings import load_settings
+
+    s = settings or load_settings()
     county = village[:6]
     counts = digit_counts(cur, county, year, s)
     own = counts[counts.village_code == village]

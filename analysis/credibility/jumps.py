@@ -46,8 +46,12 @@ def jumps(cur: duckdb.DuckDBPyConnection, scope: str, year: int, s: Settings) ->
         "WHERE prev_pc < prev_line ORDER BY household_id", {**params, **_params(year, s)}).df()
 
 
-def village_jumps(cur: duckdb.DuckDBPyConnection, village: str, year: int, s: Settings) -> pd.DataFrame:
+def village_jumps(cur: duckdb.DuckDBPyConnection, village: str, year: int,
+                  settings: Settings | None = None) -> pd.DataFrame:
     """Evidence for one village: every household's change with its z (scored among its county, as in the audit)."""
+    from analysis.credibility.settings import load_settings
+
+    s = settings or load_settings()
     base, params = panel_sql(village[:6])
     return cur.execute(
         base + _SCORED + "SELECT household_id, household_type, prev_pc / prev_line AS prev_ratio, pc / line AS ratio, "
