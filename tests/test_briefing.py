@@ -21,7 +21,7 @@ from tests.test_export import require_export
 
 APP = str(PROJECT_ROOT / "app.py")
 PROVINCE = "620000"
-CHARTS = ["riskmap", "sources", "monitored", "employment", "floods", "screening"]
+CHARTS = ["riskmap", "sources", "monitored", "employment", "floods", "screening", "credibility-reasons"]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -62,7 +62,7 @@ def test_briefing_has_the_overview_and_price_sections(built):
     assert headings == [t(key, "zh") for key in ("brief_map_heading", "brief_income_heading",
                                                  "brief_monitoring_heading", "brief_counties_heading",
                                                  "brief_prices_heading", "brief_floods_heading",
-                                                 "brief_screen_heading", "brief_dept_heading")]
+                                                 "brief_screen_heading", "brief_dept_heading", "brief_cred_heading")]
     assert [chart.key for chart in document.charts] == CHARTS
     assert [table.key for table in document.tables] == ["counties", "prices"]
     assert document.synthetic and t("brief_caveat_synthetic", "zh") in document.caveats

@@ -69,6 +69,10 @@ def _county_table(cur: duckdb.DuckDBPyConnection, scope: str, year: int, s: Sett
     # The CJM test answers "does the density jump at the line?"; where support lifts households to the line, it
     # does in every county, so the flag asks whether this county's excess is beyond its province's.
     counties["bunching"] = ((counties.peer_q < alpha) & (counties.excess_low > 0)).fillna(False).astype(bool)
+    counties["placebo_p"] = [[] for _ in range(len(counties))]
+    counties.loc[counties.bunching, "placebo_p"] = pd.Series(
+        density.placebo_p(rows, counties.code[counties.bunching], s), index=counties.index[counties.bunching],
+        dtype=object)
     provinces["density_q"] = bh_adjust(provinces.density_p.to_numpy())
     provinces["flagged"] = ((provinces.density_q < alpha) & (provinces.excess_low > 0)).astype(bool)
     provinces["reasons"] = [["bunching"] if f else [] for f in provinces.flagged]
@@ -166,13 +170,14 @@ def _village_reasons(table: pd.DataFrame, s: Settings) -> pd.Series:
     return hits.apply(lambda row: [reason for reason in VILLAGE_REASONS if row[reason]], axis=1)
 
 
-def _bunching_households(cur: duckdb.DuckDBPyConnection, counties: list[str], year: int, s: Settings) -> pd.DataFrame:
+def _bunching_households(cur: duckdb.DuckDBPyConnection, scope: str, counties: list[str], year: int,
+                         s: Settings) -> pd.DataFrame:
     """Households of flagged counties that rose from below last year's line into the band just above this year's."""
     if not counties:
         return pd.DataFrame(columns=["household_id", "village_code", "detail"])
     from analysis.credibility.panel import panel_sql
 
-    base, params = panel_sql("000000")
+    base, params = panel_sql(scope)
     return cur.execute(
         base + "SELECT household_id, village_code, printf('%.2f → %.2f', prev_pc / prev_line, pc / line) AS detail "
         "FROM panel WHERE list_contains($counties, county_code) AND prev_pc < prev_line AND pc >= line "
@@ -180,13 +185,14 @@ def _bunching_households(cur: duckdb.DuckDBPyConnection, counties: list[str], ye
         {**params, "year": year, "counties": counties, "band_hi": s("bunching", "band")[1]}).df()
 
 
-def _household_list(cur: duckdb.DuckDBPyConnection, counties: pd.DataFrame, villages: pd.DataFrame,
+def _household_list(cur: duckdb.DuckDBPyConnection, scope: str, counties: pd.DataFrame, villages: pd.DataFrame,
                     details: dict[str, pd.DataFrame], year: int, s: Settings) -> pd.DataFrame:
     """Every household behind a flag, with its reason and a short detail (no personal data yet)."""
     def flagged(reason: str) -> list[str]:
         return villages.village_code[villages.reasons.map(lambda r: reason in r)].tolist()
 
-    parts = [_bunching_households(cur, counties.code[counties.flagged].tolist(), year, s).assign(reason="bunching")]
+    bunching = counties.code[counties.reasons.map(lambda r: "bunching" in r)].tolist()
+    parts = [_bunching_households(cur, scope, bunching, year, s).assign(reason="bunching")]
     rounds = digits.round_households(cur, sorted(set(flagged("round_amounts")) | set(flagged("last_digit"))), year, s)
     parts.append(rounds.assign(reason="round_amounts", detail=rounds.amounts.astype(str))[
         ["household_id", "village_code", "detail", "reason"]])
@@ -253,7 +259,7 @@ def run_audit(cur: duckdb.DuckDBPyConnection, region: str, year: int, settings: 
     villages["flagged"] = villages.reasons.map(bool)
     counties = _county_rates(counties, details, s)
     report(0.9, "households behind the flags")
-    households = _household_list(cur, counties, villages, details, year, s)
+    households = _household_list(cur, scope, counties, villages, details, year, s)
     counties = counties[_inside(counties.code, region)].reset_index(drop=True)
     provinces = provinces[_inside(provinces.code, audit_scope(region))].reset_index(drop=True)
     villages = villages[_inside(villages.village_code, region)].reset_index(drop=True)

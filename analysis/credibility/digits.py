@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.credibility.settings import Settings
-from analysis.credibility.stats import chi2_against, genomic_control, peer_shares
+from analysis.credibility.stats import bh_adjust, chi2_against, controlled_p, genomic_control, peer_shares
 from analysis.regioncodes import region_where
 
 AMOUNT_COLUMNS = ("wage_income", "crop_income", "livestock_income", "other_operating_income", "property_income",
@@ -77,36 +77,43 @@ def _chi2_p(counts: np.ndarray, peers: np.ndarray, testable: np.ndarray) -> tupl
     return statistic, stats.chi2.sf(statistic / inflation, df)
 
 
-def digit_tests(counts: pd.DataFrame, s: Settings) -> pd.DataFrame:
-    """p-values per village for round amounts, last digits and first digits against the county's other villages."""
+def _digit_pass(counts: pd.DataFrame, s: Settings, peer: np.ndarray) -> pd.DataFrame:
     testable = (counts.amounts >= s("testing", "min_village_amounts")).to_numpy()
     county = counts.county_code.to_numpy()
     province = counts.county_code.str[:2].to_numpy()
-    min_peer = s("digits", "min_peer_amounts")
 
     def peers(cells: np.ndarray) -> np.ndarray:
-        return peer_shares(cells, county, province, min_peer)
+        return peer_shares(cells, county, province, s("digits", "min_peer_amounts"), peer)
 
-    rounds = counts[["round_amounts"]].to_numpy(float)
+    k = counts.round_amounts.to_numpy(float)
     n = counts.amounts.to_numpy(float)
-    pair = np.column_stack([rounds[:, 0], n - rounds[:, 0]])
-    peer_round = peers(pair)[:, 0].clip(min=1 / (n.sum() + 1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (rounds[:, 0] - n * peer_round) / np.sqrt(n * peer_round * (1 - peer_round))
-    z = np.where(testable & np.isfinite(z), z, np.nan)
-    finite = z[np.isfinite(z)]
-    inflation = max(1.0, float(np.median(finite**2)) / stats.chi2.ppf(0.5, 1)) if len(finite) >= 10 else 1.0
+    peer_round = peers(np.column_stack([k, n - k]))[:, 0].clip(min=1 / (n.sum() + 1))
+    # Exact binomial tail: round amounts are rare, and a normal approximation overstates a handful of them.
+    round_p = controlled_p(np.where(testable, stats.binom.sf(k - 1, n, peer_round.clip(max=1 - 1e-12)), np.nan),
+                           testable)
     last = counts[LAST].to_numpy(float)
     first = counts[FIRST].to_numpy(float)
     last_chi2, last_p = _chi2_p(last, peers(last), testable)
     first_chi2, first_p = _chi2_p(first, peers(first), testable)
     return pd.DataFrame({
         "village_code": counts.village_code, "amounts": counts.amounts,
-        "round_share": rounds[:, 0] / np.maximum(n, 1), "peer_round_share": peer_round,
-        "round_p": stats.norm.sf(z / np.sqrt(inflation)),
+        "round_share": k / np.maximum(n, 1), "peer_round_share": peer_round, "round_p": round_p,
         "last_digit_chi2": last_chi2, "last_digit_p": last_p,
         "benford_mad": benford_mad(first), "first_digit_chi2": first_chi2, "first_digit_p": first_p,
     })
+
+
+def digit_tests(counts: pd.DataFrame, s: Settings) -> pd.DataFrame:
+    """p-values per village for round amounts, last digits and first digits against the county's other villages.
+
+    Two passes: villages that stand out in the first are left out of the peers of the second.
+    """
+    first = _digit_pass(counts, s, np.ones(len(counts), dtype=bool))
+    alpha = s("testing", "alpha")
+    outlying = np.zeros(len(counts), dtype=bool)
+    for column in ("round_p", "last_digit_p", "first_digit_p"):
+        outlying |= np.nan_to_num(bh_adjust(first[column].to_numpy()), nan=1.0) < alpha
+    return _digit_pass(counts, s, ~outlying)
 
 
 def round_households(cur: duckdb.DuckDBPyConnection, villages: list[str], year: int, s: Settings) -> pd.DataFrame:

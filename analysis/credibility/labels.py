@@ -11,7 +11,6 @@ from analysis.credibility.audit import Audit
 from analysis.credibility.digits import mad_band
 from analysis.i18n import household_type, region_name, t
 
-
 # reason -> (name, what to verify, evidence sentence): string keys written out so that every key is findable.
 REASON_KEYS = {
     "bunching": ("cred_reason_bunching", "cred_verify_bunching", "cred_ev_bunching"),

@@ -44,26 +44,41 @@ def chi2_against(counts: np.ndarray, expected_share: np.ndarray) -> np.ndarray:
     return cells.sum(axis=1)
 
 
-def leave_one_out_share(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each row's group totals without the row itself, as shares: the peers a village is compared with."""
+def leave_one_out_share(counts: np.ndarray, groups: np.ndarray, peer: np.ndarray | None = None) -> np.ndarray:
+    """Each row's group totals without the row itself, as shares: the peers a village is compared with.
+
+    `peer` (boolean per row, default all): only these rows count as peers.
+    """
+    peer = np.ones(len(counts), dtype=bool) if peer is None else peer
     _, index = np.unique(groups, return_inverse=True)
     totals = np.zeros((index.max() + 1, counts.shape[1]))
-    np.add.at(totals, index, counts)
-    others = totals[index] - counts
+    np.add.at(totals, index, counts * peer[:, None])
+    others = totals[index] - counts * peer[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         return others / others.sum(axis=1, keepdims=True)
 
 
-def peer_shares(counts: np.ndarray, county: np.ndarray, province: np.ndarray, min_peer: float) -> np.ndarray:
+def peer_shares(counts: np.ndarray, county: np.ndarray, province: np.ndarray, min_peer: float,
+                peer: np.ndarray | None = None) -> np.ndarray:
     """Shares among the other villages of the county, or of the province where the county's others hold too little.
 
-    A county with one or two other villages would otherwise make a chance difference look certain.
+    A county with one or two other villages would otherwise make a chance difference look certain. `peer`: which
+    rows may serve as peers (villages flagged in a first pass are left out, so one blatant village does not make
+    its neighbours look odd).
     """
-    near, wide = (leave_one_out_share(counts, groups) for groups in (county, province))
+    peer = np.ones(len(counts), dtype=bool) if peer is None else peer
+    near, wide = (leave_one_out_share(counts, groups, peer) for groups in (county, province))
     _, index = np.unique(county, return_inverse=True)
-    totals = np.bincount(index, counts.sum(axis=1))
-    enough = (totals[index] - counts.sum(axis=1)) >= min_peer
+    totals = np.bincount(index, counts.sum(axis=1) * peer)
+    enough = (totals[index] - counts.sum(axis=1) * peer) >= min_peer
     return np.where(enough[:, None], near, wide)
+
+
+def controlled_p(p: np.ndarray, testable: np.ndarray) -> np.ndarray:
+    """One-sided p-values made conservative by genomic control over the testable units (through chi-square, 1 df)."""
+    chi2 = stats.chi2.isf(np.clip(p, 1e-300, 1), 1)
+    inflation = genomic_control(chi2[testable & (p < 1)], 1)
+    return np.where(testable, stats.chi2.sf(chi2 / inflation, 1), np.nan)
 
 
 def standardised_excess_p(unit: np.ndarray, peers: np.ndarray, stratum: np.ndarray, event: np.ndarray,
@@ -87,7 +102,5 @@ def standardised_excess_p(unit: np.ndarray, peers: np.ndarray, stratum: np.ndarr
     testable = ((out.known >= min_trials) & (out.variance > 0)).to_numpy()
     # Poisson tail: exact enough for rare events (a jump to the line) and conservative for common ones.
     p = np.where(testable, stats.poisson.sf(out.events - 1, out.expected.clip(lower=1e-12)), np.nan)
-    chi2 = stats.chi2.isf(np.clip(p, 1e-300, 1), 1)
-    inflation = genomic_control(chi2[testable & (p < 1)], 1)
-    out["p"] = np.where(testable, stats.chi2.sf(chi2 / inflation, 1), np.nan)
+    out["p"] = controlled_p(p, testable)
     return out.drop(columns=["variance", "known"]).reset_index()

@@ -10,7 +10,7 @@ from analysis.credibility import REASONS, run_audit
 from analysis.credibility.labels import reason_name
 from analysis.figures import credibility as figures
 
-ORDER = 45
+ORDER = 55  # after screening and department warnings
 TOP_REASONS = 3
 
 
