@@ -54,7 +54,7 @@ PAGES = (
     ("pages/prices.py", "price_page", ":material/trending_down:", "livestock-prices", "section_warning"),
     ("pages/simulator.py", "sim_page", ":material/science:", "price-what-if", "section_warning"),
     ("pages/disasters.py", "flood_page", ":material/flood:", "floods", "section_warning"),
-    ("pages/credibility.py", "cred_page", ":material/fact_check:", "audit", "section_warning"),
+    ("pages/credibility.py", "cred_page", ":material/fact_check:", "income-check", "section_warning"),
     ("pages/briefing.py", "brief_page", ":material/slideshow:", "meeting", "section_data"),
     ("pages/import_data.py", "page_import", ":material/upload_file:", "import", "section_data"),
     ("pages/data.py", "page_data", ":material/database:", "dataset", "section_data"),

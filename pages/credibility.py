@@ -92,23 +92,27 @@ if not ranked.empty:
                 shell.chart(figures.digits_figure(profile, lang, name=name), key="cred-first-digits")
             with right:
                 shell.chart(figures.digits_figure(profile, lang, name=name, kind="last"), key="cred-last-digits")
-        if reasons - DIGIT_REASONS:
+        if reasons - DIGIT_REASONS and shell.allows("households"):
             moves = shell.fetch(village_jumps, village, year)
             shell.chart(figures.jumps_figure(moves, lang, name=name, threshold=settings("jumps", "robust_z")),
                         key="cred-jumps")
 
 st.subheader(shell.t("cred_households_title"))
 st.caption(shell.t("cred_households_caption"))
-if audit.households.empty:
+if not shell.allows("households"):
+    st.info(shell.t("cred_households_need_permission"), icon=":material/lock:")
+elif audit.households.empty:
     st.info(shell.t("cred_none"))
 else:
     listed = labels.verification_list(audit, lang)
     if len(listed) > SHOWN_ROWS:
         st.caption(shell.t("cred_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(listed), lang)))
     st.dataframe(listed.head(SHOWN_ROWS), hide_index=True)
-    note = shell.t("demo_banner") if shell.fetch(dataset.is_synthetic) else None
-    st.download_button(shell.t("cred_download_list"), key="cred-list-xlsx",
-                       file_name=f"{shell.file_stem('credibility-visits')}.xlsx",
-                       data=lambda: tables.to_excel_bytes(labels.verification_sheets(audit, lang), note=note),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/table_view:")
+    if shell.allows("export"):
+        note = shell.t("demo_banner") if shell.fetch(dataset.is_synthetic) else None
+        file_name = f"{shell.file_stem('credibility-visits')}.xlsx"
+        st.download_button(shell.t("cred_download_list"), key="cred-list-xlsx", file_name=file_name,
+                           data=shell.logged_export(lambda: tables.to_excel_bytes(
+                               labels.verification_sheets(audit, lang), note=note), file_name, len(listed)),
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/table_view:")

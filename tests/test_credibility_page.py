@@ -36,7 +36,8 @@ def test_verification_list_is_masked_with_a_sheet_per_township(demo_con):
     sheets = labels.verification_sheets(audit, "zh")
     for frame in sheets.values():
         assert frame["户主（脱敏）"].str.contains(r"\*").all()
-        assert frame["身份证号（脱敏）"].str.fullmatch(r"\d{6}\*{8}\d{3}[\dX]").all()
+        assert frame["身份证号（脱敏）"].str.contains(r"\*{6,}").all()
+        assert not frame["身份证号（脱敏）"].str.fullmatch(r"\d{17}[\dX]").any()
         assert frame["原因"].notna().all() and frame["核实要点"].notna().all()
     workbook = pd.read_excel(io.BytesIO(tables.to_excel_bytes(sheets)), sheet_name=None, engine="calamine")
     assert set(workbook) == set(sheets)

@@ -52,6 +52,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cred_households_caption": ("每户的标记原因和核实要点；姓名和身份证号已脱敏。Excel 按乡镇分表。",
                                 "Each household with its reason and what to verify; names and ID numbers masked. "
                                 "The Excel file has a sheet per township."),
+    "cred_households_need_permission": ("查看农户名单需要“农户”权限；以上为汇总结果。", "The household list needs the "
+                                        "household permission; the results above are aggregates."),
     "cred_download_list": ("下载核查清单（Excel，按乡镇分表）", "Download the verification list (Excel, a sheet per township)"),
     "cred_more_rows": ("仅显示前 {shown} 行，共 {total} 行；完整清单请下载。", "Showing the first {shown} of {total} rows; download the full list."),
     "cred_col_household": ("户编号", "Household"),
