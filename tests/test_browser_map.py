@@ -33,7 +33,9 @@ def _click_map(page, lon: float, lat: float) -> None:
 
 def _pick_first_row(page) -> None:
     """Tick the selection box of the first row of the page's first table (a canvas grid: by position)."""
-    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(state="visible", timeout=WAIT)  # a loaded machine may still be drawing the level's table
+    box = table.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
 
 
