@@ -64,7 +64,7 @@ def slide_controls(current: int, total: int, heading: str) -> None:
                                                                                 vertical_alignment="center")
     left.toggle(shell.t("brief_present"), value=True, key="brief_present_exit",
                 on_change=set_presenting, args=(False,))
-    middle.caption(f"{heading} · " + shell.t("brief_slide_of", n=current, total=total))
+    middle.caption(f"{heading} · " + shell.t("brief_slide_of", n=current, total=total) + f" · {briefing.as_of}")
     before, after = max(current - 1, 1), min(current + 1, total)
     back.button(shell.t("brief_previous"), disabled=current == 1, shortcut="Left",
                 on_click=go_to, args=(before,), width="stretch", key="present-previous")

@@ -105,7 +105,8 @@ def test_presentation_with_a_clicker_at_every_width(server, browser, width, heig
                                timeout=30_000)
         _wait_for_app(page)
         seen.append(_slide(page))
-        assert page.get_by_text(t("brief_as_of", lang, year=2024)).count() >= 1  # the data date on every slide
+        as_of = page.get_by_text(t("brief_as_of", lang, year=2024)).first.bounding_box()
+        assert as_of and as_of["y"] + as_of["height"] <= height  # the data date on every slide, in view
         assert page.evaluate(CUT_TEXT) == []
         _shot(page, f"present-{expected}-{width}-{lang}")
     assert seen == [2, 3, 4, 3, 2]
