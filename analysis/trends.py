@@ -14,8 +14,6 @@ from functools import cache
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from analysis.config import DATA_DIR
 from analysis.i18n import HOUSEHOLD_TYPES_EN
@@ -199,6 +197,10 @@ def _random_walk_with_drift(years: np.ndarray, log_income: np.ndarray, confidenc
     """Drift of a random walk from the yearly log growth rates: WLS of each step's change on the years it
     spans (weights 1/span, the exact GLS when years are missing), t with steps-1 df. Exact for a Gaussian
     random walk; conservative when deviations from a trend pass (they make steps negatively correlated)."""
+    # lazy: statsmodels and scipy cost ~1.5 s of start-up to every importer
+    import statsmodels.api as sm
+    from scipy import stats
+
     span, change = np.diff(years).astype(float), np.diff(log_income)
     result = sm.WLS(change, span, weights=1 / span).fit()
     drift, drift_se, sigma = float(result.params[0]), float(result.bse[0]), math.sqrt(float(result.scale))
@@ -212,6 +214,9 @@ def _random_walk_with_drift(years: np.ndarray, log_income: np.ndarray, confidenc
 def _robust_trend(design: np.ndarray, log_income: np.ndarray, huber_t: float, confidence: float):
     """RLM HuberT line on log income: one unusual year pulls less than in OLS. Its asymptotic (z) intervals
     are too narrow with six points, so t with n-2 df and the robust scale."""
+    import statsmodels.api as sm
+    from scipy import stats
+
     result = sm.RLM(log_income, design, M=sm.robust.norms.HuberT(t=huber_t)).fit()
     cov, scale = np.asarray(result.cov_params()), float(result.scale)
     quantile = stats.t.ppf(0.5 + confidence / 2, len(log_income) - 2)
@@ -236,6 +241,8 @@ def fit_trend(years: list[int] | np.ndarray, income: list[float] | np.ndarray,
 
     Measured coverage (analysis.montecarlo.trends, README): see the model section of the README.
     """
+    import statsmodels.api as sm
+
     settings = parameters()["trend"]
     confidence = settings["confidence"] if confidence is None else confidence
     frame = pd.DataFrame({"year": np.asarray(years, dtype=int), "income": np.asarray(income, dtype=float)})

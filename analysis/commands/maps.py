@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import argparse
 
-from analysis import riskmap
+from analysis import riskmetrics
 from analysis.commands import CommandError, emit, latest_year, region_code
 
 
 def cmd_riskmap(args: argparse.Namespace) -> int:
+    from analysis import riskmap
+    from analysis.dataset import needs_refresh
+    from analysis.selection import regions_with_data
     from analysis.store.connection import connect_read_only
 
     with connect_read_only(args.db) as con:
+        if needs_refresh(con):
+            raise CommandError("the county sums are missing or outdated: run `python -m analysis refresh` first "
+                               "/ 县级汇总缺失或过期：请先运行 `python -m analysis refresh`")
         year = args.year or latest_year(con)
-        frame = riskmap.ranked(riskmap.unit_metrics(con, args.region, year, args.level), args.metric)
-        settings = riskmap.MapSettings(args.metric, args.method, args.classes,
-                                       args.thresholds or (), level=args.level)
-        breaks = settings.breaks(riskmap.class_basis(con, year))
+        counties = riskmap.class_basis(con, year)  # the pages' path: county sums, villages alone query households
+        if args.level in ("township", "village"):
+            units = riskmap.unit_metrics(con, args.region, year, args.level)
+        else:
+            units = riskmap.units_from_counties(counties, regions_with_data(con), args.region, args.level)
+    frame = riskmap.ranked(units, args.metric)
+    settings = riskmap.MapSettings(args.metric, args.method, args.classes, args.thresholds or (), level=args.level)
+    breaks = settings.breaks(counties)
     if frame.empty:
         raise CommandError(f"no households in {args.region} in {year} / 该地区该年度没有农户数据")
     frame = frame.assign(**{"class": riskmap.classify(frame["value"], breaks)}).sort_values(["rank", "code"])
@@ -29,7 +39,9 @@ def cmd_riskmap(args: argparse.Namespace) -> int:
 
 
 def _thresholds(value: str) -> tuple[float, ...]:
-    parsed = riskmap.parse_thresholds(value)
+    from analysis.riskmap import parse_thresholds
+
+    parsed = parse_thresholds(value)
     if parsed is None:
         raise argparse.ArgumentTypeError(f"thresholds like 2,5,10: {value!r}")
     return parsed
@@ -38,11 +50,11 @@ def _thresholds(value: str) -> tuple[float, ...]:
 def register(sub, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("riskmap", parents=[common], help="a risk-map metric per unit, ranked and classed")
     parser.add_argument("--region", type=region_code, default="000000")
-    parser.add_argument("--level", choices=tuple(riskmap.CHILD_LEVEL.values()), default="county")
-    parser.add_argument("--metric", choices=tuple(riskmap.METRICS), default="below_share")
-    parser.add_argument("--method", choices=riskmap.METHODS, default="quantile")
-    parser.add_argument("--classes", type=int, choices=range(riskmap.CLASS_RANGE[0], riskmap.CLASS_RANGE[1] + 1),
-                        default=riskmap.DEFAULT_CLASSES)
+    parser.add_argument("--level", choices=tuple(riskmetrics.CHILD_LEVEL.values()), default="county")
+    parser.add_argument("--metric", choices=tuple(riskmetrics.METRICS), default="below_share")
+    parser.add_argument("--method", choices=riskmetrics.METHODS, default="quantile")
+    parser.add_argument("--classes", type=int, default=riskmetrics.DEFAULT_CLASSES,
+                        choices=range(riskmetrics.CLASS_RANGE[0], riskmetrics.CLASS_RANGE[1] + 1))
     parser.add_argument("--thresholds", type=_thresholds, help="with --method manual: e.g. 2,5,10 (percent)")
     parser.add_argument("--year", type=int)
     parser.set_defaults(func=cmd_riskmap)

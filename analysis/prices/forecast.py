@@ -22,8 +22,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from analysis.prices.params import param
 from analysis.prices.series import monthly_prices
@@ -77,6 +75,9 @@ def _log_forecast(window: pd.Series, horizon: int, interval: float,
                   start_params: np.ndarray | None = None) -> _LogForecast:
     """Fit on one window (gaps interpolated inside it only) and forecast `horizon` months in logs;
     `start_params` (fitted on an earlier window) only start the optimiser: a warm start, not a constraint."""
+    # lazy: statsmodels costs ~1.5 s of start-up to every importer
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
     logs = np.log(window.interpolate(limit_direction="both")).asfreq("MS")
     effects = month_effects(logs)
     model = ETSModel(logs - effects.reindex(logs.index.month).to_numpy(), error="add", trend="add",
@@ -97,6 +98,8 @@ def empirical_half_width(log_errors: np.ndarray, interval: float, min_errors: in
     errors = log_errors[~np.isnan(log_errors)]
     if len(errors) < min_errors:
         return float("nan")
+    from scipy import stats  # lazy, as statsmodels above
+
     return float(stats.t.ppf(0.5 + interval / 2, len(errors) - 1) * np.sqrt(np.mean(errors**2)))
 
 
@@ -157,6 +160,8 @@ def backtest(monthly: pd.Series, horizon: int, origins: int, min_months: int, in
     out["origins"] = out["origins"].fillna(0).astype(int)
     out["sequential_origins"] = out["sequential_origins"].fillna(0).astype(int)
     out["skill"] = 1 - out["mape"] / out["naive_mape"]
+    from scipy import stats  # lazy, as statsmodels above
+
     quantiles = stats.t.ppf(0.5 + interval / 2, np.maximum(out["origins"] - 1, 1))
     out["empirical_half"] = np.where(out["origins"] >= min_errors, quantiles * out["rmse_log"], np.nan)
     half = np.fmax(known["model_half"], known["horizon"].map(out["empirical_half"]).fillna(-np.inf))

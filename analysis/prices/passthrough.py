@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from analysis.prices.params import param
 from analysis.prices.series import monthly_prices
@@ -62,6 +61,9 @@ def estimate_pass_through(live: pd.Series, retail: pd.Series, live_name: str = "
                           *, lags: int | None = None, hac_lags: int | None = None,
                           confidence: float | None = None) -> PassThrough:
     """Sum of lag coefficients of Δlog retail on Δlog live (with month and festival terms), HAC interval."""
+    # lazy: statsmodels costs ~1.5 s of start-up to every importer
+    import statsmodels.api as sm
+
     lags = int(param("passthrough", "lags") if lags is None else lags)
     hac_lags = int(param("passthrough", "hac_lags") if hac_lags is None else hac_lags)
     confidence = float(param("passthrough", "confidence") if confidence is None else confidence)

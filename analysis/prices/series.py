@@ -8,7 +8,6 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.seasonal import STL
 
 from analysis.regioncodes import NATIONAL, province_of
 
@@ -68,6 +67,9 @@ def decompose(monthly: pd.Series) -> pd.DataFrame:
     logs = np.log(monthly.interpolate(limit_direction="both"))
     if len(logs) < 24:
         raise ValueError("STL needs at least 24 months")
+    # lazy: statsmodels costs ~1.5 s of start-up to every importer
+    from statsmodels.tsa.seasonal import STL
+
     parts = STL(logs, period=12, robust=True).fit()
     return pd.DataFrame({
         "date": monthly.index, "price": monthly.to_numpy(), "trend": np.exp(parts.trend.to_numpy()),

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from analysis.prices.params import param, section, species_params
 from analysis.simulate.engine import HEADS_COLUMNS, Setting, SimulationResult, simulate
@@ -82,6 +81,9 @@ def estimate_margin(cur: duckdb.DuckDBPyConnection, year: int) -> Margin | None:
     steps = cur.execute(sql, params | {"year": year, "sample_mod": mod}).df()
     if len(steps) < int(param("simulation", "min_margin_pairs")) or steps["d_sales"].std() == 0:
         return None
+    # lazy: statsmodels costs ~1.5 s of start-up to every importer
+    import statsmodels.api as sm
+
     design = sm.add_constant(steps["d_sales"].to_numpy(float))
     groups = pd.factorize(steps["county_code"])[0]
     fit = sm.OLS(steps["d_net"].to_numpy(float), design).fit(cov_type="cluster", cov_kwds={"groups": groups})
