@@ -86,12 +86,20 @@ WITH flooded AS (
            count(*) FILTER (WHERE current AND flooded) AS flood_households
     FROM monitored
     GROUP BY code
-)
+){levels}
 SELECT u.code, coalesce(n.name, u.code) AS name, coalesce(n.name_en, n.name, u.code) AS name_en, u.* EXCLUDE (code)
-FROM units u LEFT JOIN regions n ON n.code = u.code
+FROM {source} u LEFT JOIN regions n ON n.code = u.code
 WHERE u.households > 0
 ORDER BY u.code
 """
+# A county's villages and their townships in one scan: township rows are sums of their villages' rows (every
+# metric is a ratio of sums); `level` tells them apart. Counts cast back to BIGINT as in the village rows.
+_COUNTS = ("households", "below", "edge", "monitored", "eliminated", "flood_households")
+_TOWNSHIPS_AND_VILLAGES = """, levels AS (
+    SELECT code, 'village' AS level, * EXCLUDE (code) FROM units
+    UNION ALL
+    SELECT substr(code, 1, 9), 'township', {sums} FROM units GROUP BY 1
+)"""
 
 
 def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, level: str) -> pd.DataFrame:
@@ -104,13 +112,30 @@ def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, le
         raise ValueError(f"unknown level {level!r}")
     income_filter, params = region_where(region_code, "i")
     households_filter, _ = region_where(region_code, "h")
-    sql = _UNITS.format(unit=_UNIT[level], income_filter=income_filter, households_filter=households_filter)
+    sql = _UNITS.format(unit=_UNIT[level], income_filter=income_filter, households_filter=households_filter,
+                        levels="", source="units")
     frame = cur.execute(sql, {
         **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
         "types": list(MONITORED_TYPES),
     }).df()
     frame = with_metric_columns(frame)
     return shrunk_toward_county(frame) if level in ("township", "village") else frame
+
+
+def county_units(cur: duckdb.DuckDBPyConnection, county_code: str, year: int) -> dict[str, pd.DataFrame]:
+    """`unit_metrics` of a county's townships and of its villages ({"township": ..., "village": ...}) from one
+    scan of its households and income rows, as the county drill-down shows both."""
+    income_filter, params = region_where(county_code, "i")
+    households_filter, _ = region_where(county_code, "h")
+    sums = ", ".join(f"sum({c})::BIGINT" if c in _COUNTS else f"sum({c})" for c in SUMS)
+    sql = _UNITS.format(unit=_UNIT["village"], income_filter=income_filter, households_filter=households_filter,
+                        levels=_TOWNSHIPS_AND_VILLAGES.format(sums=sums), source="levels")
+    frame = cur.execute(sql, {
+        **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
+        "types": list(MONITORED_TYPES),
+    }).df()
+    return {level: shrunk_toward_county(with_metric_columns(part.drop(columns="level").reset_index(drop=True)))
+            for level, part in ((name, frame[frame["level"] == name]) for name in ("township", "village"))}
 
 
 # Share metrics that count households: the numerator and denominator columns shown beside each share.

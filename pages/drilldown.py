@@ -117,7 +117,9 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     with st.spinner(shell.t("map_basis_spinner")):
         counties = shell.fetch(riskmap.class_basis, year)
     chosen = riskmap.MapSettings(metric, settings.method, settings.classes, settings.thresholds)
-    if child in ("township", "village"):
+    if region_level(region) == "county":  # one scan serves the township and the village sections
+        frame = shell.fetch(riskmap.county_units, region, year)[child]
+    elif child in ("township", "village"):
         frame = shell.fetch(riskmap.unit_metrics, region, year, child)
     else:
         frame = riskmap.units_from_counties(counties, shell.fetch(regions_with_data), region, child)

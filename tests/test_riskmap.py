@@ -201,3 +201,15 @@ def test_map_figure_draws_offline_with_hover_and_inset(demo_db):
     assert list(classed.colorbar.ticktext) == figures.class_labels(breaks, "below_share", "en")
     drawn = {f["id"] for t in fig.data if t.type == "choroplethmap" and t.subplot == "map" for f in t.geojson["features"]}
     assert drawn == {f["id"] for f in outlines["features"]}  # every county once: with data, or grey
+
+
+@pytest.mark.parametrize("province", ["62", "64"])
+def test_county_units_in_one_query_equal_each_level_alone(demo_db, province):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        county = con.execute("SELECT county_code FROM households WHERE county_code LIKE $p GROUP BY 1 "
+                             "ORDER BY count(*) DESC LIMIT 1", {"p": province + "%"}).fetchone()[0]
+        both = riskmap.county_units(con, county, YEAR)
+        for level in ("township", "village"):
+            alone = riskmap.unit_metrics(con, county, YEAR, level)
+            assert len(alone) > 0
+            pd.testing.assert_frame_equal(both[level], alone, check_dtype=False, rtol=1e-9)
