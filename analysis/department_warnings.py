@@ -47,7 +47,7 @@ class Kind:
 # household), `hh` the households of the region, `p` the rule's parameters for the household's province.
 _JOIN = """
     FROM {table} d
-    LEFT JOIN person_households ph ON ph.person_hash = d.person_hash
+    LEFT JOIN ph ON ph.person_hash = d.person_hash
     JOIN hh ON hh.household_id = coalesce(d.household_id, ph.household_id)
     JOIN rp{k} p ON p.province_code = hh.province_code
 """
@@ -94,8 +94,12 @@ KINDS: dict[str, Kind] = {
     "disaster_loss_share": Kind("emergency", "yuan", """
         SELECT household_id, event_date, amount, threshold FROM (
             SELECT hh.household_id, min(d.date) AS event_date, sum(d.loss) AS amount,
-                   any_value(p.income_share) * greatest(any_value(hh.net_income), 0) AS threshold
-            {join} WHERE d.date BETWEEN $year_start AND $year_end
+                   any_value(p.income_share) * greatest(any_value(coalesce(n.net_income, b.net_income)), 0)
+                       AS threshold
+            {join}
+            LEFT JOIN income_net n ON n.household_id = hh.household_id AND n.year = $year
+            LEFT JOIN income_net b ON b.household_id = hh.household_id AND b.year = $year - 1
+            WHERE d.date BETWEEN $year_start AND $year_end
             GROUP BY hh.household_id)
         WHERE amount > 0 AND amount >= threshold""", ("income_share",)),
     "job_lost": Kind("human_resources", "months", """
@@ -246,14 +250,12 @@ def _effective(rules: tuple[WarningRule, ...], year: int) -> dict[str, dict[str,
 
 
 _HH = """
-WITH hh AS (
+WITH hh AS MATERIALIZED (  -- read once, not once per rule
     SELECT h.household_id, h.county_code, h.village_code, substr(h.county_code, 1, 2) || '0000' AS province_code,
-           h.household_type IN $priority_types AS priority, i.net_income
+           h.household_type IN $priority_types AS priority
     FROM households h
-    LEFT JOIN (SELECT household_id, arg_max(net_income, year) AS net_income FROM income_net
-               WHERE year IN ($year, $year - 1) GROUP BY household_id) i ON i.household_id = h.household_id
     WHERE {region}
-){params}
+), ph AS MATERIALIZED (SELECT * FROM person_households){params}
 """
 
 
