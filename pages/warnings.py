@@ -8,7 +8,8 @@ from analysis import cases, closing, formatting, screening, tables
 from analysis import department_warnings as dw
 from analysis.figures import departments as figures
 from analysis.figures import screening as screening_figures
-from analysis.regions import county_outlines
+from analysis.i18n import region_name
+from analysis.regions import county_outlines, real_regions
 from analysis.store.department_formats import DEPARTMENTS, MEASURE_TYPES
 from pages._common import income_page_shell
 
@@ -177,6 +178,11 @@ with tab_cases:
 with tab_closing:
     closing_tab()
 with st.expander(shell.t("dept_rules_title")):
-    st.dataframe(dw.rules_table(rules, lang).rename(columns={"rule": shell.t("dept_rule"),
-                                                              "department": shell.t("dept_department")}),
+    regions = real_regions()
+    province_names = {code: region_name(zh, en, lang)
+                      for code, zh, en in zip(regions["code"], regions["name"], regions["name_en"], strict=True)}
+    rules_shown = dw.rules_table(rules, lang)
+    rules_shown["province"] = [shell.t("dept_all_provinces") if code == "000000" else province_names.get(code, code)
+                               for code in rules_shown["province"]]
+    st.dataframe(rules_shown.rename(columns={"rule": shell.t("dept_rule"), "department": shell.t("dept_department")}),
                  hide_index=True)

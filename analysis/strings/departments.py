@@ -50,6 +50,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dept_households": ("户数", "Households"),
     "dept_department": ("部门", "Department"),
     "dept_rule": ("规则", "Rule"),
+    "dept_all_provinces": ("其他省份（默认）", "Other provinces (default)"),
     "dept_rules_title": ("预警规则与参数", "Warning rules and parameters"),
     "dept_yes": ("是", "yes"),
     "dept_no": ("否", "no"),
