@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,11 +96,13 @@ def spawn(command: list[str], log: Path, **options) -> subprocess.Popen:
                                 **options)
 
 
-def start_app(db: Path, port: int, log: Path, address: str = "127.0.0.1") -> subprocess.Popen:
-    """One `streamlit run app.py` on `port`."""
-    return spawn([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                  "--server.address", address, "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-                 log, cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(db)})
+def start_app(db: Path, port: int, log: Path, address: str | None = "127.0.0.1", env: dict | None = None,
+              args: Sequence[str] = ()) -> subprocess.Popen:
+    """One `streamlit run app.py` on `port` (address None: the configured default), with extra env and args."""
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               *(["--server.address", address] if address else []), *args]
+    return spawn(command, log, cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(db), **(env or {})})
 
 
 def start_nginx(conf: Path, prefix: Path) -> subprocess.Popen:

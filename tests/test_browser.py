@@ -6,17 +6,14 @@ Never `playwright install` (it downloads a browser; there is no internet here).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.deploy import free_port, start_app, stop, wait_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,46 +32,24 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "streamlit exited during startup"
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not become healthy at {url}")
+@contextmanager
+def app_server(db: Path, folder: Path, *, port: int | None = None, address: str | None = "127.0.0.1",
+               env: dict | None = None, args: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on `db` (log in `folder/streamlit.log`), healthy, stopped afterwards."""
+    port = port or free_port()
+    process = start_app(db, port, folder / "streamlit.log", address, env, args)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, STARTUP_LIMIT)
+        yield url, process
+    finally:
+        stop(process)
 
 
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(demo_db)}, stdout=output, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with app_server(demo_db, tmp_path_factory.mktemp("streamlit")) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_overview_renders_charts_in_a_real_browser(server, chromium, tmp_path):

@@ -6,19 +6,14 @@ send it elsewhere; the server log holds the id with the traceback.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from analysis.config import DB_ENV, PROJECT_ROOT
 from tests.test_browser import (  # noqa: F401 - fixtures: one server for this module
     CHROMIUM_ARGS,
-    _free_port,
-    _wait_healthy,
+    app_server,
     chromium,
     server,
 )
@@ -86,20 +81,8 @@ def broken_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("broken")
     broken = folder / "broken.duckdb"
     broken.write_bytes(b"this is not a DuckDB database" * 100)
-    log = folder / "streamlit.log"
-    port = _free_port()
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],  # address and error details: defaults
-            cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(broken)}, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with app_server(broken, folder, address=None) as (url, _):  # address and error details: defaults
+        yield url, folder / "streamlit.log"
 
 
 def test_a_visitor_sees_an_error_id_and_the_log_has_the_traceback(broken_server, browser):

@@ -11,7 +11,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,8 +20,9 @@ import duckdb
 import pytest
 
 from analysis.access.audit import AuditLog
-from analysis.config import DB_ENV, PROJECT_ROOT
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+from analysis.config import PROJECT_ROOT
+from analysis.deploy import free_port, spawn, stop
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, app_server
 
 OIDC_DIR = PROJECT_ROOT / "tests" / "oidc"
 COUNTY, NEIGHBOUR = "621122", "621126"
@@ -35,15 +35,6 @@ def _need(condition: bool, message: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _wait_for_url(url: str, process: subprocess.Popen) -> None:
@@ -68,7 +59,7 @@ def signin_world(demo_db, tmp_path_factory) -> Iterator[dict]:
     shutil.copy(demo_db, real)
     with duckdb.connect(str(real)) as con:
         con.execute("UPDATE meta SET value = 'imported' WHERE key = 'dataset'")
-    idp_port, app_port = _free_port(), _free_port()
+    idp_port, app_port = free_port(), free_port()
     app = f"http://127.0.0.1:{app_port}"
     idp = f"http://127.0.0.1:{idp_port}"
     (folder / "secrets.toml").write_text(f"""[auth]
@@ -80,24 +71,17 @@ server_metadata_url = "{idp}/.well-known/openid-configuration"
 client_kwargs = {{ scope = "openid profile email", prompt = "login" }}
 """, encoding="utf-8")
     log = folder / "audit.jsonl"
-    with open(folder / "idp.log", "w") as idp_out, open(folder / "app.log", "w") as app_out:
-        provider = subprocess.Popen(["node", "provider.js", str(idp_port), f"{app}/oauth2callback"], cwd=OIDC_DIR,
-                                    stdout=idp_out, stderr=subprocess.STDOUT)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(app_port), "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(folder / "secrets.toml")],
-            cwd=PROJECT_ROOT, stdout=app_out, stderr=subprocess.STDOUT,
-            env={**os.environ, DB_ENV: str(real), "INCOMEWATCH_AUDIT_LOG": str(log)})
+    provider = spawn(["node", "provider.js", str(idp_port), f"{app}/oauth2callback"], folder / "idp.log",
+                     cwd=OIDC_DIR)
     try:
         _wait_for_url(f"{idp}/.well-known/openid-configuration", provider)
-        _wait_healthy(app, server)
-        with duckdb.connect(str(real), read_only=True) as con:
-            county_name = con.execute("SELECT name FROM regions WHERE code = ?", [COUNTY]).fetchone()[0]
-        yield {"app": app, "audit": AuditLog(log), "folder": folder, "county_name": county_name}
+        with app_server(real, folder, port=app_port, env={"INCOMEWATCH_AUDIT_LOG": str(log)},
+                        args=["--secrets.files", str(folder / "secrets.toml")]):
+            with duckdb.connect(str(real), read_only=True) as con:
+                county_name = con.execute("SELECT name FROM regions WHERE code = ?", [COUNTY]).fetchone()[0]
+            yield {"app": app, "audit": AuditLog(log), "folder": folder, "county_name": county_name}
     finally:
-        _stop(server)
-        _stop(provider)
+        stop(provider)
 
 
 def _only_loopback(route) -> None:

@@ -5,18 +5,15 @@ Times are printed, not asserted (generous timeouts only say "it did not hang").
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from analysis.config import DB_ENV, PROJECT_ROOT
-from tests.test_browser import BARS, CHROMIUM_ARGS, _free_port, _wait_healthy, chromium  # noqa: F401 (fixture)
+from tests.test_browser import BARS, CHROMIUM_ARGS, app_server, chromium  # noqa: F401 (fixture)
 from tests.test_malformed_untrusted import far_cell_workbook, zip_bomb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,25 +24,8 @@ def import_server(demo_db, tmp_path_factory) -> Iterator[tuple[str, subprocess.P
     folder = tmp_path_factory.mktemp("untrusted-browser")
     db = folder / "world.duckdb"
     shutil.copyfile(demo_db, db)
-    port = _free_port()
-    with open(folder / "streamlit.log", "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT,
-            env={**os.environ, DB_ENV: str(db), "INCOMEWATCH_IMPORT_MEMORY": "1GB", "INCOMEWATCH_IMPORT_SECONDS": "120"},
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with app_server(db, folder, env={"INCOMEWATCH_IMPORT_MEMORY": "1GB", "INCOMEWATCH_IMPORT_SECONDS": "120"}) as running:
+        yield running
 
 
 def test_hostile_uploads_leave_other_sessions_and_the_server_alive(import_server, chromium):  # noqa: F811
