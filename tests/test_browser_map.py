@@ -53,7 +53,7 @@ def _busiest_county(demo_db) -> tuple[str, str]:
 
 
 def test_click_a_county_then_climb_back(server, chromium, demo_db, tmp_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     county, name = _busiest_county(demo_db)
     gansu = _inside(regions.province_boundaries(), "620000")
@@ -77,7 +77,8 @@ def test_click_a_county_then_climb_back(server, chromium, demo_db, tmp_path):  #
                 _pick_first_row(page)
                 page.wait_for_function(f"() => location.search.includes('{param}=')", timeout=WAIT)
                 page.wait_for_timeout(1500)
-            assert page.get_by_text("户主（脱敏）").count() == 1  # the household card
+            # the household card, once the village level's stale elements have gone (retried, not slept)
+            expect(page.get_by_text("户主（脱敏）")).to_have_count(1, timeout=WAIT)
             page.screenshot(path=str(tmp_path / "household.png"), full_page=True)
 
             page.get_by_role("button", name="甘肃省").click()  # breadcrumb: back to the province

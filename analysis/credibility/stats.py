@@ -51,7 +51,7 @@ def leave_one_out_share(counts: np.ndarray, groups: np.ndarray, peer: np.ndarray
     """
     peer = np.ones(len(counts), dtype=bool) if peer is None else peer
     _, index = np.unique(groups, return_inverse=True)
-    totals = np.zeros((index.max() + 1, counts.shape[1]))
+    totals = np.zeros((index.max(initial=-1) + 1, counts.shape[1]))  # no villages (a world without amounts): none
     np.add.at(totals, index, counts * peer[:, None])
     others = totals[index] - counts * peer[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
