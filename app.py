@@ -175,7 +175,8 @@ def main() -> None:
     audit_path = str(access_settings.audit_log_path(db_path))
     lang = st.session_state[VIEW]["lang"] if VIEW in st.session_state else st.query_params.get("lang", "zh")
     lang = lang if lang in LANGS else "zh"
-    scope = resolve_scope(real_data=ready and not run_query(db_path, version, dataset.is_synthetic), tree=tree,
+    # No database yet counts as real: its first import must not be open to whoever reaches the address.
+    scope = resolve_scope(real_data=not ready or not run_query(db_path, version, dataset.is_synthetic), tree=tree,
                           codes=list(regions["code"]), db_path=db_path, audit_path=audit_path, lang=lang)
     guard = Shell(lang=lang, region=scope.region_code, region_name=scope.region_code, year=None, db_path=db_path,
                   version=version, scope=scope, audit_path=audit_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import time
+from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
@@ -123,7 +124,7 @@ def resolve_scope(*, real_data: bool, tree: RegionTree, codes: list[str], db_pat
         return _view_as_scope(tree, codes, lang)
     if settings.single_user():
         return admin_scope(load_policy(), user=f"local:{getpass.getuser()}")
-    _refuse("access_refuse_unconfigured", path=db_path)
+    _refuse("access_refuse_unconfigured" if Path(db_path).exists() else "access_refuse_no_database", path=db_path)
 
 
 def identity_sidebar(scope: Scope, tree: RegionTree, lang: str) -> None:

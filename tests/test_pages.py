@@ -143,6 +143,17 @@ def test_a_missing_database_explains_how_to_build_the_demo(tmp_path, monkeypatch
     at.run()
     assert _problems(at) == []
     assert any("python -m analysis demo" in e.value and "make run" in e.value for e in at.error)
+    # without sign-in nobody may make the first import: the app stops before any page
+    assert any("INCOMEWATCH_SINGLE_USER" in e.value for e in at.error) and at.file_uploader.len == 0
+
+
+def test_a_missing_database_can_be_started_by_its_single_local_user(tmp_path, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "nothing.duckdb"))
+    monkeypatch.setenv("INCOMEWATCH_SINGLE_USER", "1")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert _problems(at) == []
+    assert any("python -m analysis demo" in e.value and "make run" in e.value for e in at.error)
     at.switch_page("pages/import_data.py").run()  # importing is how a new database starts
     assert _problems(at) == [] and at.error.len == 0
 

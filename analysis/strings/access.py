@@ -25,6 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Refusing to serve · 拒绝服务: the database `{path}` holds real data and sign-in is not configured "
         "([auth] in .streamlit/secrets.toml). Configure sign-in (docs/ACCESS.md), or set INCOMEWATCH_SINGLE_USER=1 "
         "for single-user local use."),
+    "access_refuse_no_database": (
+        "尚无数据库 `{path}`：运行 `make run`（或 `python -m analysis demo`）生成演示数据；若要从真实数据开始，"
+        "请先配置登录（见 docs/ACCESS.md），或仅供本机单人使用时设置 INCOMEWATCH_SINGLE_USER=1，再导入。",
+        "No database at `{path}` yet: run `make run` (or `python -m analysis demo`) for the demo world; to start "
+        "from real data, configure sign-in (docs/ACCESS.md) or set INCOMEWATCH_SINGLE_USER=1 for single-user local "
+        "use, then import."),
     "access_view_as": ("预览身份（仅演示数据）", "View as (demo data only)"),
     "access_view_as_role": ("角色", "Role"),
     "access_view_as_region": ("管辖地区", "Area"),
