@@ -21,17 +21,13 @@ from analysis.config import DATA_DIR
 from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
+from analysis.rulefile import RulesError, rule_header, text_field
 from analysis.store.department_formats import COMPULSORY_STAGES, DEPARTMENTS
 
 RULES_FILE = DATA_DIR / "warning_rules.toml"
 PRIORITY_TYPES = ("脱贫户", *MONITORED_TYPES)
 PROVINCES = ("000000", *(f"{n}0000" for n in range(10, 100)))
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _PROVINCE = re.compile(r"^\d{2}0000$")
-
-
-class RulesError(ValueError):
-    """The rules file is wrong; the message names the entry and the field."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +137,6 @@ class WarningRule:
         return self.first_year <= year <= self.last_year
 
 
-def _text(entry: dict, field: str, where: str) -> str:
-    value = entry.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise RulesError(f"{where}: `{field}` must be non-empty text")
-    return value.strip()
-
-
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise RulesError(f"{where}: needs a number ≥ 0, not {value!r}")
@@ -159,7 +148,7 @@ def _param(entry: dict, name: str, where: str) -> tuple[float, str, str]:
     where = f"{where}, parameter `{name}`"
     if not isinstance(spec, dict):
         raise RulesError(f"{where} is missing (give value, unit and source)")
-    return _number(spec.get("value"), where), _text(spec, "unit", where), _text(spec, "source", where)
+    return _number(spec.get("value"), where), text_field(spec, "unit", where), text_field(spec, "source", where)
 
 
 def _years(entry: dict, where: str) -> tuple[int, int]:
@@ -171,25 +160,13 @@ def _years(entry: dict, where: str) -> tuple[int, int]:
 
 
 def _rule(entry: object, position: int) -> WarningRule:
-    where = f"rule {position}"
-    if not isinstance(entry, dict):
-        raise RulesError(f"{where}: must be a table")
-    rule_id = entry.get("id")
-    if not isinstance(rule_id, str) or not _ID.match(rule_id):
-        raise RulesError(f"{where}: `id` must be lower-case letters, digits and _ (got {rule_id!r})")
-    where = f"rule {position} ({rule_id})"
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise RulesError(f"{where}: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    rule_id, kind, where = rule_header(entry, position, {name: k.params for name, k in KINDS.items()})
     province = entry.get("province")
     if not isinstance(province, str) or not _PROVINCE.match(province):
         raise RulesError(f"{where}: `province` must be a 6-digit province code or 000000, not {province!r}")
-    extra = set(entry.get("params", {})) - set(KINDS[kind].params)
-    if extra:
-        raise RulesError(f"{where}: parameters not used by kind {kind}: {', '.join(sorted(extra))}")
     params = [_param(entry, name, where) for name in KINDS[kind].params]
-    return WarningRule(rule_id, kind, province, *_years(entry, where), _text(entry, "source", where),
-                       _text(entry, "name_zh", where), _text(entry, "name_en", where),
+    return WarningRule(rule_id, kind, province, *_years(entry, where), text_field(entry, "source", where),
+                       text_field(entry, "name_zh", where), text_field(entry, "name_en", where),
                        tuple(zip(KINDS[kind].params, (p[0] for p in params), strict=True)),
                        tuple(p[1] for p in params), tuple(p[2] for p in params))
 

@@ -9,7 +9,6 @@ A household is *enrolled* when its type is a monitored type (脱贫不稳定户,
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -23,12 +22,12 @@ from analysis.config import DATA_DIR
 from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
+from analysis.rulefile import RulesError, rule_header, text_field
 
 RULES_FILE = DATA_DIR / "screening_rules.toml"
 # Household lists are for visits and checks: more flagged households than this (a whole country) are listed
 # per province or county instead. Well under Excel's 1,048,576 rows, and a list stays a few seconds' work.
 LIST_LIMIT = 200_000
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,6 @@ KINDS: dict[str, Kind] = {
 }
 
 
-class RulesError(ValueError):
-    """The rules file is wrong; the message names the rule and the field."""
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -73,13 +68,6 @@ class Rule:
         return self.name_en if lang == "en" else self.name_zh
 
 
-def _text(entry: dict, field: str, where: str) -> str:
-    value = entry.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise RulesError(f"{where}: `{field}` must be non-empty text")
-    return value.strip()
-
-
 def _param(entry: dict, name: str, bounds: tuple[float, float], where: str) -> tuple[float, str, str]:
     spec = entry.get("params", {}).get(name)
     if not isinstance(spec, dict):
@@ -90,27 +78,15 @@ def _param(entry: dict, name: str, bounds: tuple[float, float], where: str) -> t
     low, high = bounds
     if not low <= value <= high:
         raise RulesError(f"{where}: parameter `{name}` = {value} is outside {low} … {high}")
-    return float(value), _text(spec, "unit", f"{where}, parameter `{name}`"), \
-        _text(spec, "source", f"{where}, parameter `{name}`")
+    return float(value), text_field(spec, "unit", f"{where}, parameter `{name}`"), \
+        text_field(spec, "source", f"{where}, parameter `{name}`")
 
 
 def _rule(entry: object, position: int) -> Rule:
-    where = f"rule {position}"
-    if not isinstance(entry, dict):
-        raise RulesError(f"{where}: must be a table")
-    rule_id = entry.get("id")
-    if not isinstance(rule_id, str) or not _ID.match(rule_id):
-        raise RulesError(f"{where}: `id` must be lower-case letters, digits and _ (got {rule_id!r})")
-    where = f"rule {position} ({rule_id})"
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise RulesError(f"{where}: unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    rule_id, kind, where = rule_header(entry, position, {name: k.params for name, k in KINDS.items()})
     spec = KINDS[kind]
-    extra = set(entry.get("params", {})) - set(spec.params)
-    if extra:
-        raise RulesError(f"{where}: parameters not used by kind {kind}: {', '.join(sorted(extra))}")
     params = [_param(entry, name, bounds, where) for name, bounds in spec.params.items()]
-    return Rule(rule_id, kind, _text(entry, "name_zh", where), _text(entry, "name_en", where),
+    return Rule(rule_id, kind, text_field(entry, "name_zh", where), text_field(entry, "name_en", where),
                 tuple(zip(spec.params, (p[0] for p in params), strict=True)),
                 tuple(p[1] for p in params), tuple(p[2] for p in params))
 
