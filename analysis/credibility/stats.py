@@ -7,19 +7,14 @@ from scipy import stats
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (q); NaN stays NaN and does not count as a test."""
+    """Benjamini–Hochberg adjusted p-values (q, statsmodels' fdr_bh); NaN stays NaN and does not count as a test."""
+    from statsmodels.stats.multitest import multipletests  # imported here: the command line starts without it
+
     p = np.asarray(p, dtype=float)
     q = np.full(p.shape, np.nan)
     tested = ~np.isnan(p)
-    m = int(tested.sum())
-    if m == 0:
-        return q
-    order = np.argsort(p[tested])
-    ranked = p[tested][order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    out = np.empty(m)
-    out[order] = adjusted
-    q[tested] = out
+    if tested.any():
+        q[tested] = multipletests(p[tested], method="fdr_bh")[1]
     return q
 
 
