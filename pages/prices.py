@@ -1,4 +1,8 @@
-"""Price monitoring 价格监测: series with trend and season, alerts for falls and spikes, forecast, pass-through."""
+"""Price monitoring 价格监测: series with trend and season, alerts for falls and spikes, forecast, pass-through.
+
+The sidebar year ends every series in that December (as it stood then); the newest income year shows every
+price loaded, since prices usually run ahead of the income survey.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -13,6 +17,8 @@ from pages._common import current_shell, require_database
 shell = current_shell()
 require_database(shell)
 lang, region = shell.lang, shell.region
+years = shell.fetch(dataset.income_years)
+through = None if shell.year is None or shell.year == max(years, default=shell.year) else shell.year
 
 commodities = shell.fetch(prices.available_commodities, region)
 series = shell.fetch(prices.series_label, region, lang)
@@ -24,7 +30,7 @@ st.caption(shell.t("price_series_caption", series=series))
 
 st.subheader(shell.t("price_alerts_title"))
 bands = [float(b) for b in param("alerts", "bands")]
-stress = shell.fetch(prices.commodities_in_stress, region)
+stress = shell.fetch(prices.commodities_in_stress, region, through)
 if stress.empty:
     st.success(shell.t("price_no_alerts"))
 else:
@@ -53,18 +59,28 @@ freq = right.segmented_control(shell.t("price_freq"), prices.FREQUENCIES, requir
                                key="price_freq") or "month"
 name = commodity_name(commodity, lang)
 
-raw = shell.fetch(prices.price_series, region, commodity, freq)
-parts = shell.fetch(prices.price_decomposition, region, commodity)
+raw = shell.fetch(prices.price_series, region, commodity, freq, through)
+if raw.empty:
+    st.info(shell.t("price_none_through", year=through))
+    st.stop()
+st.caption(shell.t("price_through_caption", through=pd.Timestamp(raw["date"].max()).strftime("%Y-%m")))
+try:
+    parts = shell.fetch(prices.price_decomposition, region, commodity, through)
+except ValueError:  # STL needs two full years
+    parts = None
+    st.info(shell.t("price_too_short_season"))
 shell.chart(figures.series_figure(raw, lang, shell.t("price_series_chart", commodity=name), trend=parts), key="price-series")
-shell.chart(figures.seasonal_figure(parts, lang, shell.t("price_seasonal_chart", commodity=name)), key="price-seasonal")
+if parts is not None:
+    shell.chart(figures.seasonal_figure(parts, lang, shell.t("price_seasonal_chart", commodity=name)),
+                key="price-seasonal")
 
-scores = shell.fetch(prices.price_alerts, region, commodity)
+scores = shell.fetch(prices.price_alerts, region, commodity, through)
 shell.chart(figures.alert_figure(scores, lang, shell.t("price_alert_chart", commodity=name), bands), key="price-alert")
 
 horizon = st.slider(shell.t("price_horizon"), 3, 6, int(param("forecast", "horizon")), key="price_horizon")
 st.subheader(shell.t("price_forecast_title", horizon=horizon))
 try:
-    forecast = shell.fetch(prices.price_forecast, region, commodity, horizon)
+    forecast = shell.fetch(prices.price_forecast, region, commodity, horizon, through)
 except ValueError as exc:
     st.info(shell.t("price_too_short", error=exc))
 else:
@@ -96,7 +112,11 @@ else:
     st.caption(shell.t("price_forecast_caption"))
 
 st.subheader(shell.t("price_passthrough_title"))
-passthrough = shell.fetch(prices.pass_through, region)
+try:
+    passthrough = shell.fetch(prices.pass_through, region, through)
+except ValueError as exc:  # fewer than two years of overlapping prices
+    st.info(shell.t("price_too_short", error=exc))
+    st.stop()
 confidence = formatting.percent(float(param("passthrough", "confidence")), decimals=0)
 table = pd.DataFrame({
     shell.t("price_live"): [commodity_name(c, lang) for c in passthrough["live"]],

@@ -215,3 +215,26 @@ def test_the_prices_page_runs(open_app, lang):
     at.selectbox(key="price_commodity").set_value("live_sheep").run()
     assert [e.value for e in at.exception] == []
     assert any(m.label in ("回测误差（MAPE）", "Backtest error (MAPE)") for m in at.metric)
+
+
+def test_a_past_year_ends_every_series_in_its_december(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert price_series(con, "620000", "beef", "month", 2022)["date"].max() == pd.Timestamp("2022-12-01")
+        as_then = latest_alerts(con, "620000", 2022)
+        assert (as_then["date"] == pd.Timestamp("2022-12-01")).all()
+        assert (as_then["through"] <= pd.Timestamp("2022-12-31")).all()
+        assert price_forecast(con, "620000", "beef", 3, 2022).history["date"].max() == pd.Timestamp("2022-12-01")
+        assert latest_alerts(con, "620000")["date"].max() == pd.Timestamp("2025-12-01")  # no year: every price
+
+
+def test_the_prices_page_follows_the_sidebar_year(open_app):
+    at = open_app("pages/prices.py", lang="en", region="620000")
+    newest = [c.value for c in at.caption if c.value.startswith("Prices through")]
+    at.selectbox(key="year").set_value(2022).run()
+    assert [e.value for e in at.exception] == []
+    past = [c.value for c in at.caption if c.value.startswith("Prices through")]
+    assert newest[0].startswith("Prices through 2025-12") and past[0].startswith("Prices through 2022-12")
+    assert all("2022-12" in month for month in at.dataframe[0].value["Month"])
+    at.selectbox(key="year").set_value(2019).run()  # one year of prices: no season, no alerts, no pass-through
+    assert [e.value for e in at.exception] == []
+    assert any("Less than two years" in i.value for i in at.info)

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.prices.params import param, section
-from analysis.prices.series import monthly_prices, price_region
+from analysis.prices.series import monthly_prices, price_region, through_date
 
 BANDS = ("normal", "stress", "alert", "crisis")
 HARMFUL = {"fall": ("fall",), "rise": ("spike",), "both": ("fall", "spike")}
-_LAST_DATES = "SELECT commodity, max(date) AS last_date FROM prices WHERE region_code = $region GROUP BY commodity"
+_LAST_DATES = """SELECT commodity, max(date) AS last_date FROM prices WHERE region_code = $region AND date <= $through
+GROUP BY commodity"""
 
 
 def harmful_direction(commodity: str) -> str:
@@ -66,21 +67,23 @@ def alert_scores(monthly: pd.Series, *, min_months: int | None = None, min_sd: f
                          "band": bands, "direction": direction})
 
 
-def price_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str) -> pd.DataFrame:
-    return alert_scores(monthly_prices(cur, region_code)[commodity])
+def price_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str,
+                 through_year: int | None = None) -> pd.DataFrame:
+    return alert_scores(monthly_prices(cur, region_code, through_year)[commodity])
 
 
-def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, through_year: int | None = None) -> pd.DataFrame:
     """Every commodity's latest scored month: commodity, date, price, fitted, score, band, direction,
     change_12m, harmful_direction (fall / rise / both), hurts (the move is in that direction), through (the
     last price date), to_date (the month's prices stop before its end), current.
 
     `current` is False when the commodity's latest price is more than `max_age_months` older than
-    the newest price loaded (FAO GIEWS: no warning on stale prices).
+    the newest price loaded (FAO GIEWS: no warning on stale prices). `through_year`: as it stood that December.
     """
     rows = []
-    last_dates = dict(cur.execute(_LAST_DATES, {"region": price_region(cur, region_code)}).fetchall())
-    for commodity, monthly in monthly_prices(cur, region_code).items():
+    last_dates = dict(cur.execute(_LAST_DATES, {"region": price_region(cur, region_code),
+                                                "through": through_date(through_year)}).fetchall())
+    for commodity, monthly in monthly_prices(cur, region_code, through_year).items():
         scores = alert_scores(monthly).dropna(subset=["score"])
         if scores.empty:
             continue
@@ -104,10 +107,11 @@ def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFr
     return frame.assign(current=age <= int(param("alerts", "max_age_months")))
 
 
-def commodities_in_stress(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+def commodities_in_stress(cur: duckdb.DuckDBPyConnection, region_code: str,
+                          through_year: int | None = None) -> pd.DataFrame:
     """The current alerts table: commodities whose latest month is in stress or worse in the direction that
     hurts, worst first."""
-    frame = latest_alerts(cur, region_code)
+    frame = latest_alerts(cur, region_code, through_year)
     frame = frame[frame["current"] & (frame["band"] != "normal") & frame["hurts"]]
     return frame.assign(order=frame["score"].abs()).sort_values("order", ascending=False).drop(columns="order")
 

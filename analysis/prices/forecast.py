@@ -172,11 +172,11 @@ def backtest(monthly: pd.Series, horizon: int, origins: int, min_months: int, in
 
 
 def price_forecast(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str,
-                   horizon: int | None = None) -> PriceForecast:
+                   horizon: int | None = None, through_year: int | None = None) -> PriceForecast:
     """Forecast of a commodity's monthly price in the region's series, its backtest and widened intervals."""
     horizon = int(horizon or param("forecast", "horizon"))
     interval = float(param("forecast", "interval"))
-    monthly = monthly_prices(cur, region_code)[commodity]
+    monthly = monthly_prices(cur, region_code, through_year)[commodity]
     min_months, min_errors = int(param("forecast", "min_months")), int(param("forecast", "min_errors"))
     if monthly.count() < min_months:
         raise ValueError(f"a forecast needs {min_months} months of prices")

@@ -83,9 +83,9 @@ def estimate_pass_through(live: pd.Series, retail: pd.Series, live_name: str = "
                        int(len(data)), float(fit.rsquared))
 
 
-def pass_through(cur: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+def pass_through(cur: duckdb.DuckDBPyConnection, region_code: str, through_year: int | None = None) -> pd.DataFrame:
     """One row per (live, retail) pair of data/livestock.toml present in the region's prices."""
-    monthly = monthly_prices(cur, region_code)
+    monthly = monthly_prices(cur, region_code, through_year)
     rows = [estimate_pass_through(monthly[live], monthly[retail], live, retail).__dict__
             for live, retail in param("passthrough", "pairs") if live in monthly and retail in monthly]
     return pd.DataFrame(rows, columns=list(PassThrough.__dataclass_fields__))

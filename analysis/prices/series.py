@@ -1,9 +1,12 @@
 """Price series as the pages read them: weekly or monthly, per commodity and price region, and their parts.
 
 Prices are collected nationally (000000) and per province; a county or city reads its province's
-series when the database has one, else the national series.
+series when the database has one, else the national series. `through_year` (the sidebar's year) ends a
+series in that year's December, so a past year is seen as it stood then; None reads every price.
 """
 from __future__ import annotations
+
+import datetime
 
 import duckdb
 import numpy as np
@@ -17,14 +20,19 @@ _REGIONS = "SELECT DISTINCT region_code FROM prices WHERE region_code IN ($provi
 _COMMODITIES = "SELECT DISTINCT commodity FROM prices WHERE region_code = $region ORDER BY commodity"
 _SERIES = """
 SELECT date_trunc('{unit}', date)::DATE AS date, avg(price) AS price
-FROM prices WHERE region_code = $region AND commodity = $commodity
+FROM prices WHERE region_code = $region AND commodity = $commodity AND date <= $through
 GROUP BY 1 ORDER BY 1
 """
 _ALL_MONTHLY = """
 SELECT commodity, date_trunc('month', date)::DATE AS date, avg(price) AS price
-FROM prices WHERE region_code = $region
+FROM prices WHERE region_code = $region AND date <= $through
 GROUP BY ALL ORDER BY commodity, date
 """
+
+
+def through_date(through_year: int | None) -> datetime.date:
+    """The last price date a view includes: 31 December of `through_year`, or no limit."""
+    return datetime.date.max if through_year is None else datetime.date(int(through_year), 12, 31)
 
 
 def price_region(cur: duckdb.DuckDBPyConnection, region_code: str) -> str:
@@ -39,17 +47,21 @@ def available_commodities(cur: duckdb.DuckDBPyConnection, region_code: str) -> l
     return [c for (c,) in cur.execute(_COMMODITIES, {"region": region}).fetchall()]
 
 
-def price_series(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str, freq: str = "month") -> pd.DataFrame:
+def price_series(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str, freq: str = "month",
+                 through_year: int | None = None) -> pd.DataFrame:
     """date, price: mean price per week (Monday) or month (first day) of the region's price series."""
     if freq not in FREQUENCIES:
         raise ValueError(f"freq must be one of {FREQUENCIES}")
     region = price_region(cur, region_code)
-    return cur.execute(_SERIES.format(unit=freq), {"region": region, "commodity": commodity}).df()
+    return cur.execute(_SERIES.format(unit=freq), {"region": region, "commodity": commodity,
+                                                   "through": through_date(through_year)}).df()
 
 
-def monthly_prices(cur: duckdb.DuckDBPyConnection, region_code: str) -> dict[str, pd.Series]:
+def monthly_prices(cur: duckdb.DuckDBPyConnection, region_code: str,
+                   through_year: int | None = None) -> dict[str, pd.Series]:
     """{commodity: monthly mean price indexed by month start} for the region's price series."""
-    frame = cur.execute(_ALL_MONTHLY, {"region": price_region(cur, region_code)}).df()
+    frame = cur.execute(_ALL_MONTHLY, {"region": price_region(cur, region_code),
+                                       "through": through_date(through_year)}).df()
     return {c: as_monthly(g) for c, g in frame.groupby("commodity", sort=True)}
 
 
@@ -77,8 +89,9 @@ def decompose(monthly: pd.Series) -> pd.DataFrame:
     })
 
 
-def price_decomposition(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str) -> pd.DataFrame:
-    return decompose(as_monthly(price_series(cur, region_code, commodity, "month")))
+def price_decomposition(cur: duckdb.DuckDBPyConnection, region_code: str, commodity: str,
+                        through_year: int | None = None) -> pd.DataFrame:
+    return decompose(as_monthly(price_series(cur, region_code, commodity, "month", through_year)))
 
 
 def series_label(cur: duckdb.DuckDBPyConnection, region_code: str, lang: str) -> str:

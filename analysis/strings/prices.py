@@ -80,6 +80,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "price_h": ("提前月数", "Months ahead"),
     "price_origins": ("回测次数", "Backtest origins"),
     "price_too_short": ("价格数据不足，无法预测：{error}", "Too few prices to forecast: {error}"),
+    "price_through_caption": ("价格截至 {through}。选择往年时，价格截至该年 12 月，预警、预测和传导都按当时的数据计算。",
+                              "Prices through {through}. For a past year, prices end in its December; alerts, forecast "
+                              "and pass-through are computed as they stood then."),
+    "price_none_through": ("{year} 年及以前没有价格数据。", "No prices up to {year}."),
+    "price_too_short_season": ("价格数据不足两年，无法分解趋势和季节因素。",
+                               "Less than two years of prices: no trend and seasonal parts."),
     "price_passthrough_title": ("活畜价格向肉价的传导", "Pass-through from live animals to meat"),
     "price_passthrough_caption": (
         "月度对数价格变化回归：肉价变化 = 常数 + 活畜价格当月及滞后 {lags} 个月变化之和 + 各月份项 + 春节前时段项；"
