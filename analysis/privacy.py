@@ -124,14 +124,14 @@ def id_key(db_path: str | os.PathLike | None = None) -> bytes:
     if db_path is not None and path.resolve().parent == Path(db_path).resolve().parent:
         raise IdKeyError(f"ID 密钥文件不能与数据库放在同一目录：{path} / the ID key file must not sit beside the database")
     if not path.exists():
-        _create_key_file(path)
+        create_key_file(path)
     text = path.read_text(encoding="ascii").strip()
     if len(text) < 32:
         raise IdKeyError(f"ID 密钥文件为空或过短：{path} / the ID key file is empty or too short: {path}")
     return bytes.fromhex(text) if re.fullmatch(r"[0-9a-fA-F]+", text) and len(text) % 2 == 0 else text.encode()
 
 
-def _create_key_file(path: Path) -> None:
+def create_key_file(path: Path) -> None:
     """A new random key, written whole then linked into place: concurrent first uses agree on one key."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".id.key.")

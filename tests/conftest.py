@@ -13,6 +13,8 @@ from analysis.demo import build_demo
 
 # ID hashes need a key kept apart from any database: the tests' own, never the user's ~/.config one.
 os.environ.setdefault("INCOMEWATCH_ID_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="incomewatch-test-key-")) / "id.key"))
+os.environ.setdefault("INCOMEWATCH_AUDIT_KEY_FILE",
+                      str(Path(tempfile.mkdtemp(prefix="incomewatch-test-audit-key-")) / "audit.key"))
 
 
 @pytest.fixture(scope="session")

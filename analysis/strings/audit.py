@@ -1,0 +1,15 @@
+"""Strings of the audit-log page's filters, paging and checkpoint messages (issue 13; `audit_` keys are in access)."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "auditlog_role": ("角色", "Role"),
+    "auditlog_region": ("地区代码（含下级）", "Area code (and places inside it)"),
+    "auditlog_target": ("对象包含", "Target contains"),
+    "auditlog_page_number": ("页码", "Page"),
+    "auditlog_showing": ("第 {first}–{last} 条，共 {total} 条（最新在前）", "Entries {first}–{last} of {total} (newest first)"),
+    "auditlog_broken": ("校验失败：{problem}", "Verification failed: {problem}"),
+    "auditlog_alert": ("日志记录的异常：{alert}", "Incident recorded in the log: {alert}"),
+    "auditlog_note": ("说明：{note}", "Note: {note}"),
+    "auditlog_bad_region": ("地区代码无效：{code}（应为 6、9 或 12 位数字）", "Not an area code: {code} (6, 9 or 12 digits)"),
+    "auditlog_download": ("下载筛选结果 CSV（{n} 条，记入审计日志）", "Download the filtered log as CSV ({n} entries, audited)"),
+}
