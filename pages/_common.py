@@ -5,6 +5,7 @@ they must share its single DuckDB holder and the view it resolved (language, reg
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from analysis import dataset, export, tables
+from analysis import dataset, export, precompute, tables
 from analysis.access import guard
 from analysis.access.audit import AuditLog
 from analysis.access.scope import AccessDenied, Scope
@@ -69,8 +70,9 @@ def _cached_scoped(module: str, name: str, db_path: str, version: str, args: tup
     """`module.name(cur, *args)` as the scope may see it; keyed by data version AND scope (never by user name)."""
     role, region, permissions = scope_key
     query = getattr(importlib.import_module(module), name)
-    with database(db_path).cursor() as cur:
-        return guard.run_scoped(cur, query, args, Scope(role, region, frozenset(permissions)), min_cell)
+    with database(db_path).cursor() as cur:  # a result stored for this data version still passes the guard
+        return guard.run_scoped(cur, precompute.stored_first(query, db_path, version), args,
+                                Scope(role, region, frozenset(permissions)), min_cell)
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,11 @@ class Shell:
         """
         if self.scope is None:
             self.deny(AccessDenied(guard.query_name(query), "no scope"))
+        stored = precompute.is_stored(self.db_path, self.version, query, args)
         try:
-            result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
-                                    self.scope.key(), self.min_cell)
+            with contextlib.nullcontext() if stored else st.spinner(self.t("precompute_computing")):
+                result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
+                                        self.scope.key(), self.min_cell)
         except AccessDenied as refused:
             self.deny(refused)
         if isinstance(result, pd.DataFrame) and guard.SUPPRESSED_COLUMN in result.columns \

@@ -15,6 +15,9 @@ from analysis.demo import build_demo
 os.environ.setdefault("INCOMEWATCH_ID_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="incomewatch-test-key-")) / "id.key"))
 os.environ.setdefault("INCOMEWATCH_AUDIT_KEY_FILE",
                       str(Path(tempfile.mkdtemp(prefix="incomewatch-test-audit-key-")) / "audit.key"))
+# Every write starts a job that stores the pages' results (analysis.precompute); tests write hundreds of times,
+# so it is off here and tests/test_precompute.py runs it itself.
+os.environ.setdefault("INCOMEWATCH_PRECOMPUTE", "off")
 
 
 @pytest.fixture(scope="session")

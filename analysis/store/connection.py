@@ -217,6 +217,9 @@ def write_transaction(path: Path, *, fresh: bool = False) -> Iterator[duckdb.Duc
                 yield con
     except (OSError, duckdb.IOException) as exc:
         raise _write_error(exc, path) from exc
+    from analysis.precompute import after_write  # the new version's stored results (analysis.precompute)
+
+    after_write(path)
 
 
 @contextlib.contextmanager
