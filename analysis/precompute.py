@@ -195,8 +195,8 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
         compute(cases.follow_through, region, deadlines)
         compute(closing.closing_summary, region, year, warning_rules, deadlines)
         compute(closing.closing_check, region, year, warning_rules, deadlines)
-        compute(alerts.commodities_in_stress, region)
-        compute(forecast.price_forecast, region, "live_cattle", horizon)
+        compute(alerts.commodities_in_stress, region, None)  # None: prices through the latest income year
+        compute(forecast.price_forecast, region, "live_cattle", horizon, None)
         compute(engine.simulate_toml, region, year, text)
         compute(ranges.scenario_range_toml, region, year, text)
         for scope in estimation_scopes(region):
