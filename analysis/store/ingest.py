@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.privacy import HASH_SCHEME, ID_MASK, has_legacy_salt, id_key, legacy_salt_path, rekey_legacy_hash
 from analysis.regions import add_unnamed_units, ensure_real_regions
@@ -70,6 +72,7 @@ class IngestReport:
     ok: bool
     problems: list[Problem]
     files: list[FileResult]
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # seconds per phase
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
@@ -101,21 +104,25 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
     today = today or date.today()
     step = _stepper(progress, len(files))
     key = _key_for(db_path)
+    phases = _Phases()
     prepared = []
     for i, source in enumerate(files):
         name = _source_name(source)
         step(2 * i, f"读取并校验 / reading and validating {name}")
         prepared.append(_prepare_source(source, kind, sheet, today, key, limits))
+        phases.add_child(prepared[-1].timings)
     results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns,
                           rows_read=p.rows_read, rows_skipped=p.rows_skipped) for p in prepared]
     todo = _not_yet_loaded(db_path, prepared, results)
     _check_income_households(db_path, prepared, todo)
+    phases.mark("check")
     problems = [problem for i in todo for problem in prepared[i].problems]
     if problems or not todo:
         _finish(progress)
-        return IngestReport(not problems, problems, results)
+        return IngestReport(not problems, problems, results, phases.seconds)
     try:
         with write_transaction(db_path) as con:
+            phases.mark("copy")
             touched: set[str] = set()
             for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
                 step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
@@ -123,15 +130,37 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
             if any(prepared[i].kind == "households" for i in todo):
                 con.execute("DELETE FROM meta WHERE key = 'id_hash'")
                 con.execute("INSERT INTO meta VALUES ('id_hash', $scheme)", {"scheme": HASH_SCHEME})
+            phases.mark("load")
             keep_current(con, touched)
+            phases.mark("summaries")
     except WriteError as error:
         for result in results:
             result.status, result.inserted, result.replaced = "refused", 0, 0
         _finish(progress)
         return IngestReport(False, [Problem(str(db_path.name), None, None, None, error.reason_zh, error.reason_en)],
-                            results)
+                            results, phases.seconds)
+    phases.mark("commit_swap")
     _finish(progress)
-    return IngestReport(True, [], results)
+    return IngestReport(True, [], results, phases.seconds)
+
+
+class _Phases:
+    """Seconds spent in each phase of an import, for `make bench`: the children's start, read, validate and
+    transfer (summed over files), then the parent's checks, copy, load, sums and commit with the swap."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def add_child(self, timings: dict[str, float]) -> None:
+        for phase, seconds in timings.items():
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds
+        self._last = time.monotonic()
+
+    def mark(self, phase: str) -> None:
+        now = time.monotonic()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
 
 
 def _key_for(db_path: Path) -> bytes:
@@ -214,34 +243,47 @@ def _check_income_households(db_path: Path, prepared: list[PreparedFile], todo: 
     income = [p for p in files if p.kind in F.HOUSEHOLD_REFERENCES and "household_id" in p.frame]
     if not income:
         return
-    in_batch = pd.concat([pd.DataFrame({"household_id": pd.Series([], dtype="str"),
-                                        "members": pd.Series([], dtype="Int64")})]
-                         + [p.frame[["household_id", "members"]].dropna(subset=["household_id"])
-                            for p in files if p.kind == "households"])
-    wanted = pd.concat([p.frame["household_id"].dropna() for p in income])
-    wanted = wanted[~wanted.isin(in_batch["household_id"])]
-    stored = _stored_members(db_path, wanted) if len(wanted) else {}
-    members = dict(zip(in_batch["household_id"], in_batch["members"], strict=True)) | stored
+    ids, members = _known_members(db_path, files, income)
     for p in income:
-        missing = ~p.frame["household_id"].isin(list(members)).to_numpy(dtype=bool) & p.frame["household_id"].notna(
-        ).to_numpy(dtype=bool)
+        wanted = pa.array(p.frame["household_id"], type=pa.string())
+        position = pc.index_in(wanted, value_set=ids)
+        missing = pc.and_(position.is_null(), wanted.is_valid()).to_numpy(zero_copy_only=False)
         if missing.any():
             p.log.add_rows(p.frame.index[missing], p.headers["household_id"],
                            p.frame["household_id"][missing].to_numpy(),
                            "户编号在农户表中不存在（本批文件和数据库中都没有）",
                            "household_id not found in households (neither in this batch nor in the database)")
-        _check_per_capita(p, members)
+        size = members.take(position).to_numpy(zero_copy_only=False).astype("float64")  # None -> nan
+        _check_per_capita(p, size)
         p.problems = p.log.problems()
 
 
-def _check_per_capita(p: PreparedFile, members: dict) -> None:
+def _known_members(db_path: Path, files: list[PreparedFile], income: list[PreparedFile]
+                   ) -> tuple[pa.Array, pa.Array]:
+    """(household_id, members) of every household the income files name that this batch or the database
+    holds; a household in several files of the batch counts as in the last (the one loaded last)."""
+    batch = [p.frame[["household_id", "members"]].dropna(subset=["household_id"])
+             for p in reversed(files) if p.kind == "households"]
+    in_batch = (pd.concat(batch).drop_duplicates("household_id") if batch
+                else pd.DataFrame({"household_id": pd.Series([], dtype="str"), "members": pd.Series([], dtype="Int64")}))
+    batch_ids = pa.array(in_batch["household_id"], type=pa.string())
+    wanted = pc.unique(pa.chunked_array([pa.array(p.frame["household_id"], type=pa.string()) for p in income],
+                                        type=pa.string()).drop_null())
+    wanted = wanted.filter(pc.invert(pc.is_in(wanted, value_set=batch_ids)))
+    stored = _stored_members(db_path, wanted) if len(wanted) else pa.table({"household_id": pa.array([], pa.string()),
+                                                                            "members": pa.array([], pa.int64())})
+    ids = pa.concat_arrays([batch_ids, stored["household_id"].combine_chunks().cast(pa.string())])
+    members = pa.concat_arrays([pa.array(in_batch["members"], type=pa.int64()),
+                                stored["members"].combine_chunks().cast(pa.int64())])
+    return ids, members
+
+
+def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
     """Net income per member within its bound (the components were each checked by the validator)."""
     components = [c for c in B.NET_INCOME_COMPONENTS if c in p.headers]
     if not components:
         return
     net = p.frame[components].sum(axis=1, min_count=1).to_numpy(dtype="float64", na_value=float("nan"))
-    size = pd.to_numeric(p.frame["household_id"].map(members), errors="coerce").to_numpy(dtype="float64",
-                                                                                          na_value=float("nan"))
     with np.errstate(invalid="ignore", divide="ignore"):
         per_capita = net / size
     bound = B.column_bound("income", "per_capita_net_income")
@@ -254,16 +296,20 @@ def _check_per_capita(p: PreparedFile, members: dict) -> None:
                        np.char.add("net income per member ", en.astype(str)))
 
 
-def _stored_members(db_path: Path, wanted: pd.Series) -> dict[str, int]:
-    """Members of the households among `wanted` that the database holds."""
-    frame = pd.DataFrame({"household_id": wanted.drop_duplicates().astype("str")})
-
-    def query(con: duckdb.DuckDBPyConnection) -> set:
-        con.register("wanted", frame)
-        return set(con.execute("SELECT w.household_id, h.members FROM wanted w"
-                               " JOIN households h USING (household_id)").fetchall())
-
-    return dict(_read_db(db_path, query, set()))
+def _stored_members(db_path: Path, wanted: pa.Array) -> pa.Table:
+    """household_id and members of the households among `wanted` that the database holds."""
+    empty = pa.table({"household_id": pa.array([], pa.string()), "members": pa.array([], pa.int64())})
+    if not db_path.exists():
+        return empty
+    con = connect_read_only(db_path)
+    try:
+        con.register("wanted", pa.table({"household_id": wanted}))
+        return con.sql("SELECT w.household_id, h.members FROM wanted w JOIN households h USING (household_id)"
+                       ).to_arrow_table()
+    except duckdb.CatalogException:
+        return empty
+    finally:
+        con.close()
 
 
 def _arrow_table(prepared: PreparedFile) -> pa.Table:

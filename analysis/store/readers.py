@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from analysis.store import workbook
 from analysis.store.errors import ReadError
@@ -95,22 +98,54 @@ def _read_csv(data: bytes) -> RawTable:
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     header_index, delimiter = _find_csv_header(lines)
     offset = sum(len(line) + 1 for line in lines[:header_index])
-    try:
-        grid = pd.read_csv(io.StringIO(text[offset:]), header=None, dtype=str, sep=delimiter,
-                           keep_default_na=False, skip_blank_lines=False, quotechar='"')
-    except pd.errors.ParserError as exc:
-        raise _parser_error(exc, header_index) from None
-    except pd.errors.EmptyDataError:
-        raise ReadError("文件为空", "the file is empty") from None
-    grid = grid.fillna("")
     header_row = header_index + 1
-    _refuse_line_breaks(grid, header_row)
+    grid = _fast_grid(text[offset:], delimiter, lines[header_index] if header_index < len(lines) else "")
+    if grid is None:
+        grid = _careful_grid(text[offset:], delimiter, header_index)
     return RawTable(
         headers=[str(h).strip() for h in grid.iloc[0].tolist()],
         cells=grid.iloc[1:].reset_index(drop=True).set_axis(range(grid.shape[1]), axis=1),
         rows=np.arange(header_row + 1, header_row + len(grid), dtype=np.int64),
         header_row=header_row, encoding=encoding, sheet=None,
     )
+
+
+def _fast_grid(body: str, delimiter: str, header_line: str) -> pd.DataFrame | None:
+    """The usual file parsed by pyarrow's CSV reader: every line with the header's number of fields and no
+    line break inside a field. Anything else is None, for the careful parser whose errors name the line."""
+    try:
+        width = len(next(csv.reader([header_line], delimiter=delimiter)))
+    except (csv.Error, StopIteration):
+        return None
+    names = [str(i) for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                              newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowException:
+        return None
+    if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
+        return None
+    return table.to_pandas().set_axis(range(width), axis=1)
+
+
+def _careful_grid(body: str, delimiter: str, header_index: int) -> pd.DataFrame:
+    """pandas' parser, for files the fast one refused: extra fields and unbalanced quotes become errors with
+    the line, short rows are filled with empty cells, line breaks inside fields are refused."""
+    try:
+        grid = pd.read_csv(io.StringIO(body), header=None, dtype=str, sep=delimiter,
+                           keep_default_na=False, skip_blank_lines=False, quotechar='"')
+    except pd.errors.ParserError as exc:
+        raise _parser_error(exc, header_index) from None
+    except pd.errors.EmptyDataError:
+        raise ReadError("文件为空", "the file is empty") from None
+    grid = grid.fillna("")
+    _refuse_line_breaks(grid, header_index + 1)
+    return grid
 
 
 def _find_csv_header(lines: list[str]) -> tuple[int, str]:

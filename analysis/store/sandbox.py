@@ -58,6 +58,7 @@ class PreparedFile:
     log: ProblemLog | None = field(default=None, repr=False, compare=False)  # for problems found later
     rows_read: int = 0            # rows below the header: rows + rows_skipped
     rows_skipped: int = 0         # blank rows, 合计 rows and a closing note
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # seconds per phase
 
     @property
     def ok(self) -> bool:
@@ -98,15 +99,18 @@ def prepare_here(name: str, data: bytes, kind: str | None, sheet: str | None, to
 
     log = ProblemLog(name)
     digest = hashlib.sha256(data).hexdigest()
+    started = time.monotonic()
     try:
         table = read_table(name, data, sheet)
     except ReadError as exc:
         log.add(exc.row, exc.column, None, exc.reason_zh, exc.reason_en)
         return PreparedFile(name, kind, pd.DataFrame(), log.problems(), [], digest, 0, log=log)
+    read = time.monotonic()
     checked = validate_table(table, log, kind, today, key)
     return PreparedFile(name, checked.kind, checked.frame, log.problems(), checked.extra_columns, digest,
                         len(table.rows), table.encoding, table.sheet, checked.headers, log=log,
-                        rows_read=table.rows_read, rows_skipped=table.rows_skipped)
+                        rows_read=table.rows_read, rows_skipped=table.rows_skipped,
+                        timings={"read": read - started, "validate": time.monotonic() - read})
 
 
 TOO_COMPLEX = ("文件过大或过于复杂：读取时超出了导入的内存或时间限制，已停止（服务器不受影响）。请拆分文件，或另存为 CSV 后重试",
@@ -132,8 +136,22 @@ def prepare_isolated(name: str, data: bytes | None = None, path: Path | None = N
     request = {"name": name, "data": data, "path": None if path is None else str(path), "kind": kind, "sheet": sheet,
                "today": today or date.today(), "key": key, "memory": limits.memory_bytes, "seconds": limits.seconds,
                "counties": county_reference()}
+    started = time.monotonic()
     payload = _run_child(request, limits.seconds, name)
-    return refused(name, digest, *TOO_COMPLEX, kind) if payload is None else pickle.loads(payload)
+    if payload is None:
+        return refused(name, digest, *TOO_COMPLEX, kind)
+    prepared = pickle.loads(payload)
+    _child_timings(prepared.timings, started, time.monotonic())
+    return prepared
+
+
+def _child_timings(timings: dict[str, float], started: float, received: float) -> None:
+    """Add the child's start (fork, limits) and the transfer back (pickle, pipe, unpickle) to its read and
+    validate times; the child noted its monotonic clock (system-wide on Linux) when it began and finished."""
+    began, finished = timings.pop("began", None), timings.pop("finished", None)
+    if began is not None and finished is not None:
+        timings["start"] = began - started
+        timings["transfer"] = received - finished
 
 
 def _run_child(request: dict, seconds: float, name: str) -> bytes | None:
@@ -171,7 +189,8 @@ def _start_fork_server() -> None:
     if not _FORK_SERVER_STARTED:
         for name, value in _CHILD_ENV.items():  # the fork server inherits these; the app's libraries are loaded
             os.environ.setdefault(name, value)
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["analysis.store.sandbox"])
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["analysis.store.sandbox", "analysis.store.sandbox_warmup"])
         _FORK_SERVER_STARTED = True
 
 
@@ -225,6 +244,7 @@ def _limit_self(memory: int, seconds: float) -> None:
 
 
 def _child(sender, request: dict) -> None:
+    began = time.monotonic()
     _limit_self(request["memory"], request["seconds"])
     use_county_reference(request["counties"])
     try:
@@ -240,5 +260,6 @@ def _child(sender, request: dict) -> None:
         result = refused(request["name"], digest, "读取文件时出现意外错误，文件未导入（已记录在服务器日志中）",
                          "an unexpected error occurred while reading the file; nothing was imported (logged on the "
                          "server)", request["kind"])
+    result.timings.update(began=began, finished=time.monotonic())
     sender.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()
