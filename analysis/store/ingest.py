@@ -21,7 +21,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analysis.privacy import HASH_SCHEME, ID_MASK, has_legacy_salt, id_key, legacy_salt_path, rekey_legacy_hash
 from analysis.regions import add_unnamed_units, ensure_real_regions
@@ -243,39 +242,47 @@ def _check_income_households(db_path: Path, prepared: list[PreparedFile], todo: 
     income = [p for p in files if p.kind in F.HOUSEHOLD_REFERENCES and "household_id" in p.frame]
     if not income:
         return
-    ids, members = _known_members(db_path, files, income)
+    batch = _batch_members(files)
     for p in income:
-        wanted = pa.array(p.frame["household_id"], type=pa.string())
-        position = pc.index_in(wanted, value_set=ids)
-        missing = pc.and_(position.is_null(), wanted.is_valid()).to_numpy(zero_copy_only=False)
+        found, size = _row_members(db_path, batch, pa.array(p.frame["household_id"], type=pa.string()))
+        missing = ~found & p.frame["household_id"].notna().to_numpy(dtype=bool)
         if missing.any():
             p.log.add_rows(p.frame.index[missing], p.headers["household_id"],
                            p.frame["household_id"][missing].to_numpy(),
                            "户编号在农户表中不存在（本批文件和数据库中都没有）",
                            "household_id not found in households (neither in this batch nor in the database)")
-        size = members.take(position).to_numpy(zero_copy_only=False).astype("float64")  # None -> nan
         _check_per_capita(p, size)
         p.problems = p.log.problems()
 
 
-def _known_members(db_path: Path, files: list[PreparedFile], income: list[PreparedFile]
-                   ) -> tuple[pa.Array, pa.Array]:
-    """(household_id, members) of every household the income files name that this batch or the database
-    holds; a household in several files of the batch counts as in the last (the one loaded last)."""
-    batch = [p.frame[["household_id", "members"]].dropna(subset=["household_id"])
-             for p in reversed(files) if p.kind == "households"]
-    in_batch = (pd.concat(batch).drop_duplicates("household_id") if batch
-                else pd.DataFrame({"household_id": pd.Series([], dtype="str"), "members": pd.Series([], dtype="Int64")}))
-    batch_ids = pa.array(in_batch["household_id"], type=pa.string())
-    wanted = pc.unique(pa.chunked_array([pa.array(p.frame["household_id"], type=pa.string()) for p in income],
-                                        type=pa.string()).drop_null())
-    wanted = wanted.filter(pc.invert(pc.is_in(wanted, value_set=batch_ids)))
-    stored = _stored_members(db_path, wanted) if len(wanted) else pa.table({"household_id": pa.array([], pa.string()),
-                                                                            "members": pa.array([], pa.int64())})
-    ids = pa.concat_arrays([batch_ids, stored["household_id"].combine_chunks().cast(pa.string())])
-    members = pa.concat_arrays([pa.array(in_batch["members"], type=pa.int64()),
-                                stored["members"].combine_chunks().cast(pa.int64())])
-    return ids, members
+def _batch_members(files: list[PreparedFile]) -> pa.Table:
+    """household_id and members of the households files of the batch; a household in several files counts as
+    in the last (the one loaded last)."""
+    frames = [p.frame[["household_id", "members"]].dropna(subset=["household_id"])
+              for p in reversed(files) if p.kind == "households"]
+    if not frames:
+        return pa.table({"household_id": pa.array([], pa.string()), "members": pa.array([], pa.int64())})
+    batch = pd.concat(frames).drop_duplicates("household_id")
+    return pa.table({"household_id": pa.array(batch["household_id"], type=pa.string()),
+                     "members": pa.array(batch["members"], type=pa.int64())})
+
+
+def _row_members(db_path: Path, batch: pa.Table, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(found, members) for each of `ids`: from the batch's households, else from the database's (one join)."""
+    con = connect_read_only(db_path) if db_path.exists() else duckdb.connect()
+    try:
+        stored = "members" in table_columns(con, "households")  # a table, or a view over province files
+        con.register("batch", batch)
+        con.register("wanted", pa.table({"household_id": ids, "position": pa.array(np.arange(len(ids)))}))
+        known = "SELECT household_id, members FROM batch" + (
+            " UNION ALL SELECT household_id, members FROM households"
+            " WHERE household_id NOT IN (SELECT household_id FROM batch)" if stored else "")
+        rows = con.sql(f"SELECT k.household_id IS NOT NULL AS found, k.members FROM wanted w"
+                       f" LEFT JOIN ({known}) k ON k.household_id = w.household_id ORDER BY w.position").to_arrow_table()
+    finally:
+        con.close()
+    return (rows["found"].to_numpy().astype(bool),
+            rows["members"].cast(pa.float64()).to_numpy().astype("float64"))
 
 
 def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
@@ -294,22 +301,6 @@ def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
         shown = [f"{v:,.0f} 元/人 (yuan per member)" for v in per_capita[outside]]
         p.log.add_rows(p.frame.index[outside], header, shown, np.char.add("人均纯收入", zh.astype(str)),
                        np.char.add("net income per member ", en.astype(str)))
-
-
-def _stored_members(db_path: Path, wanted: pa.Array) -> pa.Table:
-    """household_id and members of the households among `wanted` that the database holds."""
-    empty = pa.table({"household_id": pa.array([], pa.string()), "members": pa.array([], pa.int64())})
-    if not db_path.exists():
-        return empty
-    con = connect_read_only(db_path)
-    try:
-        con.register("wanted", pa.table({"household_id": wanted}))
-        return con.sql("SELECT w.household_id, h.members FROM wanted w JOIN households h USING (household_id)"
-                       ).to_arrow_table()
-    except duckdb.CatalogException:
-        return empty
-    finally:
-        con.close()
 
 
 def _arrow_table(prepared: PreparedFile) -> pa.Table:

@@ -13,6 +13,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.privacy import (
     hash_id_numbers,
@@ -218,11 +220,28 @@ def _shown(raw: pd.Series, column: F.Column) -> pd.Series:
     return raw
 
 
-def _check_column(table: RawTable, m: Mapped, log: ProblemLog, today: date) -> pd.Series:
-    """Convert and check one column; work on distinct values only (codes, dates and types repeat a lot)."""
-    raw = table.cells[m.position].astype("str").fillna("")
+# Amounts, counts and free text are mostly distinct: hashing them costs more than converting every cell.
+# Codes, dates, years and choices repeat a lot and cost more per value: they are converted once per distinct value.
+_EVERY_CELL = (F.INT, F.BIGINT, F.NUMBER, F.MONEY, F.PRICE, F.AREA, F.TEXT, F.NAME)
+
+
+def _distinct(raw: pd.Series, column: F.Column) -> tuple[np.ndarray | None, pd.Series]:
+    """(codes, values): the column's distinct values and each cell's code, or every cell and no codes."""
+    if column.type in _EVERY_CELL:
+        return None, raw
     codes, uniques = pd.factorize(raw)
-    text = _clean(pd.Series(uniques, dtype="str"))
+    return codes, pd.Series(uniques, dtype="str")
+
+
+def _per_cell(values: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    return values if codes is None else values[codes]
+
+
+def _check_column(table: RawTable, m: Mapped, log: ProblemLog, today: date) -> pd.Series:
+    """Convert and check one column."""
+    raw = table.cells[m.position].astype("str").fillna("")
+    codes, distinct = _distinct(raw, m.column)
+    text = _clean(distinct)
     values, issues = CONVERTERS[m.column.type](text, m, today)
     if m.column.type in _NUMERIC:
         issues += _range_issues(values, m.column)
@@ -231,12 +250,12 @@ def _check_column(table: RawTable, m: Mapped, log: ProblemLog, today: date) -> p
     if m.column.type == F.TEXT:
         issues += _personal_key_issues(text, m)
     for mask, zh, en in issues:
-        rows = np.asarray(mask, dtype=bool)[codes]
+        rows = _per_cell(np.asarray(mask, dtype=bool), codes)
         if rows.any():
             log.add_rows(table.rows[rows], m.header, _shown(raw[rows], m.column).to_numpy(),
-                         zh if isinstance(zh, str) else np.asarray(zh)[codes][rows],
-                         en if isinstance(en, str) else np.asarray(en)[codes][rows], m.position)
-    values = values.take(codes).reset_index(drop=True)
+                         zh if isinstance(zh, str) else _per_cell(np.asarray(zh), codes)[rows],
+                         en if isinstance(en, str) else _per_cell(np.asarray(en), codes)[rows], m.position)
+    values = (values if codes is None else values.take(codes)).reset_index(drop=True)
     _check_typed_as_number(table, m, values, log)
     if m.column.default is not None:
         values = values.fillna(m.column.default)
@@ -274,8 +293,24 @@ Issues = list[tuple[np.ndarray, object, object]]
 
 
 def _numbers(text: pd.Series) -> pd.Series:
+    """Numbers with or without thousands separators; NaN where empty or not a number."""
+    every_one = _all_numbers(text)
+    if every_one is not None:
+        return every_one
     cleaned = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
     return pd.to_numeric(cleaned.mask(cleaned == ""), errors="coerce").astype("float64")
+
+
+def _all_numbers(text: pd.Series) -> pd.Series | None:
+    """The usual column, where every value is a number or empty, converted by pyarrow in one cast;
+    None when any value is not (pandas then finds which)."""
+    cleaned = pc.replace_substring(pc.replace_substring(pa.array(text, type=pa.string()), ",", ""), " ", "")
+    cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+    try:
+        numbers = pc.cast(cleaned, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
 def _to_number(text: pd.Series, m: Mapped, today: date) -> tuple[pd.Series, Issues]:
@@ -510,11 +545,11 @@ def _range_issues(values: pd.Series, column: F.Column) -> Issues:
 
 def _empty(column: F.Column, n: int) -> pd.Series:
     if column.default is not None:
-        return pd.Series([column.default] * n, dtype="float64")
+        return pd.Series(column.default, index=pd.RangeIndex(n), dtype="float64")
     dtype = {F.INT: "Int64", F.BIGINT: "Int64", F.YEAR: "Int64", F.SEVERITY: "Int64", F.BOOL: "boolean",
              F.NUMBER: "float64", F.MONEY: "float64", F.PRICE: "float64", F.AREA: "float64",
              F.DATE: "datetime64[ns]", F.MONTH: "datetime64[ns]"}.get(column.type, "str")
-    return pd.Series([None] * n, dtype=dtype)
+    return pd.Series(None, index=pd.RangeIndex(n), dtype=dtype)  # a scalar: no list of n Nones to convert
 
 
 def _check_cross(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped], table: RawTable,
