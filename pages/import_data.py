@@ -1,4 +1,9 @@
-"""Import 数据导入: upload CSV/XLSX, preview and validate, then load on confirmation."""
+"""Import 数据导入: upload CSV/XLSX, preview and validate, then load on confirmation.
+
+Told as a county clerk reads it: the preview and every problem use the file's own headers and Excel row
+numbers; problems are grouped by cause, and the full list downloads as Excel; blank templates per kind
+download here; the uploader's own words follow the page's language.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,11 +13,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis.store import formats
+from analysis.store import formats, templates
 from analysis.store.ingest import ingest_files, prepare_file
+from analysis.store.preview import preview_frame, problem_cells
+from analysis.store.problem_report import group_problems, groups_frame, in_own_headers, problem_workbook, problems_frame
 from pages._common import current_shell
 
 PREVIEW_ROWS = 20
+PROBLEM_CELL = "background-color: #fde2e1; color: #8a1c1c"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 shell = current_shell()
 lang = shell.lang
 
@@ -30,13 +39,65 @@ def kind_label(kind: str | None) -> str:
     return f"{formats.KINDS[kind].zh} · {kind}"
 
 
-def problems_frame(problems: list) -> pd.DataFrame:
-    reasons = [p.reason_en if lang == "en" else p.reason_zh for p in problems]
-    return pd.DataFrame({
-        shell.t("file"): [p.file for p in problems], shell.t("row"): [p.row for p in problems],
-        shell.t("column"): [p.column for p in problems], shell.t("value"): [str(p.value) for p in problems],
-        shell.t("reason"): reasons,
-    })
+def uploader_words() -> None:
+    """Streamlit's uploader has no parameters for its own words (streamlit/streamlit#13500, open), and shows
+    them in English: the page hides them and writes its language's words with CSS ::after content. Static
+    text from analysis/strings only, never data."""
+    limit = shell.t("import_upload_limit", mb=st.get_option("server.maxUploadSize")).replace('"', "")
+    words = {"button": shell.t("import_upload_button"), "limit": limit, "drop": shell.t("import_upload_drop")}
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    label = f'{zone} > span > button [data-testid="stMarkdownContainer"] p'
+    limit_text = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    overlay = f"{zone} > div:not([data-testid]) > span"  # "Drag and drop files here" while a file is dragged over
+    st.html("<style>" + "".join(
+        f'{selector} {{ font-size: 0 !important; }} {selector}::after {{ content: "{text}"; font-size: {size}; }}'
+        for selector, text, size in ((label, words["button"], "0.875rem"), (limit_text, words["limit"], "0.75rem"),
+                                     (overlay, words["drop"], "1rem"))) + "</style>")
+
+
+def template_downloads(chosen: str | None) -> None:
+    """Blank templates of every kind (the department kinds too), built only when clicked."""
+    with st.expander(shell.t("import_templates"), icon=":material/download:"):
+        st.caption(shell.t("import_templates_help"))
+        kinds = list(formats.KINDS)
+        kind = st.selectbox(shell.t("import_template_kind"), kinds, index=kinds.index(chosen) if chosen else 0,
+                            format_func=kind_label, key="template_kind")
+        left, right = st.columns(2)
+        left.download_button(shell.t("import_template_xlsx"), data=lambda: templates.template_xlsx(kind, example=False),
+                             file_name=f"template-{kind}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
+                             key="template_xlsx")
+        right.download_button(shell.t("import_template_csv"), data=lambda: templates.template_csv(kind, example=False),
+                              file_name=f"template-{kind}.csv", mime="text/csv", icon=":material/description:",
+                              key="template_csv")
+
+
+def show_preview(item, several: bool) -> None:
+    with st.expander(shell.t("preview_of", name=item.name), expanded=not several):
+        st.caption(shell.t("detected_kind", kind=kind_label(item.kind), rows=f"{len(item.frame):,}"))
+        if item.extra_columns:
+            st.warning(shell.t("extra_columns", columns=", ".join(map(str, item.extra_columns))))
+        preview = preview_frame(item, lang, PREVIEW_ROWS)
+        if not preview.empty:
+            st.caption(shell.t("import_preview_note", n=PREVIEW_ROWS))
+            flagged = problem_cells(preview, item, lang)
+            st.dataframe(preview.style.apply(lambda _: flagged.map(lambda bad: PROBLEM_CELL if bad else ""), axis=None),
+                         hide_index=True)
+
+
+def show_problems(problems: list, sheets: dict[str, str | None], cells: int) -> None:
+    """One line per cause, every row in an expander, and the whole list as Excel (audited)."""
+    groups = group_problems(problems)
+    st.subheader(shell.t("problems_title"))
+    st.error(shell.t("problems_count", n=f"{cells:,}", causes=len(groups)))
+    st.dataframe(groups_frame(groups, lang), hide_index=True)
+    with st.expander(shell.t("import_all_problems", n=f"{len(problems):,}")):
+        st.dataframe(problems_frame(problems, lang, sheets), hide_index=True)
+    names = sorted({p.file for p in problems})
+    stem = Path(names[0]).stem if len(names) == 1 else "import"
+    st.download_button(shell.t("import_download_problems"), icon=":material/download:", mime=XLSX_MIME,
+                       data=shell.logged_export(lambda: problem_workbook(problems, lang, sheets),
+                                                f"problems-{stem}.xlsx", len(problems)),
+                       file_name=f"problems-{stem}.xlsx", key="problem_list")
 
 
 def show_report(report) -> None:
@@ -53,7 +114,7 @@ def show_report(report) -> None:
         shell.t("replaced"): [f.replaced for f in report.files],
     }), hide_index=True)
     if report.problems:
-        st.dataframe(problems_frame(report.problems), hide_index=True)
+        show_problems(report.problems, {}, len(report.problems))
 
 
 def run_import(uploads: list, kind: str | None):
@@ -80,41 +141,38 @@ def run_import(uploads: list, kind: str | None):
 
 st.title(shell.t("import_title"))
 st.caption(shell.t("import_intro"))
+uploader_words()
 if "last_import" in st.session_state:
     show_report(st.session_state.pop("last_import"))
 
 kind = st.selectbox(shell.t("kind"), [None, *formats.KINDS], format_func=kind_label)
+template_downloads(kind)
 round_ = st.session_state.setdefault("upload_round", 0)
 uploads = st.file_uploader(shell.t("files"), type=["csv", "xlsx"], accept_multiple_files=True,
                            key=f"uploads_{round_}")
 if not uploads:
     st.stop()
 
-problems = []
+problems, sheets, cells, unreadable = [], {}, 0, False
 for upload in uploads:
     data = upload.getvalue()
     try:
         item = prepared(upload.name, hashlib.sha256(data).hexdigest(), kind, data)
     except ValueError as error:
         st.error(shell.t("unreadable_file", name=upload.name, error=error))
-        problems.append(None)
+        unreadable = True
         continue
-    problems.extend(item.problems)
-    with st.expander(shell.t("preview_of", name=upload.name), expanded=len(uploads) == 1):
-        st.caption(shell.t("detected_kind", kind=kind_label(item.kind), rows=f"{len(item.frame):,}"))
-        if item.extra_columns:
-            st.warning(shell.t("extra_columns", columns=", ".join(map(str, item.extra_columns))))
-        st.dataframe(item.frame.head(PREVIEW_ROWS), hide_index=True)
+    problems.extend(in_own_headers(item.problems, item.headers))
+    sheets[item.name] = item.sheet
+    cells += item.log.count if item.log is not None else len(item.problems)
+    show_preview(item, len(uploads) > 1)
 
-real_problems = [p for p in problems if p is not None]
-if real_problems:
-    st.subheader(shell.t("problems_title"))
-    st.error(shell.t("problems_count", n=len(real_problems)))
-    st.dataframe(problems_frame(real_problems), hide_index=True)
-elif not problems:
+if problems:
+    show_problems(problems, sheets, cells)
+elif not unreadable:
     st.success(shell.t("no_problems"))
 
-if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems)):
+if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems) or unreadable):
     report = run_import(uploads, kind)
     if report is None:
         st.stop()

@@ -234,7 +234,8 @@ def test_import_reports_problems_and_refuses_to_load(writable_world, lang):
     assert _problems(at) == []
     report = at.dataframe[-1].value
     assert len(report) >= 1
-    assert set(report.columns) == {t(key, lang) for key in ("file", "row", "column", "value", "reason")}
+    assert set(report.columns) == {t(key, lang) for key in ("file", "import_sheet", "row", "column",
+                                                            "value", "import_reason_zh", "import_reason_en")}
     assert set(report[t("file", lang)]) == {"bad.csv"}
     assert at.button[0].disabled
     assert writable_world.read_bytes() == before

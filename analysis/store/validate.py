@@ -66,12 +66,18 @@ def format_problems(problems: Sequence[Problem], lang: str = "both") -> str:
 
 
 class ProblemLog:
-    """Collects problems in vectorised batches; materialises at most `limit`, sorted by row then column."""
+    """Collects problems in vectorised batches; materialises at most `limit`, sorted by row then column.
+
+    One problem per cell: a cell that already has a problem gets no second one from a later check (a
+    member count of 0 is "must be at least 1", not also "less than the labour count"), so every bad cell
+    is counted once. Checks run from the most basic (the value itself) to the derived ones.
+    """
 
     def __init__(self, file: str):
         self.file = file
         self.count = 0
         self._batches: list[tuple[np.ndarray, int, str | None, np.ndarray, object, object]] = []
+        self._cells: dict[str, list[np.ndarray]] = {}  # column -> rows already holding a problem
 
     def add(self, row: int | None, column: str | None, value: str | None, zh: str, en: str,
             position: int = -1) -> None:
@@ -80,9 +86,23 @@ class ProblemLog:
     def add_rows(self, rows, column: str | None, values, zh, en, position: int = -1) -> None:
         """Problems for many rows at once; zh/en are one reason or one per row."""
         rows = np.asarray(rows, dtype=np.int64)
+        values = np.asarray(values, dtype=object)
+        if column is not None and len(rows):
+            new = self._new_cells(column, rows)
+            if not new.all():
+                rows, values = rows[new], values[new]
+                zh = zh if isinstance(zh, str) else np.asarray(zh)[new]
+                en = en if isinstance(en, str) else np.asarray(en)[new]
         if len(rows):
-            self._batches.append((rows, position, column, np.asarray(values, dtype=object), zh, en))
+            self._batches.append((rows, position, column, values, zh, en))
             self.count += len(rows)
+
+    def _new_cells(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """True for rows of `column` without a problem yet (rows below 0 stand for the whole file)."""
+        seen = self._cells.setdefault(column, [])
+        new = (rows < 0) | ~np.isin(rows, np.concatenate(seen)) if seen else np.ones(len(rows), dtype=bool)
+        seen.append(rows[new])
+        return new
 
     def problems(self, limit: int = MAX_PROBLEMS) -> list[Problem]:
         if not self._batches:

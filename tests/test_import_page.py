@@ -1,0 +1,70 @@
+"""The import page in AppTest, both languages: own headers in the preview and the problems, problems grouped
+by cause, the problem list and blank templates offered for download, the uploader's words in the language."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.config import DB_ENV, PROJECT_ROOT
+from analysis.i18n import t
+from tests.helpers_ingest import xlsx_bytes
+
+APP = str(PROJECT_ROOT / "app.py")
+HEADERS = ["户编号", "村级区划代码", "户类型", "家庭人口", "户主姓名", "人均纯收入（元）"]
+ROWS = [["H9001", "620121101201", "脱贫户", 0, "张三", 9000],
+        ["H9002", "620121101201", "穷户", 3, "", 8000],
+        ["H9003", "620121101201", "穷户", 2, "李四", 7000]]
+
+
+@pytest.fixture
+def world(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "world.duckdb"
+    shutil.copyfile(demo_db, path)
+    monkeypatch.setenv(DB_ENV, str(path))
+    return path
+
+
+def open_import(lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    return at.run().switch_page("pages/import_data.py").run()
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [element.proto.label for element in at.get("download_button")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_templates_and_uploader_words_in_the_pages_language(world, lang):
+    at = open_import(lang)
+    assert [e.value for e in at.exception] == []
+    assert download_labels(at) == [t("import_template_xlsx", lang), t("import_template_csv", lang)]
+    style = "".join(element.proto.body for element in at.get("html"))
+    assert f'content: "{t("import_upload_button", lang)}"' in style
+    assert "content: \"" + t("import_upload_limit", lang, mb=500) + "\"" in style
+    assert at.selectbox(key="template_kind").options[-1].endswith("measures")  # department kinds too
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_malformed_file_is_told_in_its_own_headers_one_problem_per_cause(world, lang):
+    before = world.read_bytes()
+    at = open_import(lang)
+    at.file_uploader[0].set_value(("农户.xlsx", xlsx_bytes(HEADERS, ROWS, title="某县农户信息表"), "application/x"))
+    at.run()
+    assert [e.value for e in at.exception] == []
+    preview, groups, full = (frame.value for frame in at.dataframe)
+    preview = preview.data if hasattr(preview, "data") else preview  # a Styler: its frame
+    assert list(preview.columns) == [t("row", lang), *HEADERS[:5]]  # 人均纯收入 is not a column
+    assert "None" not in preview.to_string() and "nan" not in preview.to_string().lower()
+    assert preview[t("row", lang)].tolist() == ["3", "4", "5"]
+    assert len(groups) == 2  # 家庭人口 0 once (not also "less than the labour count"); 穷户 twice as one cause
+    assert groups[t("import_cells", lang)].tolist() == [1, 2]
+    assert set(groups[t("column", lang)]) == {"家庭人口", "户类型"}
+    assert groups[t("import_first_rows", lang)].tolist() == ["3", "4, 5"]
+    assert len(full) == 3 and set(full[t("import_sheet", lang)]) == {"Sheet1"}
+    assert any(t("problems_count", lang, n="3", causes=2) == e.value for e in at.error)
+    assert t("import_download_problems", lang) in download_labels(at)
+    assert at.button[0].disabled and world.read_bytes() == before
+    assert any("人均纯收入（元）" in w.value for w in at.warning)  # a column not in the format is named as written
