@@ -27,7 +27,9 @@ days = settings.retention_days()
 moved = log.archive(days)
 if moved:
     st.info(shell.t("audit_archived", n=moved, days=f"{days:g}"))
-check = log.verify()
+full = st.button(shell.t("auditlog_full_check"), key="audit_full_check", icon=":material/fact_check:")
+with st.spinner(shell.t("auditlog_verifying")):
+    check = log.verify(resume=not full)
 if check.ok:
     st.success(shell.t("audit_verified", n=check.entries, hash=check.last_hash), icon=":material/verified:")
 elif check.line:
@@ -36,6 +38,8 @@ else:
     st.error(shell.t("auditlog_broken", problem=check.problem), icon=":material/gpp_bad:")
 for alert in check.alerts:
     st.warning(shell.t("auditlog_alert", alert=alert), icon=":material/warning:")
+if check.checked_from > 1:
+    st.caption(shell.t("auditlog_resumed", seq=check.checked_from))
 for note in check.notes:
     st.caption(shell.t("auditlog_note", note=note))
 

@@ -162,6 +162,41 @@ def test_a_torn_last_line_from_a_cut_append_is_dropped(tmp_path):
     assert log.verify().ok and [e["seq"] for e in log.entries()] == [1, 2, 3, 4]
 
 
+def _same_length_edit(log: AuditLog, index: int) -> None:
+    """An in-place edit that keeps every byte offset: what only a full run can find."""
+    lines = _lines(log)
+    lines[index] = lines[index].replace('"u0"', '"x9"').replace('"u1"', '"x9"').replace('"u2"', '"x9"')
+    _write(log, lines)
+
+
+def test_a_resumed_check_reads_only_what_came_after_the_last_one(tmp_path):
+    log = _log(tmp_path)
+    assert log.verify().ok
+    for i in range(3):
+        log.append(user="late", role="leader", scope=COUNTY, action="view_page", target=str(i))
+    quick = log.verify(resume=True)
+    assert (quick.ok, quick.entries, quick.checked_from) == (True, 9, 7)
+    _same_length_edit(log, 1)  # entry 2, before the mark
+    assert log.verify(resume=True).ok and log.verify(resume=True).checked_from == 10
+    full = log.verify()
+    assert not full.ok and full.problem.startswith("entry 2 edited") and full.checked_from == 1
+    _write(log, _rehash_from(_lines(log), 1))  # the chain repaired without the key: the mark no longer matches
+    resumed = log.verify(resume=True)
+    assert resumed.problem.startswith("log rewritten") and resumed.checked_from == 1
+
+
+def test_a_resumed_check_still_sees_a_cut_tail_and_survives_archiving(tmp_path):
+    log = _log(tmp_path, n=8)
+    assert log.verify().ok
+    log.archive(180, now=datetime(2026, 9, 1, tzinfo=UTC))  # entries 1..3 move: the mark moves with them
+    log.append(user="late", role="leader", scope=COUNTY, action="view_page")
+    quick = log.verify(resume=True)
+    assert (quick.ok, quick.entries, quick.checked_from) == (True, 9, 9)
+    _write(log, _lines(log)[:-3])
+    cut = log.verify(resume=True)
+    assert not cut.ok and cut.problem.startswith("log truncated after entry 6") and cut.checked_from == 1
+
+
 # --- archiving, crash-safe -------------------------------------------------------------------------
 
 CRASHING_ARCHIVE = """

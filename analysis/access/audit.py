@@ -57,6 +57,7 @@ class Verification:
     line: int | None = None  # 1-based line of the first bad entry, counted over archive then log
     alerts: tuple[str, ...] = ()  # incidents recorded in the chain: the log was cut, deleted, its head lost
     notes: tuple[str, ...] = ()   # harmless: an interrupted archive run or append, an adopted older log
+    checked_from: int = 1         # the first entry this run checked (above 1 when it resumed)
 
 
 class AuditLog:
@@ -66,6 +67,7 @@ class AuditLog:
         self.path = Path(path)
         self.archive_path = Path(f"{self.path}.archive.jsonl")
         self.head_path = head_file.head_path(self.path)
+        self.verified_path = Path(f"{self.path}.verified.json")
         self._lock_path = Path(f"{self.path}.lock")
 
     @contextmanager
@@ -146,13 +148,15 @@ class AuditLog:
         line = _last_line(self.archive_path)
         return json.loads(line)["seq"] if line else 0
 
-    def _numbered(self, include_archive: bool = True) -> Iterator[tuple[int, str, bool]]:
-        """(line number over archive then live, line, is a leftover of an interrupted archive run)."""
+    def _numbered(self, include_archive: bool = True, offset: int = 0,
+                  first: int = 1) -> Iterator[tuple[int, int, str, bool]]:
+        """(line number over archive then live, byte offset after the line in the live log (0 in the archive),
+        line, is a leftover of an interrupted archive run), from `offset` in the live log."""
         through = self.archived_through()
-        archived = _lines(self.archive_path) if include_archive else iter(())
-        live = ((line, _seq_of(line) <= through) for line in _lines(self.path))
-        for number, (line, leftover) in enumerate(itertools.chain(((a, False) for a in archived), live), start=1):
-            yield number, line, leftover
+        archived = ((0, line) for line in _lines(self.archive_path)) if include_archive else iter(())
+        rows = itertools.chain(archived, _live_lines(self.path, offset))
+        for number, (end, line) in enumerate(rows, start=first):
+            yield number, end, line, end > 0 and _seq_of(line) <= through
 
     def entries(self, *, since: datetime | None = None, until: datetime | None = None, user: str | None = None,
                 action: str | None = None, include_archive: bool = False) -> list[dict]:
@@ -160,7 +164,7 @@ class AuditLog:
         analysis.access.audit_query filters and pages big logs without reading them into memory)."""
         low, high = (utc_text(since) if since else ""), (utc_text(until) if until else "")
         found = []
-        for _, line, leftover in self._numbered(include_archive):
+        for _, _, line, leftover in self._numbered(include_archive):
             entry = json.loads(line)
             if leftover or (low and entry["time"] < low) or (high and entry["time"] >= high) \
                     or (user and entry["user"] != user) or (action and entry["action"] != action):
@@ -170,12 +174,19 @@ class AuditLog:
 
     # --- verifying -------------------------------------------------------------------------------------
 
-    def verify(self) -> Verification:
-        """Recompute every hash and link over the archive and the live log, then hold the end to the head."""
+    def verify(self, resume: bool = False) -> Verification:
+        """Recompute every hash and link over the archive and the live log, then hold the end to the head.
+
+        `resume` starts after the last entry a previous run verified (a signed mark in `<log>.verified.json`)
+        instead of at entry 1: fast on a long log, but an entry edited in place before that point without
+        changing its length is found only by a full run (the command line's `verify`, e.g. nightly)."""
         head, valid = head_file.read_head(self.path)
         check = _ChainCheck(watch=head.get("seq") if head and valid else None)
-        archive_tail = _overlap(self.archive_path, self.path)
-        for number, line, leftover in self._numbered():
+        start = self._resume(check) if resume else None
+        rows = self._numbered(False, *start) if start else self._numbered()
+        archive_tail = set() if start else _overlap(self.archive_path, self.path)
+        mark = None
+        for number, end, line, leftover in rows:
             if leftover:
                 if line not in archive_tail:
                     return check.result(f"entry {_seq_of(line)} is in both the archive and the live log, with "
@@ -186,7 +197,32 @@ class AuditLog:
             problem = check.feed(line)
             if problem:
                 return check.result(problem, number)
-        return check.result(self._head_problem(head, valid, check))
+            mark = (end, number) if end else None
+        result = check.result(self._head_problem(head, valid, check))
+        if result.ok and mark:
+            head_file.write_signed(self.verified_path, self.path, {
+                "seq": check.seq, "hash": check.previous, "count": check.count, "offset": mark[0], "line": mark[1],
+                "alerts": list(check.alerts)})
+        return result
+
+    def _resume(self, check: _ChainCheck) -> tuple[int, int] | None:
+        """Where the last verified run ended (live-log offset, next line number), with `check` set to that
+        point; None when there is no valid mark or the live log no longer holds that entry at that offset."""
+        mark, valid = head_file.read_signed(self.verified_path, self.path)
+        if not valid or self.archived_through() >= _seq_of(_first_line(self.path) or "{}"):
+            return None
+        line = _line_ending_at(self.path, mark["offset"])
+        entry = json.loads(line) if line else {}
+        if entry.get("hash") != mark["hash"] or entry.get("seq") != mark["seq"]:
+            return None
+        if check.watch is not None and check.watch < mark["seq"]:
+            if check.watch != mark["seq"] - 1:
+                return None
+            check.watched = entry["prev"]
+        check.previous, check.seq, check.count = mark["hash"], mark["seq"], mark["count"]
+        check.watched = mark["hash"] if check.watch == mark["seq"] else check.watched
+        check.alerts, check.first = list(mark["alerts"]), mark["seq"] + 1
+        return mark["offset"], mark["line"] + 1
 
     def _head_problem(self, head: dict | None, valid: bool, check: _ChainCheck) -> str:
         if head is None:
@@ -250,6 +286,16 @@ class AuditLog:
         if any(line not in archive_tail for line in leftovers):
             return  # not a crash leftover: leave both files for verify to report
         head_file.write_lines_atomically(self.path, itertools.islice(_lines(self.path), len(leftovers), None))
+        self._shift_mark(sum(len(line.encode("utf-8")) for line in leftovers))
+
+    def _shift_mark(self, removed: int) -> None:
+        """The verified mark's offset, moved with the live log's start (a stale mark only costs a full run)."""
+        mark, valid = head_file.read_signed(self.verified_path, self.path)
+        if valid and mark["offset"] > removed:
+            body = {key: value for key, value in mark.items() if key not in ("mac", "log")}
+            head_file.write_signed(self.verified_path, self.path, {**body, "offset": mark["offset"] - removed})
+        else:
+            self.verified_path.unlink(missing_ok=True)
 
 
 class _ChainCheck:
@@ -258,6 +304,7 @@ class _ChainCheck:
     def __init__(self, watch: int | None):
         self.previous, self.seq, self.count = GENESIS, 0, 0
         self.watch, self.watched = watch, None
+        self.first = 1
         self.alerts: list[str] = []
         self.notes: list[str] = []
 
@@ -291,7 +338,7 @@ class _ChainCheck:
 
     def result(self, problem: str, line: int | None = None) -> Verification:
         return Verification(not problem, self.count, self.previous, problem, line if problem else None,
-                            tuple(self.alerts), tuple(self.notes))
+                            tuple(self.alerts), tuple(self.notes), self.first)
 
 
 def _chained(last: dict | None, **fields: object) -> dict:
@@ -328,6 +375,30 @@ def _seq_of(line: str) -> int:
         return int(json.loads(line)["seq"])
     except (json.JSONDecodeError, KeyError, TypeError, ValueError):
         return -1
+
+
+def _live_lines(path: Path, offset: int) -> Iterator[tuple[int, str]]:
+    """(byte offset just after the line, line) for non-empty lines from `offset`, streamed."""
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        end = offset
+        for raw in handle:
+            end += len(raw)
+            if raw.strip():
+                line = raw.decode("utf-8")
+                yield end, line if line.endswith("\n") else line + "\n"
+
+
+def _line_ending_at(path: Path, offset: int) -> str:
+    """The line that ends just before byte `offset` ('' when there is none)."""
+    if offset <= 0 or not path.exists() or path.stat().st_size < offset:
+        return ""
+    with open(path, "rb") as handle:
+        start = _newline_before(handle, offset - 1)
+        handle.seek(start)
+        return handle.read(offset - start).decode("utf-8", errors="replace")
 
 
 def _first_line(path: Path) -> str:

@@ -61,24 +61,32 @@ def _signature(body: dict, key: bytes) -> str:
 
 def write_head(log_path: Path, last: dict, entries: int) -> None:
     """Sign and atomically replace the head: the last entry's seq, hash and time, and the entry count."""
-    body = {"version": HEAD_VERSION, "log": log_path.name, "entries": entries, "seq": last["seq"],
-            "hash": last["hash"], "time": last["time"]}
-    write_atomically(head_path(log_path),
-                     json.dumps({**body, "mac": _signature(body, checkpoint_key(log_path))}, sort_keys=True))
+    write_signed(head_path(log_path), log_path, {"version": HEAD_VERSION, "entries": entries, "seq": last["seq"],
+                                                 "hash": last["hash"], "time": last["time"]})
 
 
 def read_head(log_path: Path) -> tuple[dict | None, bool]:
     """(head, signature valid); (None, False) when there is no head file."""
-    path = head_path(log_path)
+    return read_signed(head_path(log_path), log_path)
+
+
+def write_signed(path: Path, log_path: Path, body: dict) -> None:
+    """A small JSON file about the log, signed with the audit key and replaced atomically."""
+    body = {**body, "log": log_path.name}
+    write_atomically(path, json.dumps({**body, "mac": _signature(body, checkpoint_key(log_path))}, sort_keys=True))
+
+
+def read_signed(path: Path, log_path: Path) -> tuple[dict | None, bool]:
+    """(content, signature valid and about this log); (None, False) when the file is missing."""
     if not path.exists():
         return None, False
     try:
-        head = json.loads(path.read_text(encoding="utf-8"))
-        body = {key: value for key, value in head.items() if key != "mac"}
-        valid = hmac.compare_digest(str(head.get("mac", "")), _signature(body, checkpoint_key(log_path)))
+        content = json.loads(path.read_text(encoding="utf-8"))
+        body = {key: value for key, value in content.items() if key != "mac"}
+        valid = hmac.compare_digest(str(content.get("mac", "")), _signature(body, checkpoint_key(log_path)))
     except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
         return {}, False
-    return head, valid and body.get("log") == log_path.name
+    return content, valid and body.get("log") == log_path.name
 
 
 def witness_path(log_path: Path) -> Path:

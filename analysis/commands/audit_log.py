@@ -31,6 +31,8 @@ def register(sub, common) -> None:
     parser.add_argument("--limit", type=int, help="list: at most this many entries, newest first")
     parser.add_argument("--offset", type=int, default=0, help="list: skip this many newest entries first")
     parser.add_argument("--archive", action="store_true", help="list: include archived entries")
+    parser.add_argument("--resume", action="store_true",
+                        help="verify: start after the last verified entry (quick; a full run is the default)")
     parser.add_argument("--log", help="the log file (default: $INCOMEWATCH_AUDIT_LOG or <db>.audit.jsonl)")
     parser.set_defaults(func=cmd)
 
@@ -45,9 +47,10 @@ def _verify_text(check: Verification) -> str:
 def cmd(args: argparse.Namespace) -> int:
     log = AuditLog(args.log or settings.audit_log_path(args.db))
     if args.what == "verify":
-        check = log.verify()
+        check = log.verify(resume=args.resume)
         emit(args, {"ok": check.ok, "entries": check.entries, "last_hash": check.last_hash, "line": check.line,
                     "problem": check.problem, "alerts": list(check.alerts), "notes": list(check.notes),
+                    "checked_from": check.checked_from,
                     "log": str(log.path)}, _verify_text(check))
         return 0 if check.ok and not check.alerts else EXIT_REFUSED
     if args.what == "archive":

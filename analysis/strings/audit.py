@@ -12,4 +12,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auditlog_note": ("说明：{note}", "Note: {note}"),
     "auditlog_bad_region": ("地区代码无效：{code}（应为 6、9 或 12 位数字）", "Not an area code: {code} (6, 9 or 12 digits)"),
     "auditlog_download": ("下载筛选结果 CSV（{n} 条，记入审计日志）", "Download the filtered log as CSV ({n} entries, audited)"),
+    "auditlog_verifying": ("正在校验哈希链……", "Verifying the hash chain…"),
+    "auditlog_full_check": ("完整校验（从第 1 条起）", "Full verification (from entry 1)"),
+    "auditlog_resumed": ("快速校验：本次从第 {seq} 条起校验，之前的记录已在上次校验中通过；原位等长篡改只有完整校验能发现（命令行 `audit-log verify`，建议每日运行）。",
+                         "Quick check: this run started at entry {seq}; earlier entries passed an earlier run. An entry edited in place at the same length is found only by a full run (`audit-log verify` on the command line, e.g. nightly)."),
 }
