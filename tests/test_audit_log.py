@@ -243,6 +243,14 @@ def test_archiving_killed_at_any_step_loses_and_duplicates_nothing(tmp_path, tar
     assert log.verify().ok and log.verify().entries == 9 and log.verify().notes == ()
 
 
+def test_archiving_waits_for_a_days_batch(tmp_path):
+    log = _log(tmp_path, n=3)  # 1 Jan, 31 Jan, 2 Mar
+    retention_end = START + timedelta(days=180)
+    assert log.archive(180, now=retention_end + timedelta(hours=23)) == 0  # entry 1 is not yet a day past
+    assert log.archive(180, now=retention_end + timedelta(days=1, seconds=1)) == 1
+    assert [e["seq"] for e in log.entries()] == [2, 3] and log.verify().ok
+
+
 def test_an_interrupted_archive_run_is_finished_by_the_next_append(tmp_path):
     log = _log(tmp_path, n=5)
     old = _lines(log)[:2]
@@ -274,18 +282,18 @@ for j in range(int(sys.argv[3])):
 
 def test_appends_from_several_processes_keep_one_chain(tmp_path):
     log = AuditLog(tmp_path / "audit.jsonl")
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(log.path), f"p{i}", "40"], cwd=PROJECT_ROOT,
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(log.path), f"p{i}", "25"], cwd=PROJECT_ROOT,
                                 stderr=subprocess.PIPE, text=True) for i in range(4)]
     for writer in writers:
         assert writer.wait(timeout=120) == 0, writer.stderr.read()
     check = log.verify()
-    assert check.ok and check.entries == 160 and check.alerts == ()
+    assert check.ok and check.entries == 100 and check.alerts == ()
     entries = log.entries()
-    assert [e["seq"] for e in entries] == list(range(1, 161))
+    assert [e["seq"] for e in entries] == list(range(1, 101))
     assert {u: sum(e["user"] == u for e in entries) for u in ("p0", "p1", "p2", "p3")} == dict.fromkeys(
-        ("p0", "p1", "p2", "p3"), 40)
+        ("p0", "p1", "p2", "p3"), 25)
     head = json.loads(log.head_path.read_text(encoding="utf-8"))
-    assert (head["seq"], head["hash"]) == (160, check.last_hash)
+    assert (head["seq"], head["hash"]) == (100, check.last_hash)
 
 
 # --- filtering and paging without reading it all -------------------------------------------------

@@ -21,7 +21,7 @@ import itertools
 import json
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,6 +34,7 @@ ACTIONS = ("sign_in", "sign_out", "view_page", "view_household", "export", "impo
            "audit_checkpoint")
 FIELDS = ("seq", "time", "user", "role", "scope", "action", "target", "filters", "rows", "prev")
 SYSTEM_USER = "audit-log"
+ARCHIVE_BATCH = timedelta(days=1)
 ADOPTED = "adopted"  # a log written before checkpoints existed gets its first one: not an incident
 
 
@@ -188,7 +189,7 @@ class AuditLog:
         mark = None
         for number, end, line, leftover in rows:
             if leftover:
-                if line not in archive_tail:
+                if _digest(line) not in archive_tail:
                     return check.result(f"entry {_seq_of(line)} is in both the archive and the live log, with "
                                         "different contents / 该条目在归档和日志中内容不同", number)
                 check.notes.append(f"entry {_seq_of(line)}: left in the live log by an interrupted archive run "
@@ -257,21 +258,26 @@ class AuditLog:
     def archive(self, retention_days: float, now: datetime | None = None) -> int:
         """Move entries older than `retention_days` to the archive file; returns how many moved.
 
-        Step 1 replaces the archive with itself plus the old entries (synced); step 2 replaces the live log
-        without them. A crash at any point loses nothing: before step 1 nothing changed, between the steps
-        the entries are in both files and readers skip the live copies, which the next run removes."""
-        cutoff = utc_text((now or datetime.now(UTC)) - timedelta(days=retention_days))
+        Runs in daily batches (only once the oldest entry is a day past retention), so that a busy page does
+        not rewrite both files on every visit. Step 1 replaces the archive with itself plus the old entries
+        (synced); step 2 replaces the live log without them. A crash at any point loses nothing: before step 1
+        nothing changed, between the steps the entries are in both files and readers skip the live copies,
+        which the next append or run removes."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+        cut, batch = utc_text(cutoff), utc_text(cutoff - ARCHIVE_BATCH)
         with self._locked():
             _cut_torn_line(self.path)
             self._finish_archiving()
-            old = list(itertools.takewhile(lambda line: json.loads(line)["time"] < cutoff, _lines(self.path)))
-            if not old:
+            first = _first_line(self.path)
+            if not first or json.loads(first)["time"] >= batch:
                 return 0
-            self.copy_to_archive(old)
+            moved = sum(1 for _ in itertools.takewhile(lambda line: json.loads(line)["time"] < cut,
+                                                       _lines(self.path)))
+            self.copy_to_archive(itertools.islice(_lines(self.path), moved))
             self._finish_archiving()
-        return len(old)
+        return moved
 
-    def copy_to_archive(self, old: list[str]) -> None:
+    def copy_to_archive(self, old: Iterable[str]) -> None:
         """Step 1: the archive, whole, with `old` appended, atomically in place."""
         head_file.write_lines_atomically(self.archive_path, itertools.chain(_lines(self.archive_path), old))
 
@@ -282,11 +288,15 @@ class AuditLog:
         if not first or _seq_of(first) > through:
             return
         archive_tail = _overlap(self.archive_path, self.path)
-        leftovers = list(itertools.takewhile(lambda line: _seq_of(line) <= through, _lines(self.path)))
-        if any(line not in archive_tail for line in leftovers):
-            return  # not a crash leftover: leave both files for verify to report
-        head_file.write_lines_atomically(self.path, itertools.islice(_lines(self.path), len(leftovers), None))
-        self._shift_mark(sum(len(line.encode("utf-8")) for line in leftovers))
+        leftovers = removed = 0
+        for line in _lines(self.path):
+            if _seq_of(line) > through:
+                break
+            if _digest(line) not in archive_tail:
+                return  # not a crash leftover: leave both files for verify to report
+            leftovers, removed = leftovers + 1, removed + len(line.encode("utf-8"))
+        head_file.write_lines_atomically(self.path, itertools.islice(_lines(self.path), leftovers, None))
+        self._shift_mark(removed)
 
     def _shift_mark(self, removed: int) -> None:
         """The verified mark's offset, moved with the live log's start (a stale mark only costs a full run)."""
@@ -405,12 +415,16 @@ def _first_line(path: Path) -> str:
     return next(_lines(path), "")
 
 
-def _overlap(archive: Path, live: Path) -> set[str]:
-    """The archive's last lines that the live log may still hold after an interrupted archive run."""
+def _overlap(archive: Path, live: Path) -> set[bytes]:
+    """Digests of the archive's last lines that the live log may still hold after an interrupted archive run."""
     through, first = _seq_of(_last_line(archive) or "{}"), _seq_of(_first_line(live) or "{}")
     if through < 1 or first < 1 or first > through:
         return set()
-    return set(deque(_lines(archive), maxlen=through - first + 1))
+    return set(deque((_digest(line) for line in _lines(archive)), maxlen=through - first + 1))
+
+
+def _digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
 
 
 def _cut_torn_line(path: Path) -> None:

@@ -18,8 +18,6 @@ import os
 import re
 from pathlib import Path
 
-from analysis.privacy import create_key_file, default_key_path
-
 KEY_ENV = "INCOMEWATCH_AUDIT_KEY"
 KEY_FILE_ENV = "INCOMEWATCH_AUDIT_KEY_FILE"
 HEAD_VERSION = 1
@@ -30,6 +28,9 @@ class AuditKeyError(ValueError):
 
 
 def key_path() -> Path:
+    # analysis.privacy is imported here, not at the top: it pulls in pandas, which the log itself never needs
+    from analysis.privacy import default_key_path
+
     return Path(os.environ.get(KEY_FILE_ENV) or default_key_path().with_name("audit.key"))
 
 
@@ -43,6 +44,8 @@ def checkpoint_key(log_path: Path) -> bytes:
         raise AuditKeyError(f"审计日志密钥不能放在日志所在目录：{path} / the audit key file must not sit in the "
                             f"audit log's folder ({log_path.parent})")
     if not path.exists():
+        from analysis.privacy import create_key_file
+
         create_key_file(path)
     text = path.read_text(encoding="ascii").strip()
     if len(text) < 32:
