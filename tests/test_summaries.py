@@ -64,6 +64,20 @@ def _some_households(db, n: int = 2) -> pd.DataFrame:
         return con.execute("SELECT * FROM households ORDER BY household_id LIMIT $n", {"n": n}).df()
 
 
+def test_an_income_file_of_one_year_keeps_every_sum_current(copy, tmp_path):
+    """An income file refreshes only its own years' sums: the other years' must still equal a recomputation."""
+    first = _some_households(copy, 3)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        year = con.execute("SELECT max(year) - 1 FROM income").fetchone()[0]
+    income = tmp_path / "income.csv"
+    pd.DataFrame({"户编号": first["household_id"], "年度": [year] * 3, "工资性收入": [1, 50_000, 2_000],
+                  "种植业收入": [0, 0, 0], "养殖业收入": [0, 0, 0], "财产性收入": [0, 0, 0],
+                  "转移性收入": [0, 0, 0]}).to_csv(income, index=False)
+    report = ingest_files(copy, [income], today=TODAY)
+    assert report.ok, report.problems
+    _kept_equals_recomputed(copy)
+
+
 def test_income_correction_and_line_change_and_moved_household_keep_sums_current(copy, tmp_path):
     first = _some_households(copy)
     income = tmp_path / "income.csv"

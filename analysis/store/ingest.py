@@ -123,14 +123,18 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
         with write_transaction(db_path) as con:
             phases.mark("copy")
             touched: set[str] = set()
+            years: set[int] | None = set()  # the years whose sums change; None: every year
             for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
                 step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
-                touched |= _load_file(con, prepared[i], results[i])
+                counties, file_years = _load_file(con, prepared[i], results[i])
+                touched |= counties
+                if counties:
+                    years = None if years is None or file_years is None else years | file_years
             if any(prepared[i].kind == "households" for i in todo):
                 con.execute("DELETE FROM meta WHERE key = 'id_hash'")
                 con.execute("INSERT INTO meta VALUES ('id_hash', $scheme)", {"scheme": HASH_SCHEME})
             phases.mark("load")
-            keep_current(con, touched)
+            keep_current(con, touched, years)
             phases.mark("summaries")
     except WriteError as error:
         for result in results:
@@ -314,27 +318,29 @@ def _arrow_table(prepared: PreparedFile) -> pa.Table:
     return pa.Table.from_pandas(prepared.frame[schema.names], schema=schema, preserve_index=False)
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: FileResult) -> set[str]:
-    """Replace by key inside the open transaction, then log the import; returns the counties whose sums change."""
+def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: FileResult
+               ) -> tuple[set[str], set[int] | None]:
+    """Replace by key inside the open transaction, then log the import; returns the counties whose sums change
+    and the years that change (None: every year)."""
     if con.execute("SELECT count(*) FROM import_log WHERE sha256 = $sha AND kind = $kind",
                    {"sha": prepared.sha256, "kind": prepared.kind}).fetchall()[0][0]:
         result.status = "already_loaded"  # another writer loaded it since we looked
-        return set()
+        return set(), set()
     spec = F.KINDS[prepared.kind]
     con.register("staged", _arrow_table(prepared))
     try:
         touched = _counties_touched(con, spec.name)
         same_key = " AND ".join(f"t.{k} = s.{k}" for k in spec.db_key)
-        result.replaced = con.execute(
-            f"SELECT count(*) FROM staged s WHERE EXISTS (SELECT 1 FROM {spec.table} t WHERE {same_key})"
-        ).fetchall()[0][0]
+        result.replaced = con.execute(f"SELECT count(*) FROM staged s SEMI JOIN {spec.table} t ON {same_key}"
+                                      ).fetchall()[0][0]
         con.execute(f"DELETE FROM {spec.table} t USING staged s WHERE {same_key}")
         inserted = _INSERTERS.get(spec.name, _insert_plain)(con, spec)
         if inserted != prepared.rows:
             raise RuntimeError(f"{prepared.name}: loaded {inserted} of {prepared.rows} rows")
         if spec.name == "households":
             _after_households(con, prepared)
-        touched |= _counties_touched(con, spec.name)
+            touched |= _counties_touched(con, spec.name)  # a household that moved changes its new county too
+        years = set(prepared.frame["year"].dropna().astype(int)) if spec.name == "income" else None
     finally:
         con.unregister("staged")
     result.inserted = prepared.rows - result.replaced
@@ -345,11 +351,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
         {"file": prepared.name, "sha": prepared.sha256, "kind": prepared.kind, "rows": prepared.rows,
          "inserted": result.inserted, "replaced": result.replaced, "at": datetime.now().replace(microsecond=0)},
     )
-    return touched
+    return touched, years
 
 
-# Counties whose county_year sums a staged file can change, asked before and after it is loaded
-# (a household that moves changes both its old and its new county).
+# Counties whose county_year sums a staged file can change, asked before it is loaded (and for households
+# after it too: a household that moves changes both its old and its new county).
 _TOUCHED = {
     "households": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
     "income": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
@@ -378,12 +384,9 @@ def _insert_income(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
     """
     columns = F.DB_COLUMNS["income"]
     select = ", ".join(f"h.{c}" if c in _FROM_HOUSEHOLD else f"s.{c}" for c in columns)
-    return con.execute(
-        f"INSERT INTO income ({', '.join(columns)}) SELECT {select} FROM staged s JOIN ("
-        "  SELECT household_id, any_value(county_code) AS county_code, any_value(village_code) AS village_code,"
-        "         any_value(members) AS members"
-        "  FROM households WHERE household_id IN (SELECT household_id FROM staged) GROUP BY household_id"
-        ") h ON h.household_id = s.household_id ORDER BY s.year, h.county_code, h.village_code, s.household_id"
+    return con.execute(  # one household row per id (loads replace by key); the caller checks the count
+        f"INSERT INTO income ({', '.join(columns)}) SELECT {select} FROM staged s JOIN households h"
+        " ON h.household_id = s.household_id ORDER BY s.year, h.county_code, h.village_code, s.household_id"
     ).fetchall()[0][0]
 
 

@@ -33,14 +33,16 @@ FROM (
     JOIN households h ON h.household_id = i.household_id
     LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
     WHERE i.county_code IN (SELECT code FROM refresh_counties)
-      AND h.county_code IN (SELECT code FROM refresh_counties)
+      AND h.county_code IN (SELECT code FROM refresh_counties){years}
 )
 GROUP BY county_code, year
 """
 
 
-def refresh_county_year(con: duckdb.DuckDBPyConnection, counties: Iterable[str] | None = None) -> None:
-    """Recompute the sums of `counties` (every county with data when None), inside the caller's transaction."""
+def refresh_county_year(con: duckdb.DuckDBPyConnection, counties: Iterable[str] | None = None,
+                        years: Iterable[int] | None = None) -> None:
+    """Recompute the sums of `counties` (every county with data when None) in `years` (every year when None),
+    inside the caller's transaction."""
     if counties is None:
         counties = [code for (code,) in con.execute(
             "SELECT DISTINCT county_code FROM households UNION SELECT DISTINCT county_code FROM county_year"
@@ -48,15 +50,25 @@ def refresh_county_year(con: duckdb.DuckDBPyConnection, counties: Iterable[str] 
     by_province: dict[str, list[str]] = {}
     for code in sorted(set(counties)):
         by_province.setdefault(code[:2], []).append(code)
+    params = {} if years is None else {"years": sorted(set(years))}
     for codes in by_province.values():
         con.execute("CREATE OR REPLACE TEMP TABLE refresh_counties AS SELECT unnest($codes::VARCHAR[]) AS code",
                     {"codes": codes})
-        con.execute("DELETE FROM county_year WHERE county_code IN (SELECT code FROM refresh_counties)")
-        con.execute(_REFRESH, {"types": list(MONITORED_TYPES)})
+        con.execute("DELETE FROM county_year WHERE county_code IN (SELECT code FROM refresh_counties)"
+                    + _only_years("year", years), params)
+        con.execute(_REFRESH.format(years=_only_years("i.year", years)), {"types": list(MONITORED_TYPES), **params})
     con.execute("DROP TABLE IF EXISTS refresh_counties")
 
 
-def keep_current(con: duckdb.DuckDBPyConnection, touched: Iterable[str]) -> None:
-    """After a load: refresh the touched counties, or all of them for a database written before the sums existed."""
+def _only_years(column: str, years: Iterable[int] | None) -> str:
+    return "" if years is None else f" AND {column} IN (SELECT unnest($years::INTEGER[]))"
+
+
+def keep_current(con: duckdb.DuckDBPyConnection, touched: Iterable[str], years: Iterable[int] | None = None) -> None:
+    """After a load: refresh the touched counties in the touched years (an income file changes only its own years;
+    None: every year), or everything for a database written before the sums existed."""
     missing = con.execute("SELECT NOT EXISTS (FROM county_year) AND EXISTS (FROM income)").fetchone()[0]
-    refresh_county_year(con, None if missing else touched)
+    if missing:
+        refresh_county_year(con)
+    else:
+        refresh_county_year(con, touched, years)
