@@ -146,6 +146,21 @@ def stored_or_computed(db_path: Path | str, version: str, cur: Any, query: Calla
     return query(cur, *args, **options)
 
 
+@contextlib.contextmanager
+def command_reader(db_path: Path | str) -> Iterator[tuple[Any, Callable[..., Any]]]:
+    """For a command: a read-only connection and `fetch(query, *args, **options)`, which reads the stored
+    result for this data version and arguments or computes it, saying so on stderr."""
+    with versioned_connection(db_path) as (con, version):
+        def fetch(query: Callable[..., Any], *args: Any, **options: Any) -> Any:
+            return stored_or_computed(db_path, version, con, query, *args, status=_to_stderr, **options)
+
+        yield con, fetch
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 # --- the job --------------------------------------------------------------------------------------------
 
 def _plan(cur: Any, compute: Callable[..., Any]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -175,3 +177,16 @@ def test_the_write_hook_is_light_to_import():
     # analysis.precompute is imported by every write: it must not pull in the analyses or statsmodels.
     code = "import sys, analysis.precompute; print(any(m.startswith(('statsmodels', 'analysis.riskmodel')) for m in sys.modules))"
     assert os.popen(f"cd {PROJECT_ROOT} && .venv/bin/python -c \"{code}\"").read().strip() == "False"
+
+
+def test_the_command_line_reads_stored_results_and_says_when_it_computes(world):
+    def riskmap_command() -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-m", "analysis", "riskmap", "--db", str(world), "--json"],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+        return done.stdout, done.stderr
+
+    computed, said = riskmap_command()
+    assert "no stored result" in said
+    precompute.run(world, only=only("class_basis"))
+    stored, quiet = riskmap_command()
+    assert stored == computed and "no stored result" not in quiet

@@ -42,11 +42,11 @@ def audit_payload(audit) -> dict:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from analysis.credibility import run_audit
-    from analysis.store.connection import connect_read_only
+    from analysis.precompute import command_reader
 
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         year = args.year or latest_year(con)
-        audit = run_audit(con, args.region, year, progress=progress_printer(not args.json))
+        audit = fetch(run_audit, args.region, year, progress=progress_printer(not args.json))
     payload = audit_payload(audit)
     flagged = [c for c in payload["counties"] if c["flagged"]]
     lines = [f"region {args.region}, year {year}: {len(payload['counties'])} counties, "

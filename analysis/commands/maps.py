@@ -10,15 +10,15 @@ from analysis.commands import CommandError, emit, latest_year, region_code
 def cmd_riskmap(args: argparse.Namespace) -> int:
     from analysis import riskmap
     from analysis.dataset import needs_refresh
+    from analysis.precompute import command_reader
     from analysis.selection import regions_with_data
-    from analysis.store.connection import connect_read_only
 
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         if needs_refresh(con):
             raise CommandError("the county sums are missing or outdated: run `python -m analysis refresh` first "
                                "/ 县级汇总缺失或过期：请先运行 `python -m analysis refresh`")
         year = args.year or latest_year(con)
-        counties = riskmap.class_basis(con, year)  # the pages' path: county sums, villages alone query households
+        counties = fetch(riskmap.class_basis, year)  # the pages' path: county sums, villages alone query households
         if args.level in ("township", "village"):
             units = riskmap.unit_metrics(con, args.region, year, args.level)
         else:

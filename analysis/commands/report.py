@@ -11,7 +11,7 @@ from analysis.i18n import LANGS, t
 
 def cmd_report(args: argparse.Namespace) -> int:
     from analysis import briefing, export
-    from analysis.store.connection import connect_read_only
+    from analysis.precompute import command_reader
 
     fmt = args.out.suffix.lower().lstrip(".")
     if fmt not in briefing.WRITERS:
@@ -21,9 +21,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     start, progress = time.perf_counter(), progress_printer(True)
     progress(0.0, t("brief_progress_data", args.lang))
     export.warm_up()
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         year = args.year or latest_year(con)
-        document = briefing.build_briefing(con, args.region, year, args.lang)
+        document = fetch(briefing.build_briefing, args.region, year, args.lang)
     if not document.sections:
         raise CommandError(f"no data for region {args.region} in {year} / 该地区该年度没有数据")
     files = briefing.documents(document, (fmt,), progress=progress)

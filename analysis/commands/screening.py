@@ -9,16 +9,16 @@ from analysis.commands import CommandError, emit, latest_year, region_code, requ
 
 def cmd_screen(args: argparse.Namespace) -> int:
     from analysis import screening
-    from analysis.store.connection import connect_read_only
+    from analysis.precompute import command_reader
 
     try:
         rules = screening.load_rules(args.rules)
     except (screening.RulesError, FileNotFoundError) as exc:
         raise CommandError(f"screening rules / 筛查规则: {exc}") from None
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         year = args.year or latest_year(con)
         require_income(con, args.region, year)
-        counts = screening.screening_counts(con, args.region, year, rules)
+        counts = fetch(screening.screening_counts, args.region, year, rules)
     totals = screening.screening_totals(counts, rules)
     payload = {"region": args.region, "year": year, **totals.to_dict()}
     lines = [f"{key}: {value}" for key, value in payload.items() if key != "by_reason"]
@@ -29,12 +29,12 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 def cmd_risk(args: argparse.Namespace) -> int:
     from analysis import riskmodel
-    from analysis.store.connection import connect_read_only
+    from analysis.precompute import command_reader
 
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         try:
-            year = riskmodel.evaluation_year(con, args.year or latest_year(con))
-            result = riskmodel.evaluate(con, args.region, year)
+            year = fetch(riskmodel.evaluation_year, args.year or latest_year(con))
+            result = fetch(riskmodel.evaluate, args.region, year)
         except riskmodel.NotEnoughData as exc:
             raise CommandError(f"risk model / 风险模型: {exc}") from None
     payload = {

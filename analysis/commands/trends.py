@@ -8,12 +8,12 @@ from analysis.commands import CommandError, emit, latest_year, region_code
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from analysis.store.connection import connect_read_only
+    from analysis.precompute import command_reader
     from analysis.trends import SOURCES, income_view
 
-    with connect_read_only(args.db) as con:
+    with command_reader(args.db) as (con, fetch):
         year = args.year or latest_year(con)
-        view = income_view(con, args.region, year)
+        view = fetch(income_view, args.region, year)
     if view.series.empty:
         raise CommandError(f"no income data for region {args.region} up to {year} / 该地区没有收入数据")
     yearly = view.series.merge(view.lines, on="year", how="left")
