@@ -39,10 +39,14 @@ test: $(STAMP) browser-deps oidc-deps lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-## bench: print measured timings (not part of the tests): analysis functions, then every page
-bench: $(STAMP)
-	$(PY) -m analysis.bench
-	$(PY) -m pages._bench
+## bench: print measured timings (not part of the tests): analysis functions, every page, first views in Chromium
+## (national world only when bench-out/large.duckdb exists or LARGE=path is given; it is never built unasked)
+LARGE ?=
+bench: $(STAMP) browser-deps
+	$(PY) -m analysis.bench $(if $(LARGE),--large $(LARGE))
+	$(PY) -m pages._bench $(if $(LARGE),--db $(LARGE))
+	$(PY) -m analysis.bench._firstview
+	$(if $(LARGE),$(PY) -m analysis.bench._firstview --db $(LARGE))
 
 ## load: real browsers at 1, 10 and 20 concurrent sessions against a freshly started server (PROCS app processes)
 load: $(STAMP) browser-deps

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from streamlit import config
 
@@ -31,9 +32,10 @@ def page_seconds(page: str) -> float:
 
 
 def main() -> None:
-    world = OUT / "large.duckdb"
+    world = Path(sys.argv[sys.argv.index("--db") + 1]) if "--db" in sys.argv else OUT / "large.duckdb"
     if not world.exists():
-        sys.exit(f"{world} is missing: run `python -m analysis.bench` first")
+        print(f"pages on the national world: skipped, {world} is not here (--db PATH; it is never built unasked)")
+        return
     os.environ[DB_ENV] = str(world)
     config.set_option("client.showErrorDetails", "full")  # a page error raises here instead of being timed
     for page in sorted(p for p in (PROJECT_ROOT / "pages").glob("*.py") if not p.name.startswith("_")):

@@ -23,7 +23,7 @@ LABEL_WIDTH = 110
 class BenchContext:
     """The worlds every bench module measures on."""
     demo: Path
-    large: Path
+    large: Path | None  # None: no national world here (it is never built unasked: 30 million households)
     large_income_rows: int
 
 

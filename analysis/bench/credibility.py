@@ -63,5 +63,6 @@ def _planted_found(db_path: Path) -> list[tuple[str, str]]:
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     rows = _audit_rows(ctx.demo, "demo", ("000000", PROVINCE, COUNTY), repeat=3)
     rows += _planted_found(ctx.demo)
-    rows += _audit_rows(ctx.large, "national world", ("000000", PROVINCE), repeat=1)
+    if ctx.large:
+        rows += _audit_rows(ctx.large, "national world", ("000000", PROVINCE), repeat=1)
     return rows

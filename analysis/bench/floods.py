@@ -60,4 +60,4 @@ def _large(path: Path, income_rows: int) -> list[tuple[str, str]]:
 
 
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
-    return _demo(ctx.demo) + _large(ctx.large, ctx.large_income_rows)
+    return _demo(ctx.demo) + (_large(ctx.large, ctx.large_income_rows) if ctx.large else [])

@@ -118,4 +118,5 @@ def summary_timings(db_path: Path, label: str) -> list[tuple[str, str]]:
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     rows = [row for fmt in ("csv", "xlsx") for row in import_throughput(ctx.demo, fmt)]
     rows.append(ms("import child start-up, one small file", child_start_up()))
-    return rows + summary_timings(ctx.demo, "demo") + summary_timings(ctx.large, f"national [{ctx.large_income_rows:,} rows]")
+    return rows + summary_timings(ctx.demo, "demo") + (
+        summary_timings(ctx.large, f"national [{ctx.large_income_rows:,} rows]") if ctx.large else [])

@@ -63,4 +63,5 @@ def timings(path: Path, label: str) -> list[tuple[str, str]]:
 
 
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
-    return timings(ctx.demo, "demo") + timings(ctx.large, f"national [{ctx.large_income_rows:,} rows]")
+    return timings(ctx.demo, "demo") + (timings(ctx.large, f"national [{ctx.large_income_rows:,} rows]") if ctx.large
+                                        else [])

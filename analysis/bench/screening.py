@@ -76,4 +76,4 @@ def _model(db_path: Path, label: str, repeat: int) -> list[tuple[str, str]]:
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     national = f"national [{ctx.large_income_rows:,} rows]"
     return (_screening(ctx.demo, "demo", 5) + _model(ctx.demo, "demo", 3)
-            + _screening(ctx.large, national, 1) + _model(ctx.large, national, 1))
+            + (_screening(ctx.large, national, 1) + _model(ctx.large, national, 1) if ctx.large else []))

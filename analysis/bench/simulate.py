@@ -43,4 +43,5 @@ def price_timings(db_path: Path) -> list[tuple[str, str]]:
 
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     return (simulation_timings(ctx.demo, "demo", repeat=5) + price_timings(ctx.demo)
-            + simulation_timings(ctx.large, f"national [{ctx.large_income_rows:,} income rows]", repeat=1))
+            + (simulation_timings(ctx.large, f"national [{ctx.large_income_rows:,} income rows]", repeat=1)
+               if ctx.large else []))

@@ -54,4 +54,4 @@ def _world(path: Path, label: str, repeat: int) -> list[tuple[str, str]]:
 
 def run(ctx: BenchContext) -> list[tuple[str, str]]:
     return (_world(ctx.demo, "demo", repeat=5)
-            + _world(ctx.large, f"national [{ctx.large_income_rows:,} rows]", repeat=3))
+            + (_world(ctx.large, f"national [{ctx.large_income_rows:,} rows]", repeat=3) if ctx.large else []))

@@ -67,32 +67,41 @@ WITH live AS (
     FROM hh
 )"""
 
-_FLAGS = ("below0", "near0", "below1", "near1", "below_insurance", "below_subsidy", "below_price_floor", "below_all",
-          "livestock")
-_AGGREGATE = """, flags AS (
+_FLAGS = ("below0", "near0", "below1", "near1", "livestock")
+_RESPONSE_FLAGS = (*(f"below_{r}" for r in RESPONSES), "below_all")  # only for a scenario with responses
+_RESPONSE_FLAG_SQL = """,
+           pc0 + (delta + insurance) / members < line AS below_insurance,
+           pc0 + (delta + subsidy) / members < line AS below_subsidy,
+           pc0 + (delta + price_floor) / members < line AS below_price_floor,
+           pc0 + (delta + insurance + subsidy + price_floor) / members < line AS below_all"""
+_FLAGS_CTE = """, flags AS (
     SELECT *,
            pc0 < line AS below0,
            pc0 >= line AND pc0 < $near * line AS near0,
            pc0 + delta / members < line AS below1,
-           pc0 + delta / members >= line AND pc0 + delta / members < $near * line AS near1,
-           pc0 + (delta + insurance) / members < line AS below_insurance,
-           pc0 + (delta + subsidy) / members < line AS below_subsidy,
-           pc0 + (delta + price_floor) / members < line AS below_price_floor,
-           pc0 + (delta + insurance + subsidy + price_floor) / members < line AS below_all
+           pc0 + delta / members >= line AND pc0 + delta / members < $near * line AS near1{response_flags}
     -- where no line is known, nobody counts as below or near it (-inf), so no flag is NULL
     FROM (SELECT * REPLACE (coalesce(line, '-infinity'::DOUBLE) AS line) FROM sim)
-), cells AS (  -- households of a county with the same income bucket and flags, keyed by one integer
+)"""
+# With responses: households first counted in cells (many response sums per row, so fewer rows help).
+_CELLS = """, cells AS (  -- households of a county with the same income bucket and flags, keyed by one integer
     -- (least: an income that overflowed to inf or NaN goes to the top bucket instead of failing the cast)
     SELECT county_code,
            CAST(floor(ln(least(greatest(pc0, 1), 1e300)) * $buckets_per_log) AS BIGINT) * 1024 + {flag_bits} AS cell,
-           count(*) AS n, sum(members) AS m, sum(pc0 * members) AS income, sum(delta) AS delta,
-           {cell_responses}
+           count(*) AS n, sum(members) AS m, sum(pc0 * members) AS income, sum(delta) AS delta{cell_responses}
     FROM flags
     GROUP BY county_code, cell
 ), decoded AS (
     SELECT *, cell // 1024 AS bucket, {flag_decode}
     FROM cells
-)
+)"""
+# Price changes alone: the two groupings straight over the households (about half the time of the cells).
+_HOUSEHOLD_ROWS = """, decoded AS (
+    SELECT *, 1 AS n, members AS m, pc0 * members AS income,
+           CAST(floor(ln(least(greatest(pc0, 1), 1e300)) * $buckets_per_log) AS BIGINT) AS bucket
+    FROM flags
+)"""
+_SUMS = """
 SELECT county_code, bucket, GROUPING(county_code) = 1 AS by_bucket,
        sum(n) AS households, sum(m) AS people,
        coalesce(sum(n) FILTER (WHERE livestock), 0) AS livestock_households,
@@ -105,8 +114,7 @@ SELECT county_code, bucket, GROUPING(county_code) = 1 AS by_bucket,
        coalesce(sum(n) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0) AS newly_near_line,
        coalesce(sum(m) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0) AS newly_near_people,
        coalesce(sum(n) FILTER (WHERE below0 AND NOT below1), 0) AS lifted_above_line,
-       coalesce(sum(n) FILTER (WHERE NOT below0 AND below_all), 0) AS newly_below_with_responses,
-       {response_columns}
+       coalesce(sum(n) FILTER (WHERE NOT below0 AND {below_all}), 0) AS newly_below_with_responses{response_columns}
 FROM decoded
 GROUP BY GROUPING SETS ((county_code), (bucket))
 """
@@ -116,8 +124,9 @@ SELECT household_id, county_code, members, line, pc0, livestock, delta, insuranc
 FROM sim ORDER BY household_id
 """
 
-_CELL_RESPONSES = "sum({r}) AS {r}, count(*) FILTER (WHERE {r} > 0) AS reached_{r}"
-_RESPONSE_COLUMNS = """sum({r}) AS cost_{r},
+_CELL_RESPONSES = ", sum({r}) AS {r}, count(*) FILTER (WHERE {r} > 0) AS reached_{r}"
+_RESPONSE_COLUMNS = """,
+       sum({r}) AS cost_{r},
        sum(reached_{r}) AS reached_{r},
        coalesce(sum(n) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_{r},
        coalesce(sum(m) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_people_{r}"""
@@ -175,8 +184,11 @@ def _species() -> dict[str, dict]:
     return species
 
 
-def _sql(tail: str) -> str:
+def _sql(tail: str, responses: bool = True) -> str:
+    """The query text; without responses the cells carry no response flags or sums (a scenario of price
+    changes alone: fewer, smaller cells)."""
     species = _species()
+    flags = (*_FLAGS, *_RESPONSE_FLAGS) if responses else _FLAGS
     value = "coalesce(i.{col}, 0) * $w_{s} * coalesce(c.p_{s}, $fallback_{s}) AS v_{s}, coalesce(i.{col}, 0) AS n_{s}"
     term = lambda prefix, kind: " + ".join(f"{prefix}_{s} * ${kind}_{s}" for s in species)  # noqa: E731
     return (_HOUSEHOLDS + tail).format(
@@ -185,10 +197,11 @@ def _sql(tail: str) -> str:
         values=",\n           ".join(value.format(col=spec["heads_column"], s=s) for s, spec in species.items()),
         delta=term("v", "delta"), insurance=term("v", "insurance"), subsidy=term("n", "subsidy"),
         floor=term("v", "floor"), any_heads=" OR ".join(f"n_{s} > 0" for s in species),
-        response_columns=",\n       ".join(_RESPONSE_COLUMNS.format(r=r) for r in RESPONSES),
-        cell_responses=", ".join(_CELL_RESPONSES.format(r=r) for r in RESPONSES),
-        flag_bits=" + ".join(f"{2 ** bit} * {flag}::INTEGER" for bit, flag in enumerate(_FLAGS)),
-        flag_decode=", ".join(f"(cell & {2 ** bit}) <> 0 AS {flag}" for bit, flag in enumerate(_FLAGS)),
+        response_columns="".join(_RESPONSE_COLUMNS.format(r=r) for r in RESPONSES) if responses else "",
+        cell_responses="".join(_CELL_RESPONSES.format(r=r) for r in RESPONSES) if responses else "",
+        response_flags=_RESPONSE_FLAG_SQL if responses else "", below_all="below_all" if responses else "below1",
+        flag_bits=" + ".join(f"{2 ** bit} * {flag}::INTEGER" for bit, flag in enumerate(flags)),
+        flag_decode=", ".join(f"(cell & {2 ** bit}) <> 0 AS {flag}" for bit, flag in enumerate(flags)),
         income_filter="{income_filter}",
     )
 
@@ -224,14 +237,14 @@ DEFAULTS = Setting()
 
 
 def _bound(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
-           tail: str, setting: Setting = DEFAULTS) -> tuple[str, dict]:
+           tail: str, setting: Setting = DEFAULTS, responses: bool = True) -> tuple[str, dict]:
     """SQL text (household CTEs over the year's income rows, then `tail`) and its parameters."""
     income_filter, params = region_where(region_code, "i")
     species = _species()
     bound = {**params, **_coefficients(scenario, *setting.resolved(scenario)), "year": year, "year_start": date(year, 1, 1),
              "year_end": date(year, 12, 31), "commodities": [spec["commodity"] for spec in species.values()],
              **{f"c_{s}": spec["commodity"] for s, spec in species.items()}}
-    return _sql(tail).format(income_filter=income_filter), bound
+    return _sql(tail, responses).format(income_filter=income_filter), bound
 
 
 def household_effects(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
@@ -246,7 +259,9 @@ def _aggregates(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, sce
                 setting: Setting) -> pd.DataFrame:
     """The county and decile rows of the scenario."""
     near = {"near": 1 + float(param("simulation", "near_line_margin")), "buckets_per_log": BUCKETS_PER_LOG}
-    sql, bound = _bound(cur, region_code, year, scenario, _AGGREGATE, setting)
+    responses = scenario.has_responses
+    tail = _FLAGS_CTE + (_CELLS if responses else _HOUSEHOLD_ROWS) + _SUMS
+    sql, bound = _bound(cur, region_code, year, scenario, tail, setting, responses)
     frame = cur.execute(sql, bound | near).df()
     money = ["baseline_income", "income_loss", *(f"cost_{r}" for r in RESPONSES)]
     counts = frame.columns.difference(["county_code", "bucket", "by_bucket", *money])  # HUGEINT sums arrive as float
@@ -311,6 +326,8 @@ def _deciles(deciles: pd.DataFrame) -> pd.DataFrame:
 
 
 def _responses(counties: pd.DataFrame) -> pd.DataFrame:
+    if f"cost_{RESPONSES[0]}" not in counties.columns:  # a scenario without responses: none paid, none kept
+        return pd.DataFrame({"response": list(RESPONSES), "cost": 0.0, "reached": 0, "kept": 0, "kept_people": 0})
     rows = [{"response": r, "cost": float(counties[f"cost_{r}"].sum()),
              "reached": int(counties[f"reached_{r}"].sum()), "kept": int(counties[f"kept_{r}"].sum()),
              "kept_people": int(counties[f"kept_people_{r}"].sum())} for r in RESPONSES]

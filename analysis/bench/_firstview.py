@@ -1,0 +1,147 @@
+"""`make bench`, browser side: the first view of every page in a real browser against a freshly started server.
+
+    python -m analysis.bench._firstview [--db PATH] [--regions 620000,000000] [--modes before,after]
+
+For each mode and region a new app process is started (nothing cached in it) and every page of app.PAGES is
+opened in turn, each in a new browser context (a new visitor): the time from navigation until the page has
+settled — no running indicator or spinner, a title drawn and every visible chart drawn (maps with their
+tiles) — is printed per page. Mode `before`: a copy of the database without stored results (what the
+first visitor after an import waited before analysis.precompute); `after`: the same file once the
+precompute job has stored its results (its duration is printed too). Nothing is asserted.
+
+Without --db it uses the bench demo (bench-out/demo.duckdb, 200,000 households; built if missing). The
+national world (30 million households) is never built here: pass its file with --db.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import precompute
+from analysis.bench import OUT
+from analysis.config import PROJECT_ROOT
+from analysis.deploy import free_port, start_app, stop, wait_healthy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+PAGE_TIMEOUT_MS = 300_000
+SETTLED = """() => {
+    if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"]'))
+        return false;
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || !main.querySelector('h1')) return false;
+    for (const gd of main.querySelectorAll('.js-plotly-plot')) {
+        if (gd.offsetParent === null) continue;  // in a closed tab or expander
+        if (!gd._fullLayout) return false;
+        const map = gd._fullLayout.map;
+        if (map && !(map._subplot && map._subplot.map && map._subplot.map.loaded())) return false;
+    }
+    return true;
+}"""
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(file, URL path) of app.PAGES, read from app.py's source (importing app.py would run it)."""
+    tree = ast.parse((PROJECT_ROOT / "app.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
+            return [(entry[0], entry[3]) for entry in ast.literal_eval(node.value)]
+    raise RuntimeError("PAGES not found in app.py")
+
+
+def settle(page) -> None:
+    """Until the page is settled, and still settled a moment later (a component may ask for one more run)."""
+    while True:
+        page.wait_for_function(SETTLED, timeout=PAGE_TIMEOUT_MS, polling=100)
+        page.wait_for_timeout(400)
+        if page.evaluate(SETTLED):
+            return
+
+
+def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Path) -> dict[str, float | str]:
+    """Seconds to a settled first view of each page, on a freshly started server for `db`."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_app(db, port, workdir / f"app-{region}-{port}.log",
+                       env={"INCOMEWATCH_PRECOMPUTE": "off"}, args=("--server.runOnSave", "false"))
+    url = f"http://127.0.0.1:{port}"
+    times: dict[str, float | str] = {}
+    try:
+        wait_healthy(url, server)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _, path in pages:
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                started = time.perf_counter()
+                try:
+                    page.goto(f"{url}/{path}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
+                    settle(page)
+                    times[path] = time.perf_counter() - started
+                except Exception as error:  # a page that never settles is reported, not fatal
+                    times[path] = f"{type(error).__name__}"
+                finally:
+                    context.close()
+            browser.close()
+    finally:
+        stop(server)
+    return times
+
+
+def demo_world() -> Path:
+    path = OUT / "demo.duckdb"
+    if not path.exists():
+        from analysis.demo import build_demo
+
+        OUT.mkdir(exist_ok=True)
+        build_demo(path, provinces=("620000", "640000"), households=200_000)
+    return path
+
+
+def _cell(value: float | str | None) -> str:
+    return "-" if value is None else value if isinstance(value, str) else f"{value:.1f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench._firstview", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=None, help="database (default: the bench demo)")
+    parser.add_argument("--regions", default="620000,000000", help="regions, comma-separated")
+    parser.add_argument("--modes", default="before,after", help="before (no stored results), after, or both")
+    args = parser.parse_args(argv)
+    db = args.db or demo_world()
+    regions, modes = args.regions.split(","), args.modes.split(",")
+    pages = app_pages()
+    results: dict[tuple[str, str], dict] = {}
+    with tempfile.TemporaryDirectory(prefix="incomewatch-firstview-") as work:
+        workdir = Path(work)
+        if "before" in modes:
+            bare = workdir / db.name  # a copy is a new data version: no stored results for it
+            shutil.copyfile(db, bare)
+            for region in regions:
+                results["before", region] = first_views(bare, region, pages, workdir)
+                print(f"first views without stored results, region {region}: done", flush=True)
+            bare.unlink()
+        if "after" in modes:
+            started = time.perf_counter()
+            report = precompute.run(db)
+            print(f"precompute job for {db.name}: {report.stored} results in {time.perf_counter() - started:.1f} s"
+                  + (f" ({report.skipped})" if report.skipped else ""), flush=True)
+            for region in regions:
+                results["after", region] = first_views(db, region, pages, workdir)
+    columns = [(mode, region) for region in regions for mode in modes]
+    print(f"\nFirst view in Chromium, fresh server, {db.name} (s to settled; pages in menu order, one server per column)")
+    print("| page | " + " | ".join(f"{region} {mode}" for mode, region in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for file, path in pages:
+        print(f"| {path} ({Path(file).stem}) | "
+              + " | ".join(_cell(results[column].get(path)) for column in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()
