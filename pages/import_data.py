@@ -84,20 +84,23 @@ def show_preview(item, several: bool) -> None:
                          hide_index=True)
 
 
-def show_problems(problems: list, sheets: dict[str, str | None], cells: int) -> None:
+def show_problems(problems: list, sheets: dict[str, str | None], cells: int, key: str) -> None:
     """One line per cause, every row in an expander, and the whole list as Excel (audited)."""
     groups = group_problems(problems)
     st.subheader(shell.t("problems_title"))
     st.error(shell.t("problems_count", n=f"{cells:,}", causes=len(groups)))
-    st.dataframe(groups_frame(groups, lang), hide_index=True)
+    wide = {shell.t("reason"): st.column_config.TextColumn(width="large"),
+            shell.t("import_reason_zh"): st.column_config.TextColumn(width="large"),
+            shell.t("import_reason_en"): st.column_config.TextColumn(width="large")}
+    st.dataframe(groups_frame(groups, lang), hide_index=True, column_config=wide)
     with st.expander(shell.t("import_all_problems", n=f"{len(problems):,}")):
-        st.dataframe(problems_frame(problems, lang, sheets), hide_index=True)
+        st.dataframe(problems_frame(problems, lang, sheets), hide_index=True, column_config=wide)
     names = sorted({p.file for p in problems})
     stem = Path(names[0]).stem if len(names) == 1 else "import"
     st.download_button(shell.t("import_download_problems"), icon=":material/download:", mime=XLSX_MIME,
                        data=shell.logged_export(lambda: problem_workbook(problems, lang, sheets),
                                                 f"problems-{stem}.xlsx", len(problems)),
-                       file_name=f"problems-{stem}.xlsx", key="problem_list")
+                       file_name=f"problems-{stem}.xlsx", key=key)
 
 
 def show_report(report) -> None:
@@ -114,7 +117,7 @@ def show_report(report) -> None:
         shell.t("replaced"): [f.replaced for f in report.files],
     }), hide_index=True)
     if report.problems:
-        show_problems(report.problems, {}, len(report.problems))
+        show_problems(report.problems, {}, len(report.problems), "report_problem_list")
 
 
 def run_import(uploads: list, kind: str | None):
@@ -168,7 +171,7 @@ for upload in uploads:
     show_preview(item, len(uploads) > 1)
 
 if problems:
-    show_problems(problems, sheets, cells)
+    show_problems(problems, sheets, cells, "problem_list")
 elif not unreadable:
     st.success(shell.t("no_problems"))
 

@@ -68,3 +68,21 @@ def test_a_malformed_file_is_told_in_its_own_headers_one_problem_per_cause(world
     assert t("import_download_problems", lang) in download_labels(at)
     assert at.button[0].disabled and world.read_bytes() == before
     assert any("人均纯收入（元）" in w.value for w in at.warning)  # a column not in the format is named as written
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_problems_found_when_loading_are_grouped_too(world, lang):
+    """Income of households the database does not know passes the preview and is refused at loading."""
+    before = world.read_bytes()
+    at = open_import(lang)
+    text = "户编号,年度,工资性收入,种植业收入,养殖业收入,财产性收入,转移性收入\nNOPE1,2024,1,0,0,0,0\nNOPE2,2024,1,0,0,0,0\n"
+    at.file_uploader[0].set_value(("收入.csv", text.encode("utf-8"), "text/csv")).run()
+    assert at.success.len >= 1 and not at.button[0].disabled
+    at.button[0].click().run()
+    assert [e.value for e in at.exception] == []
+    assert t("import_refused", lang) in [e.value for e in at.error]
+    groups = at.dataframe[1].value
+    assert groups[t("import_cells", lang)].tolist() == [2] and groups[t("column", lang)].tolist() == ["户编号"]
+    assert groups[t("import_first_rows", lang)].tolist() == ["2, 3"]
+    assert t("import_download_problems", lang) in download_labels(at)
+    assert world.read_bytes() == before
