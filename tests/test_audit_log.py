@@ -336,7 +336,8 @@ def test_the_command_filters_pages_and_records_the_listing(tmp_path, capsys):
     assert exports[0]["user"].startswith("cli:") and log.verify().ok
 
 
-def test_the_auditor_page_filters_and_pages(demo_db, tmp_path, monkeypatch):
+def test_the_auditor_page_filters_pages_and_audits_its_export(demo_db, tmp_path, monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
     from analysis.config import DB_ENV
@@ -348,6 +349,13 @@ def test_the_auditor_page_filters_and_pages(demo_db, tmp_path, monkeypatch):
                    now=now - timedelta(minutes=200 - i))
     monkeypatch.setenv(DB_ENV, str(demo_db))
     monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(log.path))
+    downloads = []  # (file name, data callable): Streamlit runs the callable only when the file is fetched
+    register = MediaFileManager.add_deferred
+
+    def remember(manager, data, mimetype, coordinates, file_name=None, **kwargs):
+        downloads.append((file_name, data))
+        return register(manager, data, mimetype, coordinates, file_name=file_name, **kwargs)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     at.user = {"is_logged_in": True, "preferred_username": "auditor-1", "iat": int(time.time()),
                "role": "auditor", "region_code": "00"}
@@ -358,6 +366,10 @@ def test_the_auditor_page_filters_and_pages(demo_db, tmp_path, monkeypatch):
     at.text_input(key="audit_user").input("u1").run()
     shown = at.dataframe[0].value
     assert len(shown) == 65 and set(shown["user"]) == {"u1"}
+    csv = downloads[-1][1]().decode("utf-8-sig").splitlines()  # what the browser gets on click
+    assert downloads[-1][0].startswith("incomewatch-audit-log") and len(csv) == 66 and "u0" not in "".join(csv)
+    export = log.entries(action="export")[-1]
+    assert (export["user"], export["rows"], export["filters"]["user"]) == ("auditor-1", 65, "u1")
     at.number_input(key="audit_page_number").set_value(1).run()
     at.text_input(key="audit_user").input("").run()
     at.number_input(key="audit_page_number").set_value(2).run()
