@@ -125,7 +125,7 @@ class AuditLog:
         head, valid = head_file.read_head(self.path)
         witness = head_file.read_witness(self.path)
         if last is None:
-            return {"reason": "log_missing", "log_created": witness["created"],
+            return {"reason": "log_missing", "log_created": (witness or {}).get("created"),
                     "checkpoint_seq": (head or {}).get("seq")} if witness or head else None
         found = {"found_seq": last["seq"]}
         if head is None:
@@ -186,24 +186,27 @@ class AuditLog:
         start = self._resume(check) if resume else None
         rows = self._numbered(False, *start) if start else self._numbered()
         archive_tail = set() if start else _overlap(self.archive_path, self.path)
-        mark = None
+        mark, leftovers = None, 0
         for number, end, line, leftover in rows:
             if leftover:
                 if _digest(line) not in archive_tail:
                     return check.result(f"entry {_seq_of(line)} is in both the archive and the live log, with "
                                         "different contents / 该条目在归档和日志中内容不同", number)
-                check.notes.append(f"entry {_seq_of(line)}: left in the live log by an interrupted archive run "
-                                   "(removed at the next append) / 归档中断遗留，下次写入时清理")
+                leftovers += 1
                 continue
             problem = check.feed(line)
             if problem:
                 return check.result(problem, number)
             mark = (end, number) if end else None
+        if leftovers:
+            check.notes.append(f"{leftovers} entries left in the live log by an interrupted archive run, also in the "
+                               f"archive (removed at the next append) / {leftovers} 条归档中断遗留，下次写入时清理")
         result = check.result(self._head_problem(head, valid, check))
         if result.ok and mark:
-            head_file.write_signed(self.verified_path, self.path, {
-                "seq": check.seq, "hash": check.previous, "count": check.count, "offset": mark[0], "line": mark[1],
-                "alerts": list(check.alerts)})
+            with self._locked():  # a stale mark (an archive run in between) only costs the next run a full check
+                head_file.write_signed(self.verified_path, self.path, {
+                    "seq": check.seq, "hash": check.previous, "count": check.count, "offset": mark[0],
+                    "line": mark[1], "alerts": list(check.alerts)})
         return result
 
     def _resume(self, check: _ChainCheck) -> tuple[int, int] | None:
@@ -229,7 +232,7 @@ class AuditLog:
         if head is None:
             witness = head_file.read_witness(self.path)
             if check.count == 0:
-                return (f"log missing: a log created {witness['created']} was deleted together with its checkpoint "
+                return (f"log missing: a log created {witness.get('created')} was deleted together with its checkpoint "
                         "/ 日志及其检查点已被删除") if witness else ""
             if witness:
                 return "checkpoint missing: the end of the log cannot be vouched for / 检查点缺失，无法确认日志末尾完整"

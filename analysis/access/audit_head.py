@@ -99,7 +99,12 @@ def witness_path(log_path: Path) -> Path:
 
 def read_witness(log_path: Path) -> dict | None:
     path = witness_path(log_path)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {"created": "unknown (witness unreadable)"}
 
 
 def write_witness(log_path: Path, created: str) -> None:
