@@ -27,6 +27,7 @@ from pages._common import (
     presentation_style,
     presenting,
     run_query,
+    set_link_followed,
     set_presenting,
     set_shell,
     show_region,
@@ -37,6 +38,7 @@ st.set_page_config(page_title="增收监测 · Income Watch", page_icon=favicon(
 
 SHELL_PARAMS = ("lang", "region", "year")
 VIEW = "view"  # the chosen lang, province, city, county, year and image_format
+LINK_WRITTEN = "link_written"  # the shell's parameters as this session last put them in the URL
 LEVELS_BELOW = {"province": ("city", "county"), "city": ("county",)}
 # file, title key, icon, URL path, section key: one line per page, in menu order.
 # URL paths differ from the file names on purpose: until st.navigation has run once in a process
@@ -145,7 +147,16 @@ def _write_link(lang: str, region: str, year: int | None) -> None:
     wanted = {key: value for key, value in current.items() if key not in SHELL_PARAMS}
     wanted |= {"lang": lang, "region": region} | ({"year": str(year)} if year is not None else {})
     if current != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(wanted)  # a new browser history entry: Back returns to the view before
+    st.session_state[LINK_WRITTEN] = {key: wanted[key] for key in SHELL_PARAMS if key in wanted}
+
+
+def _link_moved() -> bool:
+    """Whether the URL names another view than this session last wrote: the browser went Back or Forward
+    (or a page wrote a link); that view is then followed. Parameters the URL lacks (st.switch_page) move nothing."""
+    written = st.session_state.get(LINK_WRITTEN)
+    params = st.query_params.to_dict()
+    return written is not None and any(params[key] != written.get(key) for key in SHELL_PARAMS if key in params)
 
 
 def _banner(shell: Shell) -> None:
@@ -184,9 +195,12 @@ def main() -> None:
         st.info(t("access_no_data_in_area", lang, region=scope.region_code))
         st.stop()
     tree = RegionTree(scoped_regions(regions, scope))
-    if VIEW not in st.session_state:
+    followed = VIEW in st.session_state and _link_moved()
+    set_link_followed(followed)
+    if VIEW not in st.session_state or followed:
+        image_format = st.session_state[VIEW]["image_format"] if followed else "png"
         try:
-            st.session_state[VIEW] = _view_from_url(tree, years, ready, scope)
+            st.session_state[VIEW] = _view_from_url(tree, years, ready, scope) | {"image_format": image_format}
         except OutOfScope as refused:
             guard.deny(refused)
     view = st.session_state[VIEW]

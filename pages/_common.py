@@ -264,7 +264,7 @@ def viewport_height() -> int | None:
 
 # Static CSS for every page, so laptops (1366) and old projectors (1024) cut no number: metric labels and
 # values wrap instead of ending in "…", and a row of columns too narrow for its content wraps onto two
-# lines (four metrics become two by two; a chart beside a chart goes below it). Presentation mode keeps rows.
+# lines (four metrics become two by two; a chart narrower than 340 px goes below its neighbour). Presentation mode keeps rows.
 _LAYOUT_CSS = """<style>
 [data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
   overflow: visible !important; text-overflow: clip !important; white-space: normal !important; }
@@ -272,6 +272,7 @@ _LAYOUT_CSS = """<style>
 [data-testid="stMetricDelta"] div { white-space: normal !important; overflow: visible !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: min(200px, 100%); }
+[data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has(.js-plotly-plot) { min-width: min(340px, 100%); }
 .st-key-present-controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 0; }
 </style>"""
 
@@ -297,6 +298,19 @@ def presentation_style(lang: str) -> None:
     st.html(_LAYOUT_CSS)
     if presenting():
         st.html(_PRESENT_CSS)
+
+
+_LINK_FOLLOWED = "_incomewatch_link_followed"
+
+
+def set_link_followed(followed: bool) -> None:
+    st.session_state[_LINK_FOLLOWED] = followed
+
+
+def link_followed() -> bool:
+    """Whether this run's view came from a changed URL (browser Back/Forward, or a link a page wrote),
+    not from the sidebar: a page keeps the URL's own parameters then."""
+    return st.session_state.get(_LINK_FOLLOWED, False)
 
 
 def set_shell(shell: Shell) -> None:

@@ -1,7 +1,8 @@
 """Drill-down 逐级查看: 省 › 市 › 县 › 乡 › 村 › 户, every step its own link.
 
 The shell owns the region down to the county; this page owns township=, village= and household=.
-A row chosen in a table goes one level down; the breadcrumb goes back up.
+A row chosen in a table goes one level down; the breadcrumb goes back up. Every level change writes the
+whole link at once (one browser history entry), so the browser's Back steps back one level.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from analysis.figures.overview import income_sources_figure
 from analysis.i18n import household_type, region_name
 from analysis.regioncodes import NATIONAL, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
-from pages._common import income_page_shell, show_region
+from pages._common import income_page_shell, link_followed, show_region
 
 SEEN = "drill_region_seen"  # the shell region of this page's last run: a change means the user chose another
 
@@ -26,19 +27,21 @@ for name, value in problems:
     st.warning(shell.t("map_bad_param", name=name, value=shown_value(value)), icon=":material/link_off:")
 
 
-def set_path(township: str = "", village: str = "", household: str = "") -> None:
-    for name, value in zip(drilldown.DRILL_PARAMS, (township, village, household), strict=True):
-        if value:
-            st.query_params[name] = value
-        else:
-            st.query_params.pop(name, None)
+def set_path(township: str = "", village: str = "", household: str = "", **shell_params: str) -> None:
+    """The link with this path below the region, written in one step (one history entry), if it changed."""
+    current = st.query_params.to_dict()
+    wanted = {key: value for key, value in current.items() if key not in drilldown.DRILL_PARAMS} | shell_params
+    wanted |= {name: value for name, value in zip(drilldown.DRILL_PARAMS, (township, village, household),
+                                                  strict=True) if value}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
 
 
 def go_region(code: str) -> None:
-    """Breadcrumb or table: another province/city/county (or China), no path below it."""
+    """Breadcrumb or table: another province/city/county (or China), no path below it; the shell follows the link."""
     show_region(code)
     st.session_state[SEEN] = code
-    set_path()
+    set_path(region=code)
 
 
 def checked_path() -> drilldown.DrillPath:
@@ -49,7 +52,7 @@ def checked_path() -> drilldown.DrillPath:
     for name, value in path.problems:
         st.error(shell.t("map_drill_bad_code", name=name, value=shown_value(value)), icon=":material/link_off:")
     codes = tuple(c for c in (path.township, path.village, path.household) if c)
-    if codes and seen is not None and seen != shell.region:
+    if codes and seen is not None and seen != shell.region and not link_followed():
         set_path()  # the user chose another region in the sidebar: the old path no longer applies
         return drilldown.DrillPath()
     kept: list[str] = []
@@ -84,15 +87,26 @@ def label(code: str) -> str:
     return names.get(code) or (tree.name(code, lang) if code in tree else code)
 
 
+# Static CSS (no data text): the breadcrumb reads as navigation, in the theme's blue, larger than body text.
+_CRUMB_CSS = """<style>
+.st-key-drill-breadcrumb { background: #eef4fa; border-left: 4px solid #2a6fb0; border-radius: 0.3rem;
+  padding: 0.3rem 0.8rem; align-items: center; }
+.st-key-drill-breadcrumb button p { font-size: 1.15rem; font-weight: 600; color: #2a6fb0; text-decoration: underline; }
+.st-key-drill-breadcrumb button:disabled p { color: #1f2937; text-decoration: none; }
+.st-key-drill-breadcrumb [data-testid="stMarkdown"] p { font-size: 1.15rem; color: #6b7280; margin: 0; }
+</style>"""
+
+
 def breadcrumb() -> None:
-    """全国 › 省 › 市 › 县 › 乡 › 村 › 户: every level above the current one is a button back to it."""
+    """全国 › 省 › 市 › 县 › 乡 › 村 › 户: every level above the current one is a link-like button back to it."""
     province, city, county = tree.lineage(shell.region)
     steps = [(NATIONAL, tree.name(NATIONAL, lang), "region")]
     steps += [(code, label(code), "region") for code in (province, city, county) if code]
     steps += [(code, label(code), "path") for code in (path.township, path.village) if code]
     if path.household:
         steps.append((path.household, shell.t("map_drill_household_short", id=path.household[-4:]), "path"))
-    bar = st.container(horizontal=True, gap="small")
+    st.html(_CRUMB_CSS)
+    bar = st.container(horizontal=True, gap="small", key="drill-breadcrumb")
     for position, (code, text, kind) in enumerate(steps):
         last = position == len(steps) - 1
         if kind == "region":
@@ -108,7 +122,8 @@ def metric_choice() -> str:
     metric = st.selectbox(shell.t("map_metric"), tuple(riskmap.METRICS), key="drill_metric",
                           index=tuple(riskmap.METRICS).index(settings.metric),
                           format_func=lambda m: shell.t(figures.METRIC_LABELS[m]))
-    st.query_params["metric"] = metric
+    if metric != st.query_params.get("metric", riskmap.MapSettings().metric):  # no history entry for the default
+        st.query_params["metric"] = metric
     return metric
 
 

@@ -26,7 +26,10 @@ IMAGE_FORMATS = ("png", "svg")
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 15, "color": INK},
-        title={"font": {"family": FONT_FAMILY, "size": 19, "color": INK}, "x": 0, "xanchor": "left"},
+        # The title keeps the top of the figure and the legend sits below it: a legend that wraps onto a second
+        # line in a narrow column pushes the plot down instead of running over the title.
+        title={"font": {"family": FONT_FAMILY, "size": 19, "color": INK}, "x": 0, "xanchor": "left",
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}, "automargin": True},
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(SOURCE_COLOURS.values()) + [ELIMINATED, REMAINING, "#7b8794"],
