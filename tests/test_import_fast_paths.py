@@ -51,7 +51,8 @@ def test_an_irregular_line_is_still_refused_with_its_line():
 
 
 @pytest.mark.parametrize("values", [
-    ["1", "2.5", "-3", "", "1,234", "1 000", "1e3", ".5"],
+    ["1", "2.5", "-3", "", "1,234", "1 000", "1e3", ".5", "+5"],
+    ["1_000", "0x10", "5"],
     ["12", "abc", ""],
     ["nan", "inf", "7"],
     ["", ""],

@@ -22,6 +22,7 @@ import multiprocessing.context
 import os
 import pickle
 import re
+import resource
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -235,8 +236,6 @@ def _file_digest(path: Path) -> str:
 
 
 def _limit_self(memory: int, seconds: float) -> None:
-    import resource
-
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = max(1, int(seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
@@ -260,6 +259,7 @@ def _child(sender, request: dict) -> None:
         result = refused(request["name"], digest, "读取文件时出现意外错误，文件未导入（已记录在服务器日志中）",
                          "an unexpected error occurred while reading the file; nothing was imported (logged on the "
                          "server)", request["kind"])
-    result.timings.update(began=began, finished=time.monotonic())
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    result.timings.update(began=began, finished=time.monotonic(), child_cpu=used.ru_utime + used.ru_stime)
     sender.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()

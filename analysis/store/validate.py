@@ -322,14 +322,17 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 
 def _all_numbers(text: pd.Series) -> pd.Series | None:
-    """The usual column, where every value is a number or empty, converted by pyarrow in one cast;
-    None when any value is not (pandas then finds which)."""
-    cleaned = pc.replace_substring(pc.replace_substring(pa.array(text, type=pa.string()), ",", ""), " ", "")
-    cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+    """The usual column, where every value is a number or empty, converted by pyarrow in one cast (another
+    after removing thousands separators and spaces); None when any value is not a number (pandas finds which)."""
+    values = pa.array(text, type=pa.string())
+    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
     try:
-        numbers = pc.cast(cleaned, pa.float64())
+        numbers = pc.cast(values, pa.float64())
     except pa.ArrowInvalid:
-        return None
+        try:
+            numbers = pc.cast(pc.replace_substring(pc.replace_substring(values, ",", ""), " ", ""), pa.float64())
+        except pa.ArrowInvalid:
+            return None
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
