@@ -103,8 +103,9 @@ def show_problems(problems: list, sheets: dict[str, str | None], cells: int, key
                        file_name=f"problems-{stem}.xlsx", key=key)
 
 
-def show_report(report) -> None:
-    """What the last confirmed import did (kept across the rerun that clears the uploader)."""
+def show_report(report, headers: dict[str, dict[str, str]]) -> None:
+    """What the last confirmed import did (kept across the rerun that clears the uploader); `headers` are each
+    file's own headers, so problems found while loading name columns as the file does."""
     (st.success if report.ok else st.error)(shell.t("import_done" if report.ok else "import_refused"))
     st.dataframe(pd.DataFrame({
         shell.t("file"): [f.name for f in report.files], shell.t("kind"): [f.kind for f in report.files],
@@ -117,7 +118,8 @@ def show_report(report) -> None:
         shell.t("replaced"): [f.replaced for f in report.files],
     }), hide_index=True)
     if report.problems:
-        show_problems(report.problems, {}, len(report.problems), "report_problem_list")
+        problems = [named for p in report.problems for named in in_own_headers([p], headers.get(p.file, {}))]
+        show_problems(problems, {}, len(problems), "report_problem_list")
 
 
 def run_import(uploads: list, kind: str | None):
@@ -146,7 +148,7 @@ st.title(shell.t("import_title"))
 st.caption(shell.t("import_intro"))
 uploader_words()
 if "last_import" in st.session_state:
-    show_report(st.session_state.pop("last_import"))
+    show_report(*st.session_state.pop("last_import"))
 
 kind = st.selectbox(shell.t("kind"), [None, *formats.KINDS], format_func=kind_label)
 template_downloads(kind)
@@ -156,7 +158,7 @@ uploads = st.file_uploader(shell.t("files"), type=["csv", "xlsx"], accept_multip
 if not uploads:
     st.stop()
 
-problems, sheets, cells, unreadable = [], {}, 0, False
+problems, sheets, headers, cells, unreadable = [], {}, {}, 0, False
 for upload in uploads:
     data = upload.getvalue()
     try:
@@ -166,7 +168,7 @@ for upload in uploads:
         unreadable = True
         continue
     problems.extend(in_own_headers(item.problems, item.headers))
-    sheets[item.name] = item.sheet
+    sheets[item.name], headers[item.name] = item.sheet, item.headers
     cells += item.log.count if item.log is not None else len(item.problems)
     show_preview(item, len(uploads) > 1)
 
@@ -184,5 +186,5 @@ if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems) 
     if report.ok:
         st.cache_data.clear()
         st.session_state["upload_round"] = round_ + 1
-    st.session_state["last_import"] = report
+    st.session_state["last_import"] = (report, headers)
     st.rerun()

@@ -84,5 +84,6 @@ def test_problems_found_when_loading_are_grouped_too(world, lang):
     groups = at.dataframe[1].value
     assert groups[t("import_cells", lang)].tolist() == [2] and groups[t("column", lang)].tolist() == ["户编号"]
     assert groups[t("import_first_rows", lang)].tolist() == ["2, 3"]
+    assert "household_id" not in groups[t("reason", lang)].iloc[0]  # named as the file names it: 户编号
     assert t("import_download_problems", lang) in download_labels(at)
     assert world.read_bytes() == before
