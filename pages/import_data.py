@@ -43,16 +43,17 @@ def uploader_words() -> None:
     """Streamlit's uploader has no parameters for its own words (streamlit/streamlit#13500, open), and shows
     them in English: the page hides them and writes its language's words with CSS ::after content. Static
     text from analysis/strings only, never data."""
-    limit = shell.t("import_upload_limit", mb=st.get_option("server.maxUploadSize")).replace('"', "")
-    words = {"button": shell.t("import_upload_button"), "limit": limit, "drop": shell.t("import_upload_drop")}
+    size = st.get_option("server.maxUploadSize")
     zone = '[data-testid="stFileUploaderDropzone"]'
-    label = f'{zone} > span > button [data-testid="stMarkdownContainer"] p'
-    limit_text = '[data-testid="stFileUploaderDropzoneInstructions"] span'
-    overlay = f"{zone} > div:not([data-testid]) > span"  # "Drag and drop files here" while a file is dragged over
+    words = (  # (selector, words, font size)
+        (f'{zone} > span > button [data-testid="stMarkdownContainer"] p', shell.t("import_upload_button"), "0.875rem"),
+        ('[data-testid="stFileUploaderDropzoneInstructions"] span', shell.t("import_upload_limit", mb=size), "0.75rem"),
+        (f"{zone} > div:not([data-testid]) > span", shell.t("import_upload_drop"), "1rem"),  # while a file is dragged
+        ('[data-testid="stTooltipErrorContent"]', shell.t("import_upload_refused", mb=size), "0.875rem"),  # refused file
+    )
     st.html("<style>" + "".join(
-        f'{selector} {{ font-size: 0 !important; }} {selector}::after {{ content: "{text}"; font-size: {size}; }}'
-        for selector, text, size in ((label, words["button"], "0.875rem"), (limit_text, words["limit"], "0.75rem"),
-                                     (overlay, words["drop"], "1rem"))) + "</style>")
+        f'{selector} {{ font-size: 0 !important; }} {selector}::after {{ content: "{text}"; font-size: {font}; }}'
+        for selector, text, font in words) + "</style>")
 
 
 def template_downloads(chosen: str | None) -> None:

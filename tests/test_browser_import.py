@@ -72,8 +72,9 @@ def test_uploader_words_follow_the_language(import_server, chromium):  # noqa: F
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
-            for lang, button, limit in (("zh", "选择文件", "每个文件不超过 500 MB · CSV、XLSX"),
-                                        ("en", "Browse files", "Limit 500 MB per file • CSV, XLSX")):
+            for lang, button, limit, refused in (
+                    ("zh", "选择文件", "每个文件不超过 500 MB · CSV、XLSX", "只能上传 CSV 或 XLSX 文件，每个不超过 500 MB"),
+                    ("en", "Browse files", "Limit 500 MB per file • CSV, XLSX", "Only CSV or XLSX files of at most 500 MB")):
                 page.goto(f"{url}/import?lang={lang}")
                 page.locator(LABEL).wait_for(timeout=WAIT)
                 page.locator(f'{LIMIT}').wait_for(timeout=WAIT)
@@ -83,6 +84,13 @@ def test_uploader_words_follow_the_language(import_server, chromium):  # noqa: F
                 assert after(page, LIMIT) == (f'"{limit}"', "0px")   # and its "500MB per file • CSV, XLSX"
                 width = page.locator(LABEL).first.evaluate("e => e.getBoundingClientRect().width")
                 assert width > 20  # the replacement takes room: it is drawn
+                page.locator("input[type=file]").set_input_files(  # an old .xls: Streamlit refuses it in English
+                    [{"name": "old.xls", "mimeType": "application/vnd.ms-excel", "buffer": b"\xd0\xcf\x11\xe0"}])
+                page.locator("[data-testid=stFileChip]").first.hover()
+                tip = page.locator("[data-testid=stTooltipErrorContent]")
+                tip.wait_for(timeout=WAIT)
+                content, size = after(page, "[data-testid=stTooltipErrorContent]")
+                assert refused in content and size == "0px"
         finally:
             browser.close()
 

@@ -44,6 +44,7 @@ def test_templates_and_uploader_words_in_the_pages_language(world, lang):
     style = "".join(element.proto.body for element in at.get("html"))
     assert f'content: "{t("import_upload_button", lang)}"' in style
     assert "content: \"" + t("import_upload_limit", lang, mb=500) + "\"" in style
+    assert t("import_upload_refused", lang, mb=500) in style and t("import_upload_drop", lang) in style
     assert at.selectbox(key="template_kind").options[-1].endswith("measures")  # department kinds too
 
 
