@@ -20,6 +20,8 @@ from analysis.store.problem_report import group_problems, groups_frame, in_own_h
 from pages._common import current_shell
 
 PREVIEW_ROWS = 20
+STATUS = {"loaded": "import_status_loaded", "already_loaded": "import_status_already_loaded",
+          "refused": "import_status_refused"}  # FileResult.status
 PROBLEM_CELL = "background-color: #fde2e1; color: #8a1c1c"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 shell = current_shell()
@@ -109,8 +111,8 @@ def show_report(report, headers: dict[str, dict[str, str]]) -> None:
     file's own headers, so problems found while loading name columns as the file does."""
     (st.success if report.ok else st.error)(shell.t("import_done" if report.ok else "import_refused"))
     st.dataframe(pd.DataFrame({
-        shell.t("file"): [f.name for f in report.files], shell.t("kind"): [f.kind for f in report.files],
-        shell.t("status"): [f.status for f in report.files],
+        shell.t("file"): [f.name for f in report.files], shell.t("kind"): [kind_label(f.kind) if f.kind else "" for f in report.files],
+        shell.t("status"): [shell.t(STATUS[f.status]) for f in report.files],
         shell.t("import_rows_read"): [f.rows_read for f in report.files],
         shell.t("import_rows_skipped"): [f.rows_skipped for f in report.files],
         shell.t("rows"): [f.rows for f in report.files],

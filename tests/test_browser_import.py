@@ -142,6 +142,7 @@ def test_a_clerk_fixes_a_file_by_the_problem_list_and_imports_a_filled_template(
             page.get_by_text("预览未发现问题").wait_for(timeout=WAIT)
             page.get_by_role("button", name="确认导入").click()
             page.get_by_text("导入完成").wait_for(timeout=WAIT)
+            page.get_by_text("已写入").first.wait_for(state="attached", timeout=WAIT)  # the status in Chinese
             page.screenshot(path=str(tmp_path / "import-template-loaded.png"), full_page=True)
         finally:
             browser.close()

@@ -82,6 +82,7 @@ def test_problems_found_when_loading_are_grouped_too(world, lang):
     at.button[0].click().run()
     assert [e.value for e in at.exception] == []
     assert t("import_refused", lang) in [e.value for e in at.error]
+    assert at.dataframe[0].value[t("status", lang)].tolist() == [t("import_status_refused", lang)]
     groups = at.dataframe[1].value
     assert groups[t("import_cells", lang)].tolist() == [2] and groups[t("column", lang)].tolist() == ["户编号"]
     assert groups[t("import_first_rows", lang)].tolist() == ["2, 3"]

@@ -6,6 +6,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import_rows_skipped": ("跳过（空行、合计行）", "Skipped (blank, total rows)"),
     "import_rows_loaded": ("写入行数", "Rows loaded"),
     "import_cannot_start": ("无法开始导入：{error}", "The import cannot start: {error}"),
+    # FileResult.status (analysis.store.ingest)
+    "import_status_loaded": ("已写入", "loaded"),
+    "import_status_already_loaded": ("已导入过（未重复写入）", "already loaded (not written again)"),
+    "import_status_refused": ("被拒绝", "refused"),
     # Problems told by cause, and the full list as Excel (analysis.store.problem_report)
     "import_reason_varies": ("（各行略有不同，见完整清单）", " (differs by row; see the full list)"),
     "import_cells": ("处数", "Cells"),
