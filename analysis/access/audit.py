@@ -156,8 +156,11 @@ class AuditLog:
         through = self.archived_through()
         archived = ((0, line) for line in _lines(self.archive_path)) if include_archive else iter(())
         rows = itertools.chain(archived, _live_lines(self.path, offset))
+        pending = through > 0  # leftovers can only open the live log: stop looking after the first newer entry
         for number, (end, line) in enumerate(rows, start=first):
-            yield number, end, line, end > 0 and _seq_of(line) <= through
+            leftover = bool(end) and pending and _seq_of(line) <= through
+            pending = pending and (not end or leftover)
+            yield number, end, line, leftover
 
     def entries(self, *, since: datetime | None = None, until: datetime | None = None, user: str | None = None,
                 action: str | None = None, include_archive: bool = False) -> list[dict]:
