@@ -337,8 +337,9 @@ def after_write(db_path: Path | str) -> None:
 
     root = results_dir(db_path)
     root.mkdir(parents=True, exist_ok=True)
+    nice = ["nice", "-n", "10"] if shutil.which("nice") else []  # visitors' pages come before the job
     with open(root / "job.log", "a") as log:
-        subprocess.Popen([sys.executable, "-m", "analysis", "precompute", "--db", str(Path(db_path).resolve())],
+        subprocess.Popen([*nice, sys.executable, "-m", "analysis", "precompute", "--db", str(Path(db_path).resolve())],
                          cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                          start_new_session=True)
 
