@@ -169,10 +169,11 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
     The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
     checks that none of these is computed again).
     """
-    from analysis import cases, closing, riskmap, riskmodel, screening, trends
+    from analysis import cases, closing, drilldown, employment, riskmap, riskmodel, screening, trends
     from analysis import department_warnings as dw
     from analysis.briefing import build_briefing
     from analysis.credibility import run_audit
+    from analysis.floods import events, whatif
     from analysis.floods.estimate import effect_by_income_mix, estimation_scopes, flood_models
     from analysis.prices import alerts, forecast
     from analysis.prices.params import param
@@ -195,6 +196,12 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
         province = region != NATIONAL
         compute(trends.income_view, region, year)
         compute(trends.income_bands, region, year)
+        compute(drilldown.income_trend, region, year)
+        compute(drilldown.households_by_type, region, year)
+        compute(employment.county_months, region, year)
+        compute(employment.workers_by_county, region, year)
+        compute(events.event_span, region)
+        compute(whatif.region_counties, region, year)
         compute(screening.screening_counts, region, year, rules)
         if province:  # the national page asks for a province before it lists households
             compute(screening.flagged_households, region, year, rules)
