@@ -108,7 +108,7 @@ def demo_world() -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench._firstview", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="database (default: the bench demo)")
-    parser.add_argument("--regions", default="620000,000000", help="regions, comma-separated")
+    parser.add_argument("--regions", default="000000,620000", help="regions, comma-separated")
     parser.add_argument("--modes", default="before,after", help="before (no stored results), after, or both")
     args = parser.parse_args(argv)
     db = args.db or demo_world()
@@ -117,20 +117,21 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[str, str], dict] = {}
     with tempfile.TemporaryDirectory(prefix="incomewatch-firstview-") as work:
         workdir = Path(work)
+        files = {}
         if "before" in modes:
-            bare = workdir / db.name  # a copy is a new data version: no stored results for it
-            shutil.copyfile(db, bare)
-            for region in regions:
-                results["before", region] = first_views(bare, region, pages, workdir)
-                print(f"first views without stored results, region {region}: done", flush=True)
-            bare.unlink()
+            files["before"] = workdir / db.name  # a copy is a new data version: no stored results for it
+            shutil.copyfile(db, files["before"])
         if "after" in modes:
             started = time.perf_counter()
             report = precompute.run(db)
             print(f"precompute job for {db.name}: {report.stored} results in {time.perf_counter() - started:.1f} s"
                   + (f" ({report.skipped})" if report.skipped else ""), flush=True)
-            for region in regions:
-                results["after", region] = first_views(db, region, pages, workdir)
+            files["after"] = db
+        for region in regions:
+            for mode in modes:
+                results[mode, region] = first_views(files[mode], region, pages, workdir)
+                print(f"{region} {mode}: " + ", ".join(f"{path} {value}" for path, value in results[mode, region].items()),
+                      flush=True)
     columns = [(mode, region) for region in regions for mode in modes]
     print(f"\nFirst view in Chromium, fresh server, {db.name}: seconds to settled (server CPU seconds); pages in menu "
           "order, one server per column")
