@@ -16,7 +16,15 @@ import streamlit as st
 from analysis.store import formats, templates
 from analysis.store.ingest import ingest_files, prepare_file
 from analysis.store.preview import preview_frame, problem_cells
-from analysis.store.problem_report import group_problems, groups_frame, in_own_headers, problem_workbook, problems_frame
+from analysis.store.problem_report import (
+    every_problem,
+    group_problems,
+    groups_frame,
+    in_own_headers,
+    problem_workbook,
+    problems_frame,
+)
+from analysis.store.validate import MAX_PROBLEMS
 from pages._common import current_shell
 
 PREVIEW_ROWS = 20
@@ -87,16 +95,17 @@ def show_preview(item, several: bool) -> None:
                          hide_index=True)
 
 
-def show_problems(problems: list, sheets: dict[str, str | None], cells: int, key: str) -> None:
-    """One line per cause, every row in an expander, and the whole list as Excel (audited)."""
-    groups = group_problems(problems)
+def show_problems(problems: list, sheets: dict[str, str | None], cells: int, key: str, every: list | None = None) -> None:
+    """One line per cause (counted over `every` problem when given), the listed rows in an expander, and the
+    list as Excel (audited)."""
+    groups = group_problems(every or problems)
     st.subheader(shell.t("problems_title"))
     st.error(shell.t("problems_count", n=f"{cells:,}", causes=len(groups)))
     wide = {shell.t("reason"): st.column_config.TextColumn(width="large"),
             shell.t("import_reason_zh"): st.column_config.TextColumn(width="large"),
             shell.t("import_reason_en"): st.column_config.TextColumn(width="large")}
     st.dataframe(groups_frame(groups, lang), hide_index=True, column_config=wide)
-    with st.expander(shell.t("import_all_problems", n=f"{len(problems):,}")):
+    with st.expander(shell.t("import_all_problems", n=f"{cells:,}", listed=f"{MAX_PROBLEMS:,}")):
         st.dataframe(problems_frame(problems, lang, sheets), hide_index=True, column_config=wide)
     names = sorted({p.file for p in problems})
     stem = Path(names[0]).stem if len(names) == 1 else "import"
@@ -161,7 +170,7 @@ uploads = st.file_uploader(shell.t("files"), type=["csv", "xlsx"], accept_multip
 if not uploads:
     st.stop()
 
-problems, sheets, headers, cells, unreadable = [], {}, {}, 0, False
+problems, every, sheets, headers, cells, unreadable = [], [], {}, {}, 0, False
 for upload in uploads:
     data = upload.getvalue()
     try:
@@ -171,12 +180,13 @@ for upload in uploads:
         unreadable = True
         continue
     problems.extend(in_own_headers(item.problems, item.headers))
+    every.extend(in_own_headers(every_problem(item), item.headers))
     sheets[item.name], headers[item.name] = item.sheet, item.headers
     cells += item.log.count if item.log is not None else len(item.problems)
     show_preview(item, len(uploads) > 1)
 
 if problems:
-    show_problems(problems, sheets, cells, "problem_list")
+    show_problems(problems, sheets, cells, "problem_list", every)
 elif not unreadable:
     st.success(shell.t("no_problems"))
 

@@ -14,6 +14,7 @@ from analysis.store.ingest import format_problems, ingest_files
 from analysis.store.preview import preview_frame, problem_cells
 from analysis.store.problem_report import (
     FIRST_ROWS,
+    every_problem,
     group_problems,
     groups_frame,
     in_own_headers,
@@ -191,3 +192,12 @@ def test_filled_templates_import(tmp_path):
     assert report.ok, format_problems(report.problems)
     assert {f.name: f.rows_loaded for f in report.files} == {"households.csv": 2, "income.csv": 1,
                                                              "thresholds.csv": 1, "medical.csv": 1}
+
+
+def test_causes_are_counted_over_every_problem_not_only_the_listed_ones():
+    rows = [household(f"H{i:05d}", kind="穷户") for i in range(1500)] + [household("H99999", members=0)]
+    item = prepared("农户.csv", csv_bytes(HOUSEHOLD_HEADERS, rows))
+    assert len(item.problems) == 1001 and item.log.count == 1501  # 1,000 listed and a line saying 501 more
+    groups = group_problems(every_problem(item))
+    assert sorted((g.column, g.count) for g in groups) == [("家庭人口", 1), ("户类型", 1500)]
+    assert next(g for g in groups if g.column == "家庭人口").rows == (1502,)

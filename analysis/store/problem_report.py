@@ -15,10 +15,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from analysis.i18n import t
-from analysis.store.validate import Problem
+from analysis.store.sandbox import PreparedFile
+from analysis.store.validate import MAX_PROBLEMS, Problem
 from analysis.tables import to_excel_bytes
 
 FIRST_ROWS = 10  # row numbers listed with a grouped problem; the full list has them all
+GROUP_LIMIT = 200_000  # problems of a file counted into causes (a file lists its first MAX_PROBLEMS only)
 _NUMBERS = re.compile(r"\d+")
 
 
@@ -40,6 +42,14 @@ class ProblemGroup:
 
     def first_rows(self) -> str:
         return ", ".join(str(r) for r in self.rows[:FIRST_ROWS]) + (" …" if len(self.rows) > FIRST_ROWS else "")
+
+
+def every_problem(prepared: PreparedFile) -> list[Problem]:
+    """All problems of a prepared file (up to GROUP_LIMIT), so causes are counted in full, not only among the
+    listed ones (≈0.2 s for 25,000 problems)."""
+    if prepared.log is None or prepared.log.count <= MAX_PROBLEMS:
+        return list(prepared.problems)
+    return prepared.log.problems(limit=min(prepared.log.count, GROUP_LIMIT))
 
 
 def in_own_headers(problems: Sequence[Problem], headers: dict[str, str]) -> list[Problem]:

@@ -22,7 +22,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import_problem_note": ("导入问题清单：行号是文件在 Excel 中的行号（标题行、表头行都计入）；列名与文件表头一致；个人信息已掩码。",
                             "Import problems: row numbers are the rows the file shows in Excel (title and header rows "
                             "counted); columns as the file names them; personal values masked."),
-    "import_all_problems": ("逐行查看全部 {n} 处问题", "All {n} problems, row by row"),
+    "import_all_problems": ("逐行查看（共 {n} 处问题；每个文件最多列出前 {listed} 处，下载的清单相同）",
+                            "Row by row ({n} problems; at most the first {listed} of each file are listed, as in the "
+                            "download)"),
     "import_download_problems": ("下载问题清单（Excel）", "Download the problem list (Excel)"),
     "import_preview_note": ("显示前 {n} 行；行号与 Excel 中一致，列名为文件自己的表头，个人信息已掩码。",
                             "The first {n} rows; row numbers as in Excel, columns under the file's own headers, "
