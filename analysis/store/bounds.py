@@ -33,6 +33,12 @@ class Bound:
         return np.isnan(number) | ((number >= self.low) & (number <= self.high))
 
 
+def net_income(frame: pd.DataFrame, components: list[str]) -> np.ndarray:
+    """Row sums of the income components present; NaN where every one is missing (pandas' min_count=1)."""
+    values = frame[components].to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isnan(values).all(axis=1), np.nan, np.nansum(values, axis=1))
+
+
 @functools.cache
 def _table() -> dict[str, dict[str, Bound]]:
     raw = tomllib.loads(BOUNDS_FILE.read_text(encoding="utf-8"))

@@ -294,7 +294,7 @@ def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
     components = [c for c in B.NET_INCOME_COMPONENTS if c in p.headers]
     if not components:
         return
-    net = p.frame[components].sum(axis=1, min_count=1).to_numpy(dtype="float64", na_value=float("nan"))
+    net = B.net_income(p.frame, components)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_capita = net / size
     bound = B.column_bound("income", "per_capita_net_income")

@@ -128,8 +128,8 @@ def _fast_grid(body: str, delimiter: str, header_line: str) -> pd.DataFrame | No
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowException:
         return None
-    if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
-        return None
+    if '"' in body and any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
+        return None  # only a quoted field can hold a line break
     return table.to_pandas().set_axis(range(width), axis=1)
 
 
@@ -322,17 +322,20 @@ def _from_grid(grid: pd.DataFrame, numeric: pd.DataFrame, sheet: str | None) -> 
 
 def _drop_empty(table: RawTable) -> RawTable:
     """Drop blank rows, and columns with neither a header nor any value (trailing commas, empty sheet area)."""
-    stripped = table.cells.apply(lambda col: col.astype(str).str.strip())
-    filled = (stripped != "").to_numpy()
+    filled = np.zeros((len(table.cells), len(table.cells.columns)), dtype=bool)
+    for i, column in enumerate(table.cells.columns):
+        filled[:, i] = table.cells[column].astype("str").str.strip().ne("").to_numpy(dtype=bool)
     keep_cols = [i for i, h in enumerate(table.headers) if h or filled[:, i].any()]
     keep_rows = filled[:, keep_cols].any(axis=1) if keep_cols else np.zeros(len(filled), dtype=bool)
-    cells = table.cells.iloc[keep_rows, keep_cols]
-    cells = cells.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
-    if table.numeric is not None:
-        numeric = table.numeric.iloc[keep_rows, keep_cols]
-        table.numeric = numeric.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
-    table.headers = [table.headers[i] for i in keep_cols]
-    table.cells, table.rows = cells, table.rows[keep_rows]
+    if not keep_rows.all() or len(keep_cols) < len(table.headers):  # the usual file keeps all: no copy
+        cells = table.cells.iloc[keep_rows, keep_cols]
+        table.cells = cells.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
+        if table.numeric is not None:
+            numeric = table.numeric.iloc[keep_rows, keep_cols]
+            table.numeric = numeric.reset_index(drop=True).set_axis(range(len(keep_cols)), axis=1)
+        table.headers = [table.headers[i] for i in keep_cols]
+        table.rows = table.rows[keep_rows]
+    cells = table.cells
     if not table.headers:
         raise ReadError("文件为空", "the file is empty")
     if cells.empty:

@@ -621,7 +621,7 @@ def _check_plausible(spec: F.Kind, frame: pd.DataFrame, mapped: dict[str, Mapped
     if spec.name == "income":
         components = [c for c in B.NET_INCOME_COMPONENTS if c in mapped]
         if components:
-            net = frame[components].sum(axis=1, min_count=1)
+            net = pd.Series(B.net_income(frame, components), index=frame.index)
             each_plausible = np.logical_and.reduce([B.column_bound("income", c).holds(frame[c]) for c in components])
             first = mapped[components[0]]
             _log_implausible(net.where(each_plausible), B.column_bound("income", "net_income"), first, table, log,
