@@ -183,9 +183,9 @@ _FORK_SERVER_STARTED = False
 
 
 def _start_fork_server() -> None:
-    """Children are forked from a fresh server process that has imported the readers once: never from the
-    app's own process (its threads, caches and open files stay out), and in ≈0.05 s rather than the ≈1 s
-    a new interpreter takes to import pandas."""
+    """Children are forked from a fresh server process that has imported the readers once and warmed them up
+    (analysis.store.sandbox_warmup): never from the app's own process (its threads, caches and open files stay
+    out), and in ≈0.05 s rather than the ≈1 s a new interpreter takes to import pandas."""
     global _FORK_SERVER_STARTED
     if not _FORK_SERVER_STARTED:
         for name, value in _CHILD_ENV.items():  # the fork server inherits these; the app's libraries are loaded
