@@ -17,7 +17,7 @@ from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL, is_region_code
-from analysis.selection import RegionTree, regions_with_data, view_from_link
+from analysis.selection import RegionTree, named_regions, regions_with_data, townships_with_data, view_from_link
 from pages._access import identity_sidebar, page_permission, resolve_scope, scoped_regions
 from pages._common import (
     Shell,
@@ -37,9 +37,9 @@ from pages._errors import guarded
 st.set_page_config(page_title="增收监测 · Income Watch", page_icon=favicon(), layout="wide")
 
 SHELL_PARAMS = ("lang", "region", "year")
-VIEW = "view"  # the chosen lang, province, city, county, year and image_format
+VIEW = "view"  # the chosen lang, province, city, county, township, year and image_format
 LINK_WRITTEN = "link_written"  # the shell's parameters as this session last put them in the URL
-LEVELS_BELOW = {"province": ("city", "county"), "city": ("county",)}
+LEVELS_BELOW = {"province": ("city", "county", "township"), "city": ("county", "township"), "county": ("township",)}
 # file, title key, icon, URL path, section key: one line per page, in menu order.
 # URL paths differ from the file names on purpose: until st.navigation has run once in a process
 # (a server's first request; every AppTest run) Streamlit treats a pages/ folder as a v1 multipage
@@ -89,6 +89,7 @@ def _view_from_url(tree: RegionTree, years: list[int], ready: bool, scope: Scope
     region = view.region if "region" in params and view.region in tree else scope.region_code
     province, city, county = tree.lineage(region[:6])
     return {"lang": view.lang, "province": province or NATIONAL, "city": city, "county": county,
+            "township": region[:9] if len(region) >= 9 and region[:9] in tree else "",
             "year": view.year, "image_format": "png"}
 
 
@@ -99,7 +100,8 @@ def _widget(key: str) -> dict:
 
 
 def _region_select(tree: RegionTree, lang: str, scope_region: str) -> str:
-    """Province → city → county selectboxes, fixed at and above the user's scope; the most specific code chosen."""
+    """Province → city → county → township selectboxes, fixed at and above the user's scope; the most specific
+    code chosen (a village scope: the village)."""
     def label(code: str) -> str:
         return t("all_of", lang) if code == "" else tree.name(code, lang)
 
@@ -107,8 +109,8 @@ def _region_select(tree: RegionTree, lang: str, scope_region: str) -> str:
         return {"options": [fixed[level]], "disabled": True} if fixed[level] else \
             {"options": [blank, *tree.children(parent)]}
 
-    fixed = tree.lineage(scope_region[:6])  # ("", "", "") for the whole country
-    chosen = {"province": NATIONAL, "city": "", "county": ""}
+    fixed = (*tree.lineage(scope_region[:6]), scope_region[:9] if len(scope_region) > 6 else "")
+    chosen = {"province": NATIONAL, "city": "", "county": "", "township": ""}
     chosen["province"] = st.selectbox(t("province", lang), format_func=label, **options(0, NATIONAL, NATIONAL),
                                       **_widget("province"))
     if chosen["province"] != NATIONAL:
@@ -117,9 +119,13 @@ def _region_select(tree: RegionTree, lang: str, scope_region: str) -> str:
     if chosen["city"]:
         chosen["county"] = st.selectbox(t("county", lang), format_func=label, **options(2, chosen["city"], ""),
                                         **_widget("county"))
+    if chosen["county"] and (fixed[3] or tree.children(chosen["county"])):
+        st.session_state[VIEW].setdefault("township", "")
+        chosen["township"] = st.selectbox(t("access_township", lang), format_func=label,
+                                          **options(3, chosen["county"], ""), **_widget("township"))
     st.session_state[VIEW].update(chosen)  # a code the data no longer has falls back inside the widget
-    region = chosen["county"] or chosen["city"] or chosen["province"]
-    return scope_region if len(scope_region) > 6 else region  # a township or village scope: its own area
+    region = chosen["township"] or chosen["county"] or chosen["city"] or chosen["province"]
+    return scope_region if len(scope_region) > 9 else region  # a village scope: its own village
 
 
 def _sidebar(tree: RegionTree, years: list[int], scope: Scope) -> tuple[str, str, int | None, str]:
@@ -181,6 +187,8 @@ def main() -> None:
             st.error(t("db_needs_refresh", lang, path=db_path))
         st.stop()
     regions = run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS
+    if ready:  # the cascade (and the demo's "view as" picker) goes down to townships
+        regions = pd.concat([regions, run_query(db_path, version, townships_with_data)], ignore_index=True)
     tree = RegionTree(regions)
     years = run_query(db_path, version, dataset.income_years) if ready else []
     audit_path = str(access_settings.audit_log_path(db_path))
@@ -194,6 +202,9 @@ def main() -> None:
     if ready and scope.region_code != NATIONAL and scope.region_code[:6] not in tree:
         st.info(t("access_no_data_in_area", lang, region=scope.region_code))
         st.stop()
+    if ready and len(scope.region_code) > 9:  # a village scope: its village is named too
+        regions = pd.concat([regions, run_query(db_path, version, named_regions, (scope.region_code,))],
+                            ignore_index=True)
     tree = RegionTree(scoped_regions(regions, scope))
     followed = VIEW in st.session_state and _link_moved()
     set_link_followed(followed)
@@ -204,8 +215,8 @@ def main() -> None:
         except OutOfScope as refused:
             guard.deny(refused)
     view = st.session_state[VIEW]
-    if not scope.contains(view["county"] or view["city"] or view["province"]):  # e.g. another "view as"
-        show_region(scope.region_code[:6])
+    if not scope.contains(view.get("township") or view["county"] or view["city"] or view["province"]):
+        show_region(scope.region_code[:9])  # e.g. another "view as"
 
     lang, region, year, image_format = _sidebar(tree, years, scope)
     identity_sidebar(scope, tree, lang)

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from analysis import trends
-from analysis.regioncodes import region_where
+from analysis.regioncodes import below_county, region_where
 from analysis.summary import RegionSummary, region_summary
 
 MONITORED_TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
@@ -95,7 +95,13 @@ ORDER BY month
 
 
 def employment_by_month(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> pd.DataFrame:
-    """Migrant workers and target summed over the region's counties, per month of `year`."""
+    """Migrant workers and target summed over the region's counties, per month of `year`.
+
+    Employment is reported per county: a township or village has no rows (never its county's).
+    """
+    if below_county(region_code):
+        return pd.DataFrame({"month": pd.Series(dtype="datetime64[us]"), "migrant_workers": pd.Series(dtype="int64"),
+                             "target": pd.Series(dtype="float64")})
     region, params = region_where(region_code, "e")
     return cur.execute(
         _EMPLOYMENT.format(region=region),
@@ -136,12 +142,41 @@ LIMIT $limit
 """
 
 
+_VILLAGES_AT_RISK = """
+WITH v AS (
+    SELECT i.village_code, i.year, count(*) AS households, sum(i.members) AS people, sum(i.net_income) AS net_income,
+           count(*) FILTER (WHERE i.per_capita_net_income < pl.monitoring_line) AS below,
+           count(*) FILTER (WHERE i.per_capita_net_income >= pl.monitoring_line
+                            AND i.per_capita_net_income < 1.1 * pl.monitoring_line) AS edge
+    FROM income_net i
+    LEFT JOIN province_lines pl ON pl.year = i.year AND pl.province_code = substr(i.county_code, 1, 2) || '0000'
+    WHERE {region} AND i.year IN ($year, $year - 1)
+    GROUP BY i.village_code, i.year
+)
+SELECT c.village_code, coalesce(n.name, c.village_code) AS name, n.name_en, c.households,
+       c.below / c.households AS below_share,
+       c.edge / c.households AS near_share,
+       c.net_income / c.people AS income_per_capita,
+       (c.net_income / c.people) / nullif(p.net_income / nullif(p.people, 0), 0) - 1 AS growth
+FROM v c
+LEFT JOIN v p ON p.village_code = c.village_code AND p.year = c.year - 1
+LEFT JOIN regions n ON n.code = c.village_code
+WHERE c.year = $year
+ORDER BY below_share DESC, c.village_code
+LIMIT $limit
+"""
+
+
 def counties_at_risk(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
                      limit: int = AT_RISK_LIMIT) -> pd.DataFrame:
-    """Counties of the region with the largest share of households below the line in `year`.
+    """Counties of the region (villages of a township) with the largest share of households below the line.
 
-    Columns: county_code, name, name_en, households, below_share, near_share, income_per_capita,
-    growth (per-capita income against the previous year; NaN without a previous year).
+    Columns: county_code (village_code below a county), name, name_en, households, below_share, near_share,
+    income_per_capita, growth (per-capita income against the previous year; NaN without a previous year).
+    A township's villages are summed from household rows (county_year stops at counties).
     """
+    if below_county(region_code):
+        region, params = region_where(region_code, "i")
+        return cur.execute(_VILLAGES_AT_RISK.format(region=region), {**params, "year": year, "limit": limit}).df()
     region, params = region_where(region_code, "c")
     return cur.execute(_AT_RISK.format(region=region), {**params, "year": year, "limit": limit}).df()

@@ -38,6 +38,12 @@ def region_prefix(code: str) -> str:
     return {"national": 0, "province": 2, "city": 4}.get(region_level(code), len(code))
 
 
+def below_county(code: str) -> bool:
+    """Whether `code` is a township or a village: county tables (county_year, employment, disasters) do not
+    reach it, and a county's figures include other townships."""
+    return region_level(code) in ("township", "village")
+
+
 def province_of(code: str) -> str:
     return code[:2] + "0000"
 

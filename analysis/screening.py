@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.config import DATA_DIR
 from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
-from analysis.regioncodes import region_where
+from analysis.regioncodes import below_county, region_where
 from analysis.rulefile import RulesError, rule_header, text_field
 
 RULES_FILE = DATA_DIR / "screening_rules.toml"
@@ -235,18 +235,18 @@ def check_before_closing(flagged: pd.DataFrame) -> pd.DataFrame:
 
 _COUNTS = """
 , counts AS (  -- count first, name after: a few thousand counties, not 30 million households, meet regions
-    SELECT county_code,
+    SELECT {unit},
            count(*) AS households,
            count(*) FILTER (WHERE {any_flag}) AS flagged,
            count(*) FILTER (WHERE ({any_flag}) AND NOT enrolled) AS not_enrolled,
            count(*) FILTER (WHERE ({any_flag}) AND eliminated) AS check_before_closing,
            {per_rule}
     FROM flags
-    GROUP BY county_code
+    GROUP BY {unit}
 )
-SELECT c.county_code, coalesce(n.name, c.county_code) AS name, n.name_en, c.* EXCLUDE (county_code)
-FROM counts c LEFT JOIN regions n ON n.code = c.county_code
-ORDER BY c.county_code
+SELECT c.{unit}, coalesce(n.name, c.{unit}) AS name, n.name_en, c.* EXCLUDE ({unit})
+FROM counts c LEFT JOIN regions n ON n.code = c.{unit}
+ORDER BY c.{unit}
 """
 
 
@@ -254,11 +254,12 @@ def screening_counts(cur: duckdb.DuckDBPyConnection, region_code: str, year: int
                      rules: tuple[Rule, ...]) -> pd.DataFrame:
     """Counts by county: county_code, name, name_en, households, flagged, not_enrolled,
     check_before_closing and one column per rule id (households flagged by that rule; a household
-    with several reasons counts under each)."""
+    with several reasons counts under each). Below a county, by village: village_code instead of county_code."""
     _check_rules(rules)
     sql, params, names = _flags_sql(region_code, year, rules)
     per_rule = ", ".join(f"count(*) FILTER (WHERE {name}) AS {name}" for name in names)
-    query = sql + _COUNTS.format(any_flag=" OR ".join(names), per_rule=per_rule)
+    unit = "village_code" if below_county(region_code) else "county_code"  # whitelisted identifiers
+    query = sql + _COUNTS.format(any_flag=" OR ".join(names), per_rule=per_rule, unit=unit)
     return cur.execute(query, params).df().rename(columns={n: r.id for n, r in zip(names, rules, strict=True)})
 
 

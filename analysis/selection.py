@@ -35,8 +35,32 @@ def regions_with_data(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute(_REGIONS_WITH_DATA).df()
 
 
+_TOWNSHIPS = """
+SELECT t.code, t.name, t.name_en, 'township' AS level, substr(t.code, 1, 6) AS parent_code
+FROM regions t
+WHERE t.level = 'township' AND substr(t.code, 1, 6) IN (SELECT DISTINCT county_code FROM county_year)
+ORDER BY t.code
+"""
+
+
+def townships_with_data(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Townships of the counties with income data (rows as `regions_with_data`), from the regions table.
+
+    Imports add a township row for every village they bring (analysis.regions), so these are the
+    townships with households; reading `regions` keeps this cheap for the 30-million-household world.
+    """
+    return cur.execute(_TOWNSHIPS).df()
+
+
+def named_regions(cur: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Rows as `regions_with_data` for the given codes the regions table knows (e.g. a village scope)."""
+    return cur.execute("SELECT code, name, name_en, level, parent_code FROM regions WHERE code IN $codes ORDER BY code",
+                       {"codes": list(codes)}).df()
+
+
 class RegionTree:
-    """The province → city → county cascade over `regions_with_data`, plus the whole country."""
+    """The province → city → county (→ township) cascade over `regions_with_data` (and `townships_with_data`),
+    plus the whole country."""
 
     def __init__(self, frame: pd.DataFrame):
         self._frame = frame.set_index("code", drop=False)
@@ -59,8 +83,8 @@ class RegionTree:
             return "", "", ""
         level = self._frame.at[code, "level"]
         province = code[:2] + "0000"
-        city = code[:4] + "00" if level in ("city", "county") else ""
-        return province, city, code if level == "county" else ""
+        city = code[:4] + "00" if level in ("city", "county", "township", "village") else ""
+        return province, city, code[:6] if level in ("county", "township", "village") else ""
 
     def counts(self) -> dict[str, int]:
         return {level: int((self._frame["level"] == level).sum()) for level in ("province", "city", "county")}

@@ -333,7 +333,7 @@ def county_growth(counties: pd.DataFrame, lines: pd.Series, year: int, span: int
     flooded = (floods if floods is not None else pd.DataFrame(columns=["county_code", "year"]))
     flooded = flooded[flooded["year"].between(year - 2 * span, year)]
     years = flooded.groupby("county_code")["year"].apply(lambda y: ", ".join(str(v) for v in sorted(set(y))))
-    out["flood_years"] = years.reindex(out.index).fillna("")
+    out["flood_years"] = years.reindex(out.index.str[:6]).fillna("").to_numpy()  # a village: its county's floods
     out["low_and_slow"] = ((out["income_per_capita"] < out["income_per_capita"].median())
                            & (out["growth"] < out["growth"].median())
                            & (out["growth_before"] < out["growth_before"].median()))
@@ -352,7 +352,8 @@ class IncomeView:
     series: the region's per-capita income by source and year; lines: its monitoring line by year;
     fit: the trend (None with too few years); decomposition: growth by source, year on year;
     children: per-capita income of the areas one level down, by year; child_decomposition: their
-    growth by source into `year`; counties: county_growth.
+    growth by source into `year`; counties: county_growth (of the villages, below a county: county sums
+    would include other townships).
     """
     region: str
     year: int
@@ -381,7 +382,8 @@ def income_view(cur: duckdb.DuckDBPyConnection, region_code: str, year: int) -> 
         children=children,
         child_decomposition=growth_decomposition(children[children["year"] >= year - 1], by="code").merge(
             names, on="code", how="left").assign(name=lambda f: f["name"].fillna(f["code"])),
-        counties=county_growth(per_capita(sums, "county", names), county_lines, year,
+        counties=county_growth(per_capita(sums, "village" if level in ("township", "village") else "county", names),
+                               county_lines, year,
                                parameters()["trend"]["growth_span"], cur.execute(_FLOODS, {"year": year}).df()),
     )
 

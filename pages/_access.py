@@ -82,10 +82,6 @@ def _signed_in_scope(audit_path: str, lang: str) -> Scope:
         _audit(audit_path, None, "denied", refused.target, reason=refused.reason, detail=refused.detail)
         st.button(t("access_sign_out", lang), on_click=st.logout)
         _refuse("access_no_role")
-    if len(scope.region_code) > 6:  # enforced in the data layer, but the pages' region views stop at counties
-        _audit(audit_path, scope, "denied", scope.region_code, reason="access_area_unsupported")
-        st.button(t("access_sign_out", lang), on_click=st.logout)
-        _refuse("access_area_unsupported", region=scope.region_code)
     sign_in = (user, st.user.get("iat"))
     if sign_in not in _SIGN_INS_LOGGED:  # once per sign-in, not once per browser tab or reload
         _SIGN_INS_LOGGED.add(sign_in)

@@ -340,12 +340,13 @@ def income_page_shell() -> Shell:
 
 
 def show_region(code: str) -> None:
-    """Point the sidebar's province → city → county cascade at `code` (takes effect on the next run).
+    """Point the sidebar's province → city → county → township cascade at `code` (takes effect on the next run).
 
     For pages that move the view (a click on a map, a breadcrumb); "view" is app.py's VIEW state.
     """
     level = region_level(code)
     st.session_state["view"].update(
         province=NATIONAL if level == "national" else code[:2] + "0000",
-        city=code[:4] + "00" if level in ("city", "county") else "",
-        county=code if level == "county" else "")
+        city=code[:4] + "00" if level in ("city", "county", "township", "village") else "",
+        county=code[:6] if level in ("county", "township", "village") else "",
+        township=code[:9] if level in ("township", "village") else "")

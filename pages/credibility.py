@@ -12,6 +12,7 @@ from analysis.credibility.digits import village_digit_profile
 from analysis.credibility.jumps import village_jumps
 from analysis.figures import credibility as figures
 from analysis.i18n import region_name
+from analysis.regioncodes import below_county
 from analysis.regions import county_outlines
 from pages._common import income_page_shell
 
@@ -29,6 +30,8 @@ with st.spinner(shell.t("cred_running")):
 names = shell.fetch(unit_names, region)
 label = {row.code: region_name(row.name, row.name_en, lang) for row in names.itertuples()}
 
+if below_county(region):  # the county row holds other townships' households: only villages are shown
+    st.caption(shell.t("access_county_only", what=shell.t("access_what_county_check"), region=shell.region_name))
 columns = st.columns(3)
 columns[0].metric(shell.t("cred_counties_flagged"), formatting.count(int(audit.counties.flagged.sum()), lang),
                   border=True, delta=shell.t("cred_of_units", total=formatting.count(len(audit.counties), lang)),

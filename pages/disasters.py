@@ -10,6 +10,7 @@ from analysis.floods.estimate import FloodModels, effect_by_income_mix, estimati
 from analysis.floods.labels import hazard_label, severity_label, status_message
 from analysis.floods.params import flood_params
 from analysis.i18n import region_name
+from analysis.regioncodes import below_county
 from analysis.selection import RegionTree
 from pages._common import income_page_shell
 
@@ -188,6 +189,10 @@ def show_what_if(scope: str, models: FloodModels) -> None:
 
 
 st.title(shell.t("flood_title", region=shell.region_name))
+if below_county(region):  # events, the flood panel and the what-if counties are all per county
+    st.info(shell.t("access_county_only", what=shell.t("access_what_disasters"), region=shell.region_name),
+            icon=":material/info:")
+    st.stop()
 events_tab, impact_tab, whatif_tab = st.tabs([shell.t("flood_tab_events"), shell.t("flood_tab_impact"),
                                               shell.t("flood_tab_whatif")])
 with events_tab:

@@ -1,8 +1,9 @@
 """Drill-down 逐级查看: 省 › 市 › 县 › 乡 › 村 › 户, every step its own link.
 
-The shell owns the region down to the county; this page owns township=, village= and household=.
-A row chosen in a table goes one level down; the breadcrumb goes back up. Every level change writes the
-whole link at once (one browser history entry), so the browser's Back steps back one level.
+The shell owns the region down to the township (a village scope: its village); this page owns township=,
+village= and household= below it. A row chosen in a table goes one level down; the breadcrumb goes back up.
+Every level change writes the whole link at once (one browser history entry), so the browser's Back steps
+back one level.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from analysis import drilldown, formatting, riskmap, riskmodel
 from analysis.figures import maps as figures
 from analysis.figures.overview import income_sources_figure
 from analysis.i18n import household_type, region_name
-from analysis.regioncodes import NATIONAL, region_level
+from analysis.regioncodes import NATIONAL, below_county, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
 from pages._common import income_page_shell, link_followed, show_region
 
@@ -72,14 +73,18 @@ def checked_path() -> drilldown.DrillPath:
 
 
 path = checked_path()
-if path.deepest and shell.region != path.county and path.county in tree:
+within = below_county(shell.region) and path.deepest.startswith(shell.region)  # a township's own villages
+if path.deepest and shell.region != path.county and path.county in tree and not within:
     show_region(path.county)  # a link naming only a village or household: the sidebar follows it
     st.session_state[SEEN] = path.county
     st.rerun()
 
 current = path.deepest or shell.region
 level = "household" if path.household else region_level(current)
-names = shell.fetch(drilldown.unit_names, tuple(c for c in (path.township, path.village) if c))
+REGION_STEPS = [c for c in tree.lineage(shell.region) if c] if not below_county(shell.region) else \
+    [shell.region[:2] + "0000", shell.region[:4] + "00", shell.region[:6], *dict.fromkeys((shell.region[:9], shell.region))]
+names = shell.fetch(drilldown.unit_names, tuple(c for c in (*REGION_STEPS, path.township, path.village)
+                                                if len(c) > 6 and shell.scope.contains(c)))
 names = {row.code: region_name(row.name, row.name_en, lang) for row in names.itertuples()}
 
 
@@ -99,10 +104,9 @@ _CRUMB_CSS = """<style>
 
 def breadcrumb() -> None:
     """全国 › 省 › 市 › 县 › 乡 › 村 › 户: every level above the current one is a link-like button back to it."""
-    province, city, county = tree.lineage(shell.region)
     steps = [(NATIONAL, tree.name(NATIONAL, lang), "region")]
-    steps += [(code, label(code), "region") for code in (province, city, county) if code]
-    steps += [(code, label(code), "path") for code in (path.township, path.village) if code]
+    steps += [(code, label(code), "region") for code in REGION_STEPS]
+    steps += [(code, label(code), "path") for code in (path.township, path.village) if code and code not in REGION_STEPS]
     if path.household:
         steps.append((path.household, shell.t("map_drill_household_short", id=path.household[-4:]), "path"))
     st.html(_CRUMB_CSS)
@@ -110,7 +114,8 @@ def breadcrumb() -> None:
     for position, (code, text, kind) in enumerate(steps):
         last = position == len(steps) - 1
         if kind == "region":
-            bar.button(text, key=f"crumb-{code}", disabled=last, type="tertiary", on_click=go_region, args=(code,))
+            bar.button(text, key=f"crumb-{code}", disabled=last or not shell.scope.contains(code), type="tertiary",
+                       on_click=go_region, args=(code,))
         else:
             below = (code[:9], code[:12], code[:16])[: {9: 1, 12: 2, 16: 3}[len(code)]]
             bar.button(text, key=f"crumb-{code}", disabled=last, type="tertiary", on_click=set_path, args=below)

@@ -8,7 +8,7 @@ from analysis import employment, formatting, overview, trends
 from analysis.figures import employment as figures
 from analysis.i18n import region_name
 from analysis.overview import employment_status
-from analysis.regioncodes import NATIONAL
+from analysis.regioncodes import NATIONAL, below_county
 from pages._common import income_page_shell
 
 SHORT_ROW, WATCH_ROW = "background-color: #fbe3e2", "background-color: #fff4e0"
@@ -17,6 +17,10 @@ shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
 
 st.title(shell.t("emp_title", region=shell.region_name, year=year))
+if below_county(region):  # the monthly records are per county
+    st.info(shell.t("access_county_only", what=shell.t("access_what_employment"), region=shell.region_name),
+            icon=":material/info:")
+    st.stop()
 months = shell.fetch(employment.county_months, region, year)
 monthly = shell.fetch(overview.employment_by_month, region, year)
 status_now = employment_status(monthly)

@@ -6,6 +6,7 @@ import streamlit as st
 from analysis import formatting, trends
 from analysis.figures import trends as figures
 from analysis.i18n import region_name
+from analysis.regioncodes import below_county
 from pages._common import income_page_shell
 
 shell = income_page_shell()
@@ -22,6 +23,12 @@ low_slow = counties[counties["low_and_slow"]].sort_values("income_per_capita")
 income = float(series["income_per_capita"].iloc[-1])
 line = lines.set_index("year")["monitoring_line"].get(year)
 MIN_INTERVAL_YEARS = trends.parameters()["trend"]["min_interval_years"]
+# Below a county the areas compared are villages (a county's figures would include other townships).
+UNIT = dict(zip(("title", "summary", "table", "none", "scatter", "name"), (
+    ("access_villages_title", "access_villages_summary", "access_villages_table", "access_no_villages",
+     "access_villages_scatter", "access_village_name") if below_county(region) else
+    ("trend_counties_title", "trend_summary_counties", "trend_low_slow_table", "trend_no_counties",
+     "trend_scatter_chart", "county_name")), strict=True))
 
 
 def note(text: str) -> dict:
@@ -48,7 +55,7 @@ if fit is not None and latest is not None:
         driver=shell.t(driver).lower(), driver_pp=f"{latest[driver]:+.1f}"))
 if len(counties) >= 2:
     names = [region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)][:3]
-    st.markdown(shell.t("trend_summary_counties", counties=len(counties), low_slow=len(low_slow),
+    st.markdown(shell.t(UNIT["summary"], counties=len(counties), low_slow=len(low_slow),
                         examples=("、" if lang == "zh" else ", ").join(names) or formatting.MISSING))
 
 cols = st.columns(4)
@@ -102,9 +109,9 @@ if len(view.child_decomposition) > 1:
                                                                                   year=year)),
                 key="trend-child-sources")
 
-st.subheader(shell.t("trend_counties_title"))
+st.subheader(shell.t(UNIT["title"]))
 if counties["growth"].notna().sum() >= 2:
-    shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t("trend_scatter_chart", year=year)),
+    shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t(UNIT["scatter"], year=year)),
                 key="trend-counties")
     st.caption(shell.t("trend_scatter_caption", span=int(counties["span"].max())))
     kinds = {"households": "count", "income_per_capita": "yuan", "level": "ratio", "growth": "percent",
@@ -112,9 +119,9 @@ if counties["growth"].notna().sum() >= 2:
     table = low_slow.assign(
         county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)]
     )[["county", *kinds, "flood_years"]]
-    st.markdown(shell.t("trend_low_slow_table", n=len(table)))
+    st.markdown(shell.t(UNIT["table"], n=len(table)))
     st.dataframe(formatting.for_display(table, kinds), hide_index=True, column_config={
-        "county": st.column_config.TextColumn(shell.t("county_name"), pinned=True),
+        "county": st.column_config.TextColumn(shell.t(UNIT["name"]), pinned=True),
         "households": st.column_config.NumberColumn(shell.t("households"), format=formatting.printf("count")),
         "income_per_capita": st.column_config.NumberColumn(shell.t("income_per_capita"),
                                                            format=formatting.printf("yuan", lang)),
@@ -127,7 +134,7 @@ if counties["growth"].notna().sum() >= 2:
     })
     shell.table_downloads(table, "low-and-slow", key="trend-low-slow", kinds=kinds)
 else:
-    st.info(shell.t("trend_no_counties"))
+    st.info(shell.t(UNIT["none"]))
 
 st.subheader(shell.t("trend_bands_title"))
 bands = shell.fetch(trends.income_bands, region, year)

@@ -7,6 +7,7 @@ from analysis import formatting, overview
 from analysis.figures import overview as figures
 from analysis.i18n import region_name
 from analysis.overview import employment_status
+from analysis.regioncodes import below_county
 from pages._common import income_page_shell
 
 shell = income_page_shell()
@@ -45,7 +46,9 @@ total, eliminated = int(monitored["households"].sum()), int(monitored["eliminate
 bottom[2].metric(shell.t("monitored_total"), formatting.count(total, lang), border=True,
                  **share_note("eliminated_share_note", eliminated / total if total else None))
 if status is None:
-    bottom[3].metric(shell.t("migrant_workers"), formatting.MISSING, border=True, help=shell.t("no_employment"))
+    bottom[3].metric(shell.t("migrant_workers"), formatting.MISSING, border=True,
+                     help=shell.t("access_county_only", what=shell.t("access_what_employment"), region=shell.region_name)
+                     if below_county(region) else shell.t("no_employment"))
 else:
     bottom[3].metric(shell.t("migrant_workers"), formatting.count(status.migrant_workers, lang), border=True,
                      help=shell.t("employment_caption", month=status.month.strftime("%Y-%m")),
@@ -62,7 +65,8 @@ with right:
         shell.chart(figures.employment_figure(monthly, lang, title=shell.t("employment_chart", year=year)),
                     key="employment")
 
-st.subheader(shell.t("risk_title"))
+st.subheader(shell.t("access_villages_at_risk" if below_county(region) else "risk_title"))
+unit_label = "access_village_name" if below_county(region) else "county_name"
 kinds = {"households": "count", "below_share": "percent", "near_share": "percent", "income_per_capita": "yuan",
          "growth": "percent"}
 at_risk = at_risk.assign(
@@ -71,11 +75,11 @@ at_risk = at_risk.assign(
 st.dataframe(
     formatting.for_display(at_risk, kinds),  # rounded once, as the cards and the briefing round
     hide_index=True,
-    column_config={"county": st.column_config.TextColumn(shell.t("county_name"), pinned=True)} | {
+    column_config={"county": st.column_config.TextColumn(shell.t(unit_label), pinned=True)} | {
         column: st.column_config.NumberColumn(shell.t(column), format=formatting.printf(kind, lang,
                                                                                           signed=column == "growth"))
         for column, kind in kinds.items()},
 )
-labels = {"county": shell.t("county_name")} | {column: shell.t(column) for column in kinds}
+labels = {"county": shell.t(unit_label)} | {column: shell.t(column) for column in kinds}
 shell.table_downloads(at_risk.rename(columns=labels), "counties-at-risk", key="overview-counties",
                       kinds={labels[column]: kind for column, kind in kinds.items()})

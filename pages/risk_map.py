@@ -8,7 +8,7 @@ from analysis import formatting, riskmap
 from analysis.drilldown import DRILL_PARAMS
 from analysis.figures import maps as figures
 from analysis.i18n import region_name
-from analysis.regioncodes import NATIONAL
+from analysis.regioncodes import NATIONAL, below_county
 from analysis.selection import RegionTree, regions_with_data, shown_value
 from pages._common import income_page_shell, show_region
 
@@ -23,7 +23,8 @@ for name in DRILL_PARAMS:  # the map is above any drill-down path
 national = shell.region == NATIONAL
 map_region = NATIONAL if national else shell.region[:2] + "0000"
 tree = RegionTree(shell.fetch(regions_with_data))
-st.title(shell.t("map_title", region=tree.name(map_region, lang), year=year))
+villages = below_county(shell.region)  # no township outlines exist: its villages as a ranked table
+st.title(shell.t("map_title", region=shell.region_name if villages else tree.name(map_region, lang), year=year))
 
 
 def controls() -> riskmap.MapSettings:
@@ -61,9 +62,36 @@ def controls() -> riskmap.MapSettings:
     return chosen
 
 
+def unit_table(frame, metric: str, level: str) -> None:
+    """The ranked units with the metric's value and the households behind it; downloads under it."""
+    table = frame.sort_values(["rank", "code"])
+    table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
+                         shown=table["value"] * riskmap.display_scale(metric))
+    unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
+    counted = ["count"] if metric in riskmap.COUNTS else []  # the households behind a share, beside it
+    table = table[["rank", "unit", "code", "shown", *counted, "households"]].rename(columns={
+        "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
+        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "count": shell.t("map_counted"),
+        "households": shell.t("households")})
+    # The code column is left to the downloads: at laptop width the unit and its value must stay in view.
+    st.dataframe(table.drop(columns=shell.t("map_code")), hide_index=True, height=520, column_config={
+        shell.t("map_rank"): st.column_config.NumberColumn(format="%d", width="small"),
+        table.columns[1]: st.column_config.TextColumn(pinned=True),
+        table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
+        **{column: st.column_config.NumberColumn(format=formatting.printf("count"))
+           for column in (shell.t("map_counted"), shell.t("households")) if column in table}})
+    shell.table_downloads(table, "riskmap", key="map-table")
+
+
 settings = controls()
 level = settings.level if national else "county"
 metric = settings.metric
+if villages:
+    st.info(shell.t("access_map_villages", region=shell.region_name), icon=":material/table_rows:")
+    unit_table(riskmap.ranked(shell.fetch(riskmap.unit_metrics, shell.region, year, "village"), metric), metric,
+               "village")
+    st.caption(shell.t(figures.DEFINITIONS[metric]))
+    st.stop()
 with st.spinner(shell.t("map_basis_spinner")):  # one cached query serves every province and the country
     counties = shell.fetch(riskmap.class_basis, year)
 frame = riskmap.ranked(riskmap.units_from_counties(counties, shell.fetch(regions_with_data), map_region, level), metric)
@@ -83,23 +111,7 @@ with left:
     event = shell.chart(fig, key=f"map-{map_region}-{level}", clickable=True)
     st.caption(shell.t("map_click_hint_province" if level == "province" else "map_click_hint_county"))
 with right:
-    table = frame.sort_values(["rank", "code"])
-    table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
-                         shown=table["value"] * riskmap.display_scale(metric))
-    unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
-    counted = ["count"] if metric in riskmap.COUNTS else []  # the households behind a share, beside it
-    table = table[["rank", "unit", "code", "shown", *counted, "households"]].rename(columns={
-        "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
-        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "count": shell.t("map_counted"),
-        "households": shell.t("households")})
-    # The code column is left to the downloads: at laptop width the unit and its value must stay in view.
-    st.dataframe(table.drop(columns=shell.t("map_code")), hide_index=True, height=520, column_config={
-        shell.t("map_rank"): st.column_config.NumberColumn(format="%d", width="small"),
-        table.columns[1]: st.column_config.TextColumn(pinned=True),
-        table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
-        **{column: st.column_config.NumberColumn(format=formatting.printf("count"))
-           for column in (shell.t("map_counted"), shell.t("households")) if column in table}})
-    shell.table_downloads(table, "riskmap", key="map-table")
+    unit_table(frame, metric, level)
 st.caption(shell.t(figures.DEFINITIONS[metric]))
 st.caption(shell.t("map_breaks_note", method=shell.t(figures.METHOD_LABELS[settings.method])))
 

@@ -7,6 +7,7 @@ import streamlit as st
 from analysis import formatting, riskmodel, screening
 from analysis.figures import screening as figures
 from analysis.i18n import region_name
+from analysis.regioncodes import below_county
 from analysis.regions import county_outlines
 from pages._common import income_page_shell
 
@@ -52,18 +53,20 @@ columns[2].metric(shell.t("screen_not_enrolled"), formatting.count(totals.not_en
 columns[3].metric(shell.t("screen_check"), formatting.count(totals.check_before_closing, lang), border=True,
                   **share_note(totals.check_before_closing))
 
+villages = below_county(region)  # a township's counts are by village (no village outlines: no map)
 left, right = st.columns(2)
 with left:
     reasons = pd.DataFrame({"reason": [rule.name(lang) for rule in rules],
                             "households": [totals.by_reason[rule.id] for rule in rules]})
     shell.chart(figures.reasons_figure(reasons, lang), key="screen-reasons")
-with right:
-    outlines = county_outlines(counts["county_code"].tolist())
-    shell.chart(figures.county_map_figure(counts, outlines, lang), key="screen-map")
+if not villages:
+    with right:
+        outlines = county_outlines(counts["county_code"].tolist())
+        shell.chart(figures.county_map_figure(counts, outlines, lang), key="screen-map")
 
-st.subheader(shell.t("screen_county_table"))
+st.subheader(shell.t("access_screen_village_table" if villages else "screen_county_table"))
 by_county = pd.DataFrame({
-    shell.t("county_name"): [region_name(zh, en, lang) for zh, en in zip(counts["name"], counts["name_en"],
+    shell.t("access_village_name" if villages else "county_name"): [region_name(zh, en, lang) for zh, en in zip(counts["name"], counts["name_en"],
                                                                           strict=True)],
     shell.t("screen_screened"): counts["households"],
     shell.t("screen_flagged_col"): counts["flagged"],

@@ -9,7 +9,7 @@ from analysis.figures import simulate as figures
 from analysis.i18n import region_name
 from analysis.prices.labels import commodity_name, response_name, species_name
 from analysis.prices.params import param, species_params
-from analysis.regioncodes import NATIONAL, province_of, region_level
+from analysis.regioncodes import NATIONAL, below_county, province_of, region_level
 from analysis.regions import county_boundaries
 from analysis.simulate import ranges
 from analysis.simulate.scenario import scenario_from_link, scenario_to_link
@@ -170,6 +170,8 @@ def _results(result: simulate.SimulationResult) -> None:
     counties = result.by_county
     left, right = st.columns([3, 2])
     with left:
+        if below_county(region):  # its county's row would include other townships: the totals above are its own
+            st.info(shell.t("access_sim_township", region=shell.region_name))
         try:
             geojson = county_boundaries(None if region_level(region) == "national" else province_of(region))
         except ValueError:  # a province code the outline package does not know (imported data)
@@ -178,12 +180,11 @@ def _results(result: simulate.SimulationResult) -> None:
         shown = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
         if shown["features"]:
             shell.chart(figures.county_map(counties, shown, lang, shell.t("sim_map_title")), key="sim-map")
-        else:
+        elif not below_county(region):
             st.info(shell.t("sim_no_boundaries"))
     with right:
         shell.chart(figures.decile_figure(result.by_decile, lang, shell.t("sim_decile_chart")), key="sim-deciles")
 
-    st.subheader(shell.t("sim_county_table"))
     county_table = pd.DataFrame({
         shell.t("county_name"): [region_name(zh, en, lang) for zh, en in zip(counties["name"], counties["name_en"], strict=True)],
         shell.t("households"): counties["households"],
@@ -193,9 +194,11 @@ def _results(result: simulate.SimulationResult) -> None:
         shell.t("sim_income_loss"): counties["income_loss"],
     })
     kinds = {shell.t("sim_income_loss"): "yuan_total"} | {column: "count" for column in county_table.columns[1:5]}
-    st.dataframe(formatting.for_display(county_table, kinds), hide_index=True, column_config={
-        column: st.column_config.NumberColumn(format=formatting.printf(kind, lang)) for column, kind in kinds.items()})
-    shell.table_downloads(county_table, "simulation-counties", key="sim-counties", kinds=kinds)
+    if not below_county(region):
+        st.subheader(shell.t("sim_county_table"))
+        st.dataframe(formatting.for_display(county_table, kinds), hide_index=True, column_config={
+            column: st.column_config.NumberColumn(format=formatting.printf(kind, lang)) for column, kind in kinds.items()})
+        shell.table_downloads(county_table, "simulation-counties", key="sim-counties", kinds=kinds)
 
     st.subheader(shell.t("sim_response_table"))
     responses = result.responses

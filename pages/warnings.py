@@ -9,6 +9,7 @@ from analysis import department_warnings as dw
 from analysis.figures import departments as figures
 from analysis.figures import screening as screening_figures
 from analysis.i18n import region_name
+from analysis.regioncodes import below_county
 from analysis.regions import county_outlines, real_regions
 from analysis.store.department_formats import DEPARTMENTS, MEASURE_TYPES
 from pages._common import income_page_shell
@@ -76,10 +77,11 @@ def warnings_tab() -> None:
         by_rule = pd.DataFrame({"reason": [names[r] for r in totals.by_rule],
                                 "households": list(totals.by_rule.values())})
         shell.chart(screening_figures.reasons_figure(by_rule, lang, title=shell.t("dept_by_rule")), key="dept-rules")
-    with right:
-        outlines = county_outlines(counts.by_county["county_code"].tolist())
-        shell.chart(screening_figures.county_map_figure(counts.by_county, outlines, lang,
-                                                        title=shell.t("dept_map_title")), key="dept-map")
+    if not below_county(region):  # a county map has nothing to show inside a township (its table is below)
+        with right:
+            outlines = county_outlines(counts.by_county["county_code"].tolist())
+            shell.chart(screening_figures.county_map_figure(counts.by_county, outlines, lang,
+                                                            title=shell.t("dept_map_title")), key="dept-map")
     if totals.unmatched_persons:
         st.warning(shell.t("dept_unmatched", n=formatting.count(sum(totals.unmatched_persons.values()), lang),
                            departments="、".join(department_names[d] for d in totals.unmatched_persons)))

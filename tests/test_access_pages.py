@@ -159,11 +159,82 @@ def test_a_real_database_is_refused_without_sign_in_unless_single_user(demo_db, 
     assert [e.value for e in at.exception] == [] and at.metric.len > 0 and not at.error
 
 
-def test_a_township_account_is_told_it_is_not_served_yet(signed_in):
-    at = signed_in({"role": "township_staff", "region_code": "621122101"})
-    assert [e.value for e in at.exception] == [] and at.metric.len == 0 and at.dataframe.len == 0
-    assert any("not yet served" in e.value for e in at.error)
-    assert at.audit.entries(action="denied")[-1]["filters"]["reason"] == "access_area_unsupported"
+TOWNSHIP, SIBLING_TOWNSHIP, VILLAGE, SIBLING_VILLAGE = "621122101", "621122102", "621122101201", "621122101202"
+TOWN_CLERK = {"role": "township_staff", "region_code": TOWNSHIP}
+VILLAGE_CLERK = {"role": "township_staff", "region_code": VILLAGE}
+TOWN_LEADER = {"role": "leader", "region_code": TOWNSHIP}
+WIDER = {"620000", "621100", COUNTY}  # may be named (sidebar, breadcrumb), never measured
+
+
+@pytest.mark.parametrize(("claims", "page"), [(c, p) for c in (TOWN_CLERK, VILLAGE_CLERK, TOWN_LEADER)
+                                              for p in pages_for(c["role"])],
+                         ids=lambda v: v["region_code"] + v["role"][:3] if isinstance(v, dict) else v[6:-3])
+def test_a_township_or_village_account_sees_only_its_area(signed_in, claims, page):
+    at = signed_in(claims, page, year="2024")
+    area = claims["region_code"]
+    assert [e.value for e in at.exception] == [] and at.title
+    assert not [e.value for e in at.error if DENIED in e.value or "错误编号" in e.value]
+    assert {c for c in codes_shown(at) if not c.startswith(area) and c not in WIDER | {TOWNSHIP}} == set()
+    assert at.query_params["region"] == area
+    if claims["role"] == "leader":
+        assert {c for c in codes_shown(at) if len(c) > 12} == set()  # no household ids
+    sidebar = {box.key: box for box in at.sidebar.selectbox if box.key in ("county", "township")}
+    assert sidebar["county"].disabled and sidebar["township"].disabled and sidebar["township"].value == TOWNSHIP
+
+
+def test_a_township_overview_shows_the_township_not_its_county(signed_in, demo_db):
+    import duckdb
+
+    from analysis import formatting
+    from analysis.summary import region_summary
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        township, county = region_summary(con, TOWNSHIP, 2024), region_summary(con, COUNTY, 2024)
+    at = signed_in(TOWN_CLERK, lang="en", year="2024")
+    households = next(m.value for m in at.metric if m.label == "Households")
+    assert households == formatting.count(township.households, "en") != formatting.count(county.households, "en")
+    assert at.dataframe[0].value.shape[0] >= 1  # villages at risk, not counties
+    employment = next(m for m in at.metric if m.label == "Migrant workers")
+    assert "township" in employment.help
+
+
+TOWN_TAMPERED = [(TOWN_CLERK, page, SIBLING_TOWNSHIP) for page in pages_for("township_staff")]
+TOWN_TAMPERED += [(TOWN_CLERK, page, link) for page in ("pages/overview.py", "pages/drilldown.py", "pages/screening.py")
+                  for link in (COUNTY, OTHER_PROVINCE, "6211221012")]
+TOWN_TAMPERED += [(VILLAGE_CLERK, page, link) for page in ("pages/overview.py", "pages/drilldown.py")
+                  for link in (SIBLING_VILLAGE, TOWNSHIP)]
+
+
+@pytest.mark.parametrize(("claims", "page", "tampered"), TOWN_TAMPERED,
+                         ids=[f"{c['region_code']}-{p[6:-3]}-{link}" for c, p, link in TOWN_TAMPERED])
+def test_a_tampered_link_below_a_county_is_refused_and_audited(signed_in, claims, page, tampered):
+    at = signed_in(claims)
+    del at.session_state["view"]
+    at.query_params["region"] = tampered
+    at.switch_page(page).run()
+    assert [e.value for e in at.exception] == []
+    area = claims["region_code"]
+    if len(tampered) == 10:  # malformed: a warning, then the clerk's own township
+        assert at.warning and {c for c in codes_shown(at) if not c.startswith(area)} <= WIDER
+        return
+    assert any(DENIED in e.value for e in at.error) and any("不在您的管辖范围内" in e.value for e in at.error)
+    assert at.dataframe.len == 0 and at.metric.len == 0 and at.title.len == 0
+    denied = at.audit.entries(action="denied")
+    assert denied and denied[-1]["target"] == tampered and denied[-1]["scope"] == area
+
+
+def test_a_drill_down_link_into_a_sibling_village_is_refused(signed_in):
+    at = signed_in(VILLAGE_CLERK, "pages/drilldown.py", region=VILLAGE, village=SIBLING_VILLAGE)
+    assert any(DENIED in e.value for e in at.error) and at.dataframe.len == 0
+    assert at.audit.entries(action="denied")[-1]["target"] == SIBLING_VILLAGE
+
+
+def test_a_county_clerk_may_narrow_to_one_of_her_townships(signed_in):
+    at = signed_in(CLERK, year="2024")
+    box = at.selectbox(key="township")
+    assert not box.disabled and box.value == ""  # the whole county until she narrows
+    box.set_value(TOWNSHIP).run()
+    assert [e.value for e in at.exception] == [] and at.query_params["region"] == TOWNSHIP
+    assert {c for c in codes_shown(at) if not c.startswith(TOWNSHIP)} <= WIDER
 
 
 def test_the_demo_view_as_picker_previews_a_role_and_area(demo_db, monkeypatch, tmp_path):
@@ -180,6 +251,11 @@ def test_the_demo_view_as_picker_previews_a_role_and_area(demo_db, monkeypatch, 
     at.switch_page("pages/drilldown.py").run()
     assert at.dataframe.len >= 1 and not any(len(c) > 12 for c in codes_shown(at))
     assert AuditLog(tmp_path / "audit.jsonl").entries(user="demo-preview")
+    at.selectbox(key="view_as_role").set_value("township_staff")
+    at.selectbox(key="view_as_region").set_value(TOWNSHIP).run()
+    assert [e.value for e in at.exception] == [] and at.query_params["region"] == TOWNSHIP
+    assert at.selectbox(key="township").value == TOWNSHIP and at.selectbox(key="township").disabled
+    assert all(c.startswith(TOWNSHIP) for c in codes_shown(at) if c not in WIDER)
 
 
 def test_a_drill_down_link_into_another_county_is_refused(signed_in):

@@ -1,7 +1,8 @@
 """Sign-in through a real OpenID Connect provider on loopback (npm oidc-provider, tests/oidc/), in chromium.
 
 A county clerk signs in and sees only her county; a tampered link is refused and audited; exporting a
-household list is audited; a provincial leader sees the province's aggregates and no household card.
+household list is audited; a provincial leader sees the province's aggregates and no household card; a
+township clerk sees her township's own figures and villages, and a link to the next township is refused.
 The database is a copy of the demo marked as real data, so the app demands sign-in.
 `make test` runs `npm ci` in tests/oidc first; skipped only outside CI when node or the packages are missing.
 """
@@ -26,6 +27,7 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, app_server
 
 OIDC_DIR = PROJECT_ROOT / "tests" / "oidc"
 COUNTY, NEIGHBOUR = "621122", "621126"
+TOWNSHIP, SIBLING_TOWNSHIP = "621122101", "621122102"
 VILLAGE, HOUSEHOLD = "621122101201", "6211221012010001"
 WAIT = 60_000  # ms: a limit for a page to appear, not a measurement
 
@@ -79,9 +81,24 @@ client_kwargs = {{ scope = "openid profile email", prompt = "login" }}
                         args=["--secrets.files", str(folder / "secrets.toml")]):
             with duckdb.connect(str(real), read_only=True) as con:
                 county_name = con.execute("SELECT name FROM regions WHERE code = ?", [COUNTY]).fetchone()[0]
-            yield {"app": app, "audit": AuditLog(log), "folder": folder, "county_name": county_name}
+                township = _township_facts(con)
+            yield {"app": app, "audit": AuditLog(log), "folder": folder, "county_name": county_name, **township}
     finally:
         stop(provider)
+
+
+def _township_facts(con: duckdb.DuckDBPyConnection) -> dict:
+    """The township's name, its households in the latest year and its villages' names (and the county's count)."""
+    from analysis import formatting
+    from analysis.summary import region_summary
+
+    year = con.execute("SELECT max(year) FROM income").fetchone()[0]
+    villages = [r[0] for r in con.execute("SELECT name FROM regions WHERE level = 'village' AND starts_with(code, ?)",
+                                          [TOWNSHIP]).fetchall()]
+    return {"township_name": con.execute("SELECT name FROM regions WHERE code = ?", [TOWNSHIP]).fetchone()[0],
+            "township_households": formatting.count(region_summary(con, TOWNSHIP, year).households, "zh"),
+            "county_households": formatting.count(region_summary(con, COUNTY, year).households, "zh"),
+            "village_names": villages}
 
 
 def _only_loopback(route) -> None:
@@ -150,8 +167,35 @@ def test_a_clerk_and_a_leader_sign_in_through_a_real_identity_provider(signin_wo
             assert page.get_by_text("6211221012010001").count() <= 1  # only inside the refusal, never a card
             assert page.locator("[data-testid=stMetric]").count() == 0
             context.close()
+
+            _township_clerk(browser, signin_world)
         finally:
             browser.close()
     assert audit.entries(action="view_household", user="leader") == []
-    assert {e["user"] for e in audit.entries(action="sign_in")} == {"clerk", "leader"}
+    assert {e["user"] for e in audit.entries(action="sign_in")} == {"clerk", "leader", "township"}
     assert audit.verify().ok
+
+
+def _township_clerk(browser, world: dict) -> None:
+    """A township clerk: her township's headline (not her county's), its villages, and a refused sibling link."""
+    app, audit = world["app"], world["audit"]
+    context, page = _sign_in(browser, app, "township")
+    page.get_by_text("已登录：township").wait_for(timeout=WAIT)
+    page.get_by_role("heading", name=world["township_name"], exact=False).first.wait_for(timeout=WAIT)
+    assert f"region={TOWNSHIP}" in page.url
+    households = page.locator("[data-testid=stMetric]").filter(has_text="农户数").first
+    households.wait_for(timeout=WAIT)
+    assert world["township_households"] in households.inner_text() != world["county_households"]
+    page.goto(f"{app}/explore?lang=zh&region={TOWNSHIP}")  # the drill-down starts at her township: its villages
+    page.get_by_role("heading", name=world["township_name"], exact=False).first.wait_for(timeout=WAIT)
+    page.get_by_text(world["village_names"][0]).first.wait_for(timeout=WAIT)  # a bar of the villages' chart
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_text(world["township_name"]).count() >= 1
+
+    page.goto(f"{app}/?lang=zh&region={SIBLING_TOWNSHIP}")  # a tampered link: the next township
+    page.get_by_text("不在您的管辖范围内").first.wait_for(timeout=WAIT)
+    assert page.locator("[data-testid=stMetric]").count() == 0
+    denied = audit.entries(action="denied")
+    assert denied and denied[-1]["target"] == SIBLING_TOWNSHIP and denied[-1]["user"] == "township"
+    assert denied[-1]["scope"] == TOWNSHIP
+    context.close()

@@ -5,9 +5,16 @@
    must lie inside the scope, else `OutOfScope` before any SQL runs;
 2. household-level queries need the `households` permission, else `NotPermitted`;
 3. in the result (a frame, or frames inside a dataclass, list or dict), rows whose county_code,
-   village_code or household_id lie outside the scope are dropped (a `code` column may also name the
+   township_code, village_code or household_id lie outside the scope are dropped (a `code` column may also name the
    user's own wider areas, for names and monitoring lines); household rows are dropped for roles
    without `households`; and aggregate rows of fewer than `min_cell` households are suppressed for them.
+
+Below a county (a township or village scope) a county is wider than the user's area: a row whose only
+place is a `county_code` is a county aggregate and is dropped (it sums other townships' households), while
+a row that also has a `township_code`, `village_code` or `household_id` inside the area is kept when its
+county_code is the area's own county. A wider area in a `code` column is kept there only to be named (NAME_COLUMNS), never
+with figures. Pages say that county-only views are not available at that level
+(`analysis.regioncodes.below_county`) rather than showing them empty.
 """
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.access.scope import NotPermitted, OutOfScope, Scope, ancestors, is_code_like
-from analysis.regioncodes import NATIONAL, region_prefix
+from analysis.regioncodes import NATIONAL, below_county, region_prefix
 
 # Queries whose rows are households (checked by name so that refusing happens before the query runs).
 HOUSEHOLD_QUERIES = frozenset({
@@ -33,7 +40,11 @@ HOUSEHOLD_QUERIES = frozenset({
     "analysis.cases.follow_through",
     "analysis.closing.closing_check",
 })
-ROW_CODE_COLUMNS = ("county_code", "village_code", "household_id")
+ROW_CODE_COLUMNS = ("county_code", "township_code", "village_code", "household_id")
+FINER_COLUMNS = ("township_code", "village_code", "household_id")
+# Columns that name or locate a place (and its monitoring line) without measuring anything in it.
+NAME_COLUMNS = frozenset({"code", "name", "name_en", "level", "parent_code", "year", "monitoring_line",
+                          "province_code", "synthetic"})
 HOUSEHOLD_COUNT_COLUMN = "households"
 SUPPRESSED_COLUMN = "suppressed"
 
@@ -69,17 +80,33 @@ def _inside(values: pd.Series, scope: Scope, wider: set[str]) -> np.ndarray:
     return (text.str.startswith(prefix) | text.isin(wider)).to_numpy(dtype=bool)
 
 
+def _county_inside(values: pd.Series, scope: Scope, finer: bool) -> np.ndarray:
+    """county_code test; below a county only rows also located by a finer code (checked too) may pass."""
+    if not below_county(scope.region_code):
+        return _inside(values, scope, set())
+    own = values.astype("string").fillna("") == scope.region_code[:6]
+    return (own & finer).to_numpy(dtype=bool)
+
+
 def in_scope_rows(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The rows of `frame` that lie inside the scope (all rows for a frame without code columns)."""
     if scope.region_code == NATIONAL:
         return frame
     keep = np.ones(len(frame), dtype=bool)
-    for column in ROW_CODE_COLUMNS:
+    for column in FINER_COLUMNS:
         if column in frame.columns:
             keep &= _inside(frame[column], scope, set())
+    if "county_code" in frame.columns:
+        keep &= _county_inside(frame["county_code"], scope, any(c in frame.columns for c in FINER_COLUMNS))
     if "code" in frame.columns:
-        keep &= _inside(frame["code"], scope, ancestors(scope.region_code))
+        named_only = set(frame.columns) <= NAME_COLUMNS
+        keep &= _inside(frame["code"], scope, ancestors(scope.region_code) if named_only else _measurable(scope))
     return frame if keep.all() else frame[keep].reset_index(drop=True)
+
+
+def _measurable(scope: Scope) -> set[str]:
+    """Wider areas whose figures a scope may see: none below a county (they include other townships)."""
+    return set() if below_county(scope.region_code) else ancestors(scope.region_code)
 
 
 def suppress_small_cells(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:

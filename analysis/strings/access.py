@@ -11,9 +11,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access_no_role": ("账号未分配角色或地区 · no role or area：请管理员在身份服务器中为您设置 role 和 region_code。",
                        "No role or area · 账号未分配角色或地区: ask the administrator to set your role and "
                        "region_code on the identity server."),
-    "access_area_unsupported": ("暂不支持乡镇、村级账号 · not yet served：您的管辖地区 {region} 低于县级，本系统目前只为省、市、县级账号显示页面。",
-                                "Not yet served · 暂不支持乡镇、村级账号: your area {region} is below county level; the "
-                                "pages serve province, city and county accounts only for now."),
+    "access_township": ("乡镇(街道)", "Township"),
+    "access_county_only": ("乡镇、村级不提供 · not at township level：{what}只按县记录，县级数字包含其他乡镇，所以 {region} 不显示。",
+                           "Not at township level · 乡镇、村级不提供: {what} are kept per county, and a county's "
+                           "figures include other townships, so none are shown for {region}."),
+    "access_villages_at_risk": ("风险较高的村（按低于监测线户占比前 10）", "Villages most at risk (top 10 by share below the line)"),
+    "access_map_villages": ("乡镇、村没有边界图：下表按所选指标列出 {region} 的各村（小村的比例向全乡镇收缩）。",
+                            "Townships and villages have no outlines: the table ranks the villages of {region} by "
+                            "the chosen metric (small villages' shares are pulled toward the township's)."),
+    "access_villages_title": ("哪些村收入低、增长慢", "Which villages are low and slow"),
+    "access_villages_summary": (
+        "{counties} 个村中 **{low_slow} 个收入低且增长慢**（收入低于中位数，且前后两个时段的增长都低于中位数），收入最低的有：{examples}。",
+        "Of {counties} villages, **{low_slow} are low and slow** (income below the median, and growth below the "
+        "median in both of two periods); the lowest: {examples}."),
+    "access_villages_table": ("**收入低且增长慢的村（{n} 个）**", "**Low and slow villages ({n})**"),
+    "access_no_villages": ("本地区没有可比较的多个村。", "This area has no several villages to compare."),
+    "access_villages_scatter": ("{year} 年各村收入水平与增长", "Villages: income level against growth, {year}"),
+    "access_screen_village_table": ("各村预警户数（按原因）", "Flagged households by village and reason"),
+    "access_sim_township": ("{region} 的合计见上方；按县的分解和地图不提供到乡镇（县级数字包含其他乡镇）。",
+                            "The totals above are {region}'s own; the breakdown and map by county are not given "
+                            "for a township (a county's figures include other townships)."),
+    "access_village_name": ("村", "Village"),
+    "access_what_employment": ("务工就业月报", "monthly migrant-work records"),
+    "access_what_disasters": ("灾害事件、洪灾影响估计和情景推演", "disaster events, flood-effect estimates and what-ifs"),
+    "access_what_county_check": ("县级数字分布检验", "county digit tests"),
     "access_sign_in_title": ("请登录 · Please sign in", "Please sign in · 请登录"),
     "access_sign_in": ("登录", "Sign in"),
     "access_sign_out": ("退出登录", "Sign out"),

@@ -7,6 +7,7 @@ const [port, redirectUri] = process.argv.slice(2);
 const ACCOUNTS = {
   clerk: { role: 'county_staff', region_code: '621122' },  // a county clerk of 陇西县
   leader: { role: 'leader', region_code: '62' },           // a provincial leader of Gansu
+  township: { role: 'township_staff', region_code: '621122101' },  // a township clerk of 寨庄镇 in 陇西县
 };
 
 const provider = new Provider(`http://127.0.0.1:${port}`, {

@@ -84,7 +84,7 @@ def _counties_table(ctx: Context, at_risk: pd.DataFrame, names: list[str]) -> Ta
 
 def counties_section(ctx: Context) -> Section | None:
     """Counties with the largest share below the line; only meaningful above county level."""
-    if len(ctx.region) == 6 and ctx.region[4:] != "00":
+    if len(ctx.region) > 6 or (len(ctx.region) == 6 and ctx.region[4:] != "00"):
         return None
     at_risk = overview.counties_at_risk(ctx.cur, ctx.region, ctx.year)
     if at_risk.empty:

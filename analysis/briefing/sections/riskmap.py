@@ -6,7 +6,7 @@ from analysis.briefing import narrative
 from analysis.briefing.model import Chart, Context, Section
 from analysis.figures import maps as figures
 from analysis.i18n import region_name
-from analysis.regioncodes import NATIONAL
+from analysis.regioncodes import NATIONAL, below_county, region_prefix
 from analysis.selection import regions_with_data
 
 ORDER = 5
@@ -14,11 +14,18 @@ METRIC = "below_share"
 
 
 def map_section(ctx: Context) -> Section | None:
-    """The province's counties (or, nationally, the provinces) shaded by the share below the line."""
+    """The province's counties (or, nationally, the provinces) shaded by the share below the line.
+
+    Only units inside the briefing's region carry values (a county's briefing shows its own county on the
+    province's map, never its neighbours' figures); townships have no outlines, so no map.
+    """
+    if below_county(ctx.region):
+        return None
     national = ctx.region == NATIONAL
     map_region, level = (NATIONAL, "province") if national else (ctx.region[:2] + "0000", "county")
     counties = ctx.query(riskmap.class_basis, ctx.year)
     frame = riskmap.ranked(riskmap.units_from_counties(counties, regions_with_data(ctx.cur), map_region, level), METRIC)
+    frame = frame[frame["code"].str.startswith(ctx.region[: region_prefix(ctx.region)])]
     shown = frame[frame["value"].notna()]
     if shown.empty:
         return None
