@@ -56,9 +56,16 @@ def checked_path() -> drilldown.DrillPath:
     if codes and seen is not None and seen != shell.region and not link_followed():
         set_path()  # the user chose another region in the sidebar: the old path no longer applies
         return drilldown.DrillPath()
+    above = {c for c in codes if shell.region.startswith(c)}  # a village account's own township: no query needed
+    below = tuple(c for c in codes if c not in above)
+    found = dict(zip(below, shell.fetch(drilldown.units_exist, below), strict=True)) if below else {}
     kept: list[str] = []
-    for code, exists in zip(codes, shell.fetch(drilldown.units_exist, codes), strict=True):
+    for code in codes:
         name = drilldown.DRILL_PARAMS[len(kept)]
+        if code in above:
+            kept.append(code)
+            continue
+        exists = found[code]
         if not exists:
             st.error(shell.t("map_drill_not_found", name=name, value=code), icon=":material/search_off:")
             break

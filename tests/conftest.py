@@ -28,6 +28,15 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def township_db(tmp_path_factory) -> Path:
+    """Gansu only, 20,000 households: counties of two townships (陇西县 621122 has 621122101 and 621122201), so
+    township accounts can be checked against their county and a sibling township (access tests)."""
+    path = tmp_path_factory.mktemp("townships") / "demo.duckdb"
+    build_demo(path, provinces=("620000",), households=20_000, seed=7)
+    return path
+
+
 @pytest.fixture(scope="module")
 def demo_con(demo_db) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the demo world, shared by a test module."""

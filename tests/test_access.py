@@ -259,23 +259,31 @@ def test_pages_reach_the_database_only_through_the_shell():
     assert offenders == {}
 
 
-TOWNSHIP, SIBLING_TOWNSHIP, SIBLING_VILLAGE = "621122101", "621122102", "621122101202"
+TOWNSHIP, SIBLING_TOWNSHIP, SIBLING_VILLAGE = "621122101", "621122201", "621122101202"
 TOWN_CLERK, TOWN_LEADER = scope("township_staff", TOWNSHIP), scope("leader", TOWNSHIP)
 # Tables kept per county only: the pages say so below a county and never call these there.
 COUNTY_ONLY = {employment.county_months, employment.workers_by_county, events.event_span, events.disaster_events,
                whatif.region_counties, flood_models}
 
 
+@pytest.fixture(scope="module")
+def township_con(township_db):
+    """A world whose county 621122 has two townships (tests/conftest.py)."""
+    import duckdb
+    with duckdb.connect(str(township_db), read_only=True) as con:
+        yield con
+
+
 @pytest.mark.parametrize("area", [TOWNSHIP, VILLAGE])
-def test_a_township_or_village_sees_only_its_own_rows_never_its_county_figures(demo_con, area):
+def test_a_township_or_village_sees_only_its_own_rows_never_its_county_figures(township_con, area):
     clerk = scope("township_staff", area)
     for (query, args), (_, county_args) in zip(entry_points(area), entry_points(COUNTY), strict=True):
         with pytest.raises(OutOfScope):  # the parent county is wider than the area
-            guard.run_scoped(demo_con, query, county_args, clerk, 5)
+            guard.run_scoped(township_con, query, county_args, clerk, 5)
         if query in COUNTY_ONLY:
             continue
         try:
-            result = guard.run_scoped(demo_con, query, args, clerk, 5)
+            result = guard.run_scoped(township_con, query, args, clerk, 5)
         except riskmodel.NotEnoughData:  # a village of a few dozen households: the page says so
             continue
         outside = [(c, v) for c, v in codes_in_rows(result)
@@ -283,7 +291,7 @@ def test_a_township_or_village_sees_only_its_own_rows_never_its_county_figures(d
         assert outside == [], query.__qualname__
 
 
-def test_below_a_county_county_rows_are_dropped_and_household_rows_kept(demo_con):
+def test_below_a_county_county_rows_are_dropped_and_household_rows_kept(township_con):
     frames = {
         "county": pd.DataFrame({"county_code": [COUNTY], "households": [98]}),
         "households": pd.DataFrame({"household_id": [HOUSEHOLD, "6211221022010001"], "county_code": [COUNTY] * 2,
@@ -299,31 +307,50 @@ def test_below_a_county_county_rows_are_dropped_and_household_rows_kept(demo_con
     assert list(kept["named"]["code"]) == ["620000", COUNTY, TOWNSHIP]  # wider areas may be named ...
     assert list(kept["measured"]["code"]) == [TOWNSHIP]  # ... never measured
     assert list(guard.in_scope_rows(frames["measured"], CLERK)["code"]) == ["620000", COUNTY, TOWNSHIP]  # as before
-    basis = guard.run_scoped(demo_con, riskmap.class_basis, (YEAR,), TOWN_CLERK, 5)
+    basis = guard.run_scoped(township_con, riskmap.class_basis, (YEAR,), TOWN_CLERK, 5)
     assert basis.empty
 
 
-def test_tampered_arguments_below_a_county_are_refused(demo_con):
+def test_tampered_arguments_below_a_county_are_refused(township_con):
     village_clerk = scope("township_staff", VILLAGE)
     for clerk, tampered in ((TOWN_CLERK, SIBLING_TOWNSHIP), (TOWN_CLERK, COUNTY), (TOWN_CLERK, OTHER_PROVINCE),
                             (TOWN_CLERK, "6211221"), (TOWN_CLERK, "6211221022010001"), (village_clerk, SIBLING_VILLAGE),
                             (village_clerk, TOWNSHIP)):
         with pytest.raises(OutOfScope):
-            guard.run_scoped(demo_con, overview.headline, (tampered, YEAR), clerk, 5)
+            guard.run_scoped(township_con, overview.headline, (tampered, YEAR), clerk, 5)
         with pytest.raises(OutOfScope):
             clerk.narrow(tampered)
     assert TOWN_CLERK.narrow(VILLAGE) == VILLAGE
 
 
-def test_a_leader_of_a_township_gets_no_household_and_small_villages_blanked(demo_con):
-    raw = riskmap.unit_metrics(demo_con, TOWNSHIP, YEAR, "village")
+def test_a_leader_of_a_township_gets_no_household_and_small_villages_blanked(township_con):
+    raw = riskmap.unit_metrics(township_con, TOWNSHIP, YEAR, "village")
     min_cell = int(raw["households"].max())  # the demo's villages are not small: a minimum that blanks some
-    shown = guard.run_scoped(demo_con, riskmap.unit_metrics, (TOWNSHIP, YEAR, "village"), TOWN_LEADER, min_cell)
+    shown = guard.run_scoped(township_con, riskmap.unit_metrics, (TOWNSHIP, YEAR, "village"), TOWN_LEADER, min_cell)
     assert list(shown["code"]) == list(raw["code"]) and shown["code"].str.startswith(TOWNSHIP).all()
     small = (raw["households"] < min_cell).to_numpy()
     assert small.any() and (~small).any()
     assert shown.loc[small, "below_share"].isna().all() and shown["suppressed"].tolist() == small.tolist()
     with pytest.raises(NotPermitted):
-        guard.run_scoped(demo_con, drilldown.village_households, (VILLAGE, YEAR), TOWN_LEADER, 5)
-    villages = guard.run_scoped(demo_con, overview.counties_at_risk, (TOWNSHIP, YEAR), TOWN_LEADER, 5)
+        guard.run_scoped(township_con, drilldown.village_households, (VILLAGE, YEAR), TOWN_LEADER, 5)
+    villages = guard.run_scoped(township_con, overview.counties_at_risk, (TOWNSHIP, YEAR), TOWN_LEADER, 5)
     assert len(villages) and villages["village_code"].str.startswith(TOWNSHIP).all()
+
+
+def test_a_township_briefing_names_nothing_of_the_rest_of_its_county(township_con):
+    """Briefing text is not a frame the guard can cut: its sections must not reach past the township."""
+    others = [name for (name,) in township_con.execute(
+        "SELECT name FROM regions WHERE (level IN ('township', 'village') AND starts_with(code, $county) "
+        "AND NOT starts_with(code, $township)) OR (level = 'county' AND code <> $county AND starts_with(code, '62'))",
+        {"county": COUNTY, "township": TOWNSHIP}).fetchall()]
+    assert others  # the sibling township and its villages exist, or this test proves nothing
+    briefing = guard.run_scoped(township_con, build_briefing, (TOWNSHIP, YEAR, "zh"), TOWN_CLERK, 5)
+    assert briefing.sections
+    text = " ".join([*(p for s in briefing.sections for p in s.paragraphs),
+                     *(t.text.to_csv() for s in briefing.sections for t in s.tables),
+                     *(str(c.figure.to_dict()) for s in briefing.sections for c in s.charts)])
+    assert [name for name in others if name in text] == []
+    county_households = township_con.execute("SELECT households FROM county_year WHERE county_code = $c AND year = $y",
+                                             {"c": COUNTY, "y": YEAR}).fetchone()[0]
+    from analysis.formatting import count
+    assert next(k.value for k in briefing.key_figures if k.label == "农户数") != count(county_households, "zh")

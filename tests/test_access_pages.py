@@ -31,8 +31,18 @@ CODE = re.compile(r"^\d{6,}$")
 @pytest.fixture
 def signed_in(demo_db, tmp_path, monkeypatch):
     """Open the app signed in with the given claims and link; the audit log goes to a fresh file."""
+    return _starter(demo_db, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def signed_in_townships(township_db, tmp_path, monkeypatch):
+    """As `signed_in`, on a world whose county 621122 has two townships."""
+    return _starter(township_db, tmp_path, monkeypatch)
+
+
+def _starter(db, tmp_path, monkeypatch):
     log = tmp_path / "audit.jsonl"
-    monkeypatch.setenv(DB_ENV, str(demo_db))
+    monkeypatch.setenv(DB_ENV, str(db))
     monkeypatch.setenv("INCOMEWATCH_AUDIT_LOG", str(log))
 
     def start(claims: dict, page: str | None = None, **query: str) -> AppTest:
@@ -159,7 +169,7 @@ def test_a_real_database_is_refused_without_sign_in_unless_single_user(demo_db, 
     assert [e.value for e in at.exception] == [] and at.metric.len > 0 and not at.error
 
 
-TOWNSHIP, SIBLING_TOWNSHIP, VILLAGE, SIBLING_VILLAGE = "621122101", "621122102", "621122101201", "621122101202"
+TOWNSHIP, SIBLING_TOWNSHIP, VILLAGE, SIBLING_VILLAGE = "621122101", "621122201", "621122101201", "621122101202"
 TOWN_CLERK = {"role": "township_staff", "region_code": TOWNSHIP}
 VILLAGE_CLERK = {"role": "township_staff", "region_code": VILLAGE}
 TOWN_LEADER = {"role": "leader", "region_code": TOWNSHIP}
@@ -169,8 +179,8 @@ WIDER = {"620000", "621100", COUNTY}  # may be named (sidebar, breadcrumb), neve
 @pytest.mark.parametrize(("claims", "page"), [(c, p) for c in (TOWN_CLERK, VILLAGE_CLERK, TOWN_LEADER)
                                               for p in pages_for(c["role"])],
                          ids=lambda v: v["region_code"] + v["role"][:3] if isinstance(v, dict) else v[6:-3])
-def test_a_township_or_village_account_sees_only_its_area(signed_in, claims, page):
-    at = signed_in(claims, page, year="2024")
+def test_a_township_or_village_account_sees_only_its_area(signed_in_townships, claims, page):
+    at = signed_in_townships(claims, page, year="2024")
     area = claims["region_code"]
     assert [e.value for e in at.exception] == [] and at.title
     assert not [e.value for e in at.error if DENIED in e.value or "错误编号" in e.value]
@@ -182,14 +192,14 @@ def test_a_township_or_village_account_sees_only_its_area(signed_in, claims, pag
     assert sidebar["county"].disabled and sidebar["township"].disabled and sidebar["township"].value == TOWNSHIP
 
 
-def test_a_township_overview_shows_the_township_not_its_county(signed_in, demo_db):
+def test_a_township_overview_shows_the_township_not_its_county(signed_in_townships, township_db):
     import duckdb
 
     from analysis import formatting
     from analysis.summary import region_summary
-    with duckdb.connect(str(demo_db), read_only=True) as con:
+    with duckdb.connect(str(township_db), read_only=True) as con:
         township, county = region_summary(con, TOWNSHIP, 2024), region_summary(con, COUNTY, 2024)
-    at = signed_in(TOWN_CLERK, lang="en", year="2024")
+    at = signed_in_townships(TOWN_CLERK, lang="en", year="2024")
     households = next(m.value for m in at.metric if m.label == "Households")
     assert households == formatting.count(township.households, "en") != formatting.count(county.households, "en")
     assert at.dataframe[0].value.shape[0] >= 1  # villages at risk, not counties
@@ -206,8 +216,8 @@ TOWN_TAMPERED += [(VILLAGE_CLERK, page, link) for page in ("pages/overview.py", 
 
 @pytest.mark.parametrize(("claims", "page", "tampered"), TOWN_TAMPERED,
                          ids=[f"{c['region_code']}-{p[6:-3]}-{link}" for c, p, link in TOWN_TAMPERED])
-def test_a_tampered_link_below_a_county_is_refused_and_audited(signed_in, claims, page, tampered):
-    at = signed_in(claims)
+def test_a_tampered_link_below_a_county_is_refused_and_audited(signed_in_townships, claims, page, tampered):
+    at = signed_in_townships(claims)
     del at.session_state["view"]
     at.query_params["region"] = tampered
     at.switch_page(page).run()
@@ -222,14 +232,14 @@ def test_a_tampered_link_below_a_county_is_refused_and_audited(signed_in, claims
     assert denied and denied[-1]["target"] == tampered and denied[-1]["scope"] == area
 
 
-def test_a_drill_down_link_into_a_sibling_village_is_refused(signed_in):
-    at = signed_in(VILLAGE_CLERK, "pages/drilldown.py", region=VILLAGE, village=SIBLING_VILLAGE)
+def test_a_drill_down_link_into_a_sibling_village_is_refused(signed_in_townships):
+    at = signed_in_townships(VILLAGE_CLERK, "pages/drilldown.py", region=VILLAGE, village=SIBLING_VILLAGE)
     assert any(DENIED in e.value for e in at.error) and at.dataframe.len == 0
     assert at.audit.entries(action="denied")[-1]["target"] == SIBLING_VILLAGE
 
 
-def test_a_county_clerk_may_narrow_to_one_of_her_townships(signed_in):
-    at = signed_in(CLERK, year="2024")
+def test_a_county_clerk_may_narrow_to_one_of_her_townships(signed_in_townships):
+    at = signed_in_townships(CLERK, year="2024")
     box = at.selectbox(key="township")
     assert not box.disabled and box.value == ""  # the whole county until she narrows
     box.set_value(TOWNSHIP).run()

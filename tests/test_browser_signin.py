@@ -3,7 +3,7 @@
 A county clerk signs in and sees only her county; a tampered link is refused and audited; exporting a
 household list is audited; a provincial leader sees the province's aggregates and no household card; a
 township clerk sees her township's own figures and villages, and a link to the next township is refused.
-The database is a copy of the demo marked as real data, so the app demands sign-in.
+The database is a copy of a Gansu demo (two townships in 陇西县) marked as real data, so the app demands sign-in.
 `make test` runs `npm ci` in tests/oidc first; skipped only outside CI when node or the packages are missing.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, app_server
 
 OIDC_DIR = PROJECT_ROOT / "tests" / "oidc"
 COUNTY, NEIGHBOUR = "621122", "621126"
-TOWNSHIP, SIBLING_TOWNSHIP = "621122101", "621122102"
+TOWNSHIP, SIBLING_TOWNSHIP = "621122101", "621122201"
 VILLAGE, HOUSEHOLD = "621122101201", "6211221012010001"
 WAIT = 60_000  # ms: a limit for a page to appear, not a measurement
 
@@ -52,13 +52,13 @@ def _wait_for_url(url: str, process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def signin_world(demo_db, tmp_path_factory) -> Iterator[dict]:
+def signin_world(township_db, tmp_path_factory) -> Iterator[dict]:
     _need(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     _need(shutil.which("node") is not None and (OIDC_DIR / "node_modules" / "oidc-provider").exists(),
           "node or tests/oidc/node_modules missing (make test runs npm ci in tests/oidc)")
     folder = tmp_path_factory.mktemp("signin")
     real = folder / "real.duckdb"
-    shutil.copy(demo_db, real)
+    shutil.copy(township_db, real)
     with duckdb.connect(str(real)) as con:
         con.execute("UPDATE meta SET value = 'imported' WHERE key = 'dataset'")
     idp_port, app_port = free_port(), free_port()
