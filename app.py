@@ -17,7 +17,14 @@ from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL, is_region_code
-from analysis.selection import RegionTree, named_regions, regions_with_data, townships_with_data, view_from_link
+from analysis.selection import (
+    RegionTree,
+    first_village,
+    named_regions,
+    regions_with_data,
+    townships_with_data,
+    view_from_link,
+)
 from pages._access import identity_sidebar, page_permission, resolve_scope, scoped_regions
 from pages._common import (
     Shell,
@@ -188,7 +195,8 @@ def main() -> None:
         st.stop()
     regions = run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS
     if ready:  # the cascade (and the demo's "view as" picker) goes down to townships
-        regions = pd.concat([regions, run_query(db_path, version, townships_with_data)], ignore_index=True)
+        regions = pd.concat([regions, run_query(db_path, version, townships_with_data),
+                             run_query(db_path, version, first_village)], ignore_index=True)
     tree = RegionTree(regions)
     years = run_query(db_path, version, dataset.income_years) if ready else []
     audit_path = str(access_settings.audit_log_path(db_path))
@@ -204,7 +212,7 @@ def main() -> None:
         st.stop()
     if ready and len(scope.region_code) > 9:  # a village scope: its village is named too
         regions = pd.concat([regions, run_query(db_path, version, named_regions, (scope.region_code,))],
-                            ignore_index=True)
+                            ignore_index=True).drop_duplicates("code")
     tree = RegionTree(scoped_regions(regions, scope))
     followed = VIEW in st.session_state and _link_moved()
     set_link_followed(followed)

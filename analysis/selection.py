@@ -52,6 +52,12 @@ def townships_with_data(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute(_TOWNSHIPS).df()
 
 
+def first_village(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The first village of the data (as `named_regions`): the demo's "view as" picker offers it as a village area."""
+    return cur.execute("SELECT code, name, name_en, level, parent_code FROM regions WHERE level = 'village' "
+                       "AND code IN (SELECT village_code FROM households ORDER BY village_code LIMIT 1)").df()
+
+
 def named_regions(cur: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> pd.DataFrame:
     """Rows as `regions_with_data` for the given codes the regions table knows (e.g. a village scope)."""
     return cur.execute("SELECT code, name, name_en, level, parent_code FROM regions WHERE code IN $codes ORDER BY code",

@@ -266,6 +266,13 @@ def test_the_demo_view_as_picker_previews_a_role_and_area(demo_db, monkeypatch, 
     assert [e.value for e in at.exception] == [] and at.query_params["region"] == TOWNSHIP
     assert at.selectbox(key="township").value == TOWNSHIP and at.selectbox(key="township").disabled
     assert all(c.startswith(TOWNSHIP) for c in codes_shown(at) if c not in WIDER)
+    import duckdb
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        village = con.execute("SELECT min(village_code) FROM households").fetchone()[0]
+    at.selectbox(key="view_as_region").set_value(village).run()  # the picker offers one village too
+    assert [e.value for e in at.exception] == [] and at.query_params["region"] == village
+    assert at.selectbox(key="township").value == village[:9] and at.selectbox(key="township").disabled
+    assert all(c.startswith(village) for c in codes_shown(at) if len(c) >= 12)
 
 
 def test_a_drill_down_link_into_another_county_is_refused(signed_in):
