@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?=
 DEBUG ?=
 
-.PHONY: run serve test lint bench load demo browser-deps oidc-deps clean
+.PHONY: run serve test lint bench load demo browser-deps office-deps oidc-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: $(STAMP)
 	$(PY) -m analysis demo --db $(DB)
 
 ## test: set up and run the whole test suite (lint first)
-test: $(STAMP) browser-deps oidc-deps lint
+test: $(STAMP) browser-deps office-deps oidc-deps lint
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -60,6 +60,15 @@ browser-deps:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; \
 	else echo "note: chromium or CJK fonts missing and not root: browser tests will skip (sudo apt-get install chromium fonts-noto-cjk)"; fi
+
+# LibreOffice renders the briefing's deck and Word file to PDF, so that tests look at them as a reader would
+# (tests/test_deck_render.py). Without recommends: 63 packages, ≈95 MB download, ≈300 MB installed, about a minute.
+office-deps:
+	@if command -v soffice >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-impress libreoffice-writer fonts-liberation2 >/dev/null; \
+	else echo "note: LibreOffice missing and not root: the deck render test will skip (sudo apt-get install libreoffice-impress libreoffice-writer)"; fi
 
 # The loopback OpenID Connect provider of the sign-in browser test (npm oidc-provider, pinned by package-lock.json).
 oidc-deps:

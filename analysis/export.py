@@ -96,12 +96,12 @@ def export_spec(figure: go.Figure, width: int = EXPORT_WIDTH) -> tuple[dict, int
     return themed.to_dict(), int(themed.layout.width or width), height
 
 
-def figure_bytes(figure: go.Figure, fmt: str, *, width: int = EXPORT_WIDTH) -> bytes:
-    """The figure as PNG (≥ 2,000 px wide), SVG or PDF bytes."""
+def figure_bytes(figure: go.Figure, fmt: str, *, width: int = EXPORT_WIDTH, scale: float = PNG_SCALE) -> bytes:
+    """The figure as PNG (`scale` × the layout size: ≥ 2,000 px wide by default), SVG or PDF bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     spec, layout_width, height = export_spec(figure, width)
-    options = {"format": fmt, "width": layout_width, "height": height, "scale": PNG_SCALE if fmt == "png" else 1}
+    options = {"format": fmt, "width": layout_width, "height": height, "scale": scale if fmt == "png" else 1}
     with _lock:
         _ensure_server()
         try:

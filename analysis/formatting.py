@@ -170,8 +170,10 @@ def compact(number: float | int, lang: str = "zh") -> str:
     return text
 
 
-def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[float]:
+def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5, *, whole: bool = False) -> list[float]:
     """Round tick values covering [low, high] and one step beyond (plotly shows those inside its range).
+
+    `whole`: steps of at least 1, for counts (a range of 0–1.2 would otherwise label 0, 0, 1, 1, 1).
 
     Empty for a range that is not finite (NaN, or inf from an overflowing sum): plotly then picks its own.
     """
@@ -181,6 +183,7 @@ def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[flo
     raw = span / count_wanted
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    step = max(step, 1) if whole else step
     first = math.floor(low / step) * step
     ticks, tick = [], first
     while tick <= high + step * 1.000001:
@@ -189,9 +192,9 @@ def nice_ticks(high: float, low: float = 0.0, count_wanted: int = 5) -> list[flo
     return ticks
 
 
-def axis_ticks(high: float, lang: str = "zh", low: float = 0.0, *, suffix: str = "") -> dict:
+def axis_ticks(high: float, lang: str = "zh", low: float = 0.0, *, suffix: str = "", whole: bool = False) -> dict:
     """tickvals/ticktext for a value axis, labelled 万/亿 in Chinese (plotly knows only k/M/G)."""
-    values = nice_ticks(high, low)
+    values = nice_ticks(high, low, whole=whole)
     if not values:
         return {}
     return {"tickmode": "array", "tickvals": values, "ticktext": [compact(v, lang) + suffix for v in values]}

@@ -15,7 +15,7 @@ from analysis import dataset, export, formatting, overview
 from analysis.briefing.model import Briefing, Chart, Context, KeyFigure, Section, Table
 from analysis.briefing.narrative import region_label
 from analysis.briefing.sections import section_functions
-from analysis.briefing.slides import to_pptx
+from analysis.briefing.slides import slide_picture, to_pptx
 from analysis.briefing.word import to_docx
 from analysis.i18n import t
 
@@ -64,10 +64,11 @@ def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang:
 
 
 def render_charts(briefing: Briefing, progress: Progress | None = None,
-                  share: tuple[float, float] = (0.0, 0.8)) -> dict[str, bytes]:
-    """PNG bytes per chart key, rendered once for both documents; empty when this server cannot export.
+                  share: tuple[float, float] = (0.0, 0.8), *, for_slides: bool = False) -> dict[str, bytes]:
+    """PNG bytes per chart key, rendered once per look; empty when this server cannot export.
 
-    `share` is the part of the overall progress bar this step fills.
+    Print (Word) pictures are as the page shows the chart; slide pictures take the shape of the space under a
+    slide's title, with presentation mode's fonts. `share` is the part of the overall progress bar this step fills.
     """
     charts = briefing.charts
     if not export.available():
@@ -78,20 +79,24 @@ def render_charts(briefing: Briefing, progress: Progress | None = None,
         if progress:
             progress(start + (end - start) * (number - 1) / len(charts),
                      t("brief_progress_charts", briefing.lang, n=number, total=len(charts)))
-        images[chart.key] = export.figure_bytes(chart.figure, "png")
+        images[chart.key] = slide_picture(chart.figure) if for_slides else export.figure_bytes(chart.figure, "png")
     return images
 
 
 def documents(briefing: Briefing, formats: tuple[str, ...] = tuple(WRITERS),
               progress: Progress | None = None) -> dict[str, bytes]:
-    """The briefing's files by extension ("docx", "pptx"), sharing one rendering of the charts."""
-    images = render_charts(briefing, progress, share=(0.05, 0.85))
+    """The briefing's files by extension ("docx", "pptx"), each look of the charts rendered once."""
+    looks = sorted({fmt == "pptx" for fmt in formats})
+    images = {}
+    for number, for_slides in enumerate(looks):
+        share = (0.05 + 0.8 * number / len(looks), 0.05 + 0.8 * (number + 1) / len(looks))
+        images[for_slides] = render_charts(briefing, progress, share, for_slides=for_slides)
     files = {}
     for number, fmt in enumerate(formats):
         if progress:
             key = "brief_progress_word" if fmt == "docx" else "brief_progress_slides"
             progress(0.85 + 0.15 * number / len(formats), t(key, briefing.lang))
-        files[fmt] = WRITERS[fmt](briefing, images)
+        files[fmt] = WRITERS[fmt](briefing, images[fmt == "pptx"])
     if progress:
         progress(1.0, t("brief_progress_done", briefing.lang))
     return files

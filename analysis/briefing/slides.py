@@ -1,35 +1,77 @@
 """The briefing as a PowerPoint deck (16:9) for meetings, in the order of presentation mode.
 
 Cover, then `Briefing.slides`: the risk map and the counties of concern, the key figures, then the story.
-Every slide carries a footer with the data date, the source and (for the demo) the demo label, and its number.
+Every slide, the cover too, carries a footer with the data date, the source and (for the demo) the demo
+label, and its number. Charts are rendered for the slide (`slide_picture`): the shape of the space under the
+title, with presentation mode's projector-sized fonts. tests/test_deck_render.py renders the deck with
+LibreOffice and checks that titles, tables and pictures stay in their place.
 """
 from __future__ import annotations
 
 import io
+import itertools
+import math
+import re
 from datetime import date
 
+import plotly.graph_objects as go
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from analysis import export
 from analysis.briefing.model import Briefing, Slide, Table
+from analysis.figures.mapview import refit
 from analysis.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-MARGIN, TITLE_HEIGHT, FOOTER_HEIGHT = Inches(0.5), Inches(1.0), Inches(0.45)
+MARGIN, TITLE_TOP, TITLE_HEIGHT, FOOTER_HEIGHT = Inches(0.5), Inches(0.25), Inches(1.0), Inches(0.45)
 TITLE_LAYOUT, BLANK = 0, 6  # the default template's layouts
 FONT = "Microsoft YaHei"  # has Chinese glyphs on the Windows machines that open these decks
+LANGUAGE = "zh-CN"  # Chinese glyph forms where a reader substitutes a CJK font (LibreOffice: Noto Sans CJK SC)
 MUTED = RGBColor(0x52, 0x60, 0x6D)
-TABLE_ROWS = 12  # rows a table slide holds at a readable size
+TABLE_ROWS = 12  # rows a table slide holds at most
+TABLE_SIZES = (16, 14, 12)  # pt: a table shrinks to these before it loses rows
+CELL_PADDING = Inches(0.2)  # left + right inner margins of a table cell (0.1 in each, the default)
+LINE_EM, EMU_PER_PT = 1.5, 12700
+CHART_PIXELS = 1600  # layout width of a slide's chart: presentation fonts (26 px) come out at ≈14 pt
+CHART_SCALE = 1.2  # 1600 × 1.2 = 1920 px: full HD on the projector
+MAP_SHARE, MAP_FRAME = 0.8, 130  # a map's plot area: the width left by its colour bar; the height under its title
+WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
 
 
-def _style(text_frame, size: int, colour: RGBColor | None = None) -> None:
+def _room():
+    """Top, width and height of the space between title and footer."""
+    top = TITLE_TOP + TITLE_HEIGHT + Inches(0.05)
+    return top, WIDTH - 2 * MARGIN, HEIGHT - top - FOOTER_HEIGHT - Inches(0.1)
+
+
+def slide_picture(figure: go.Figure) -> bytes:
+    """The chart as a PNG of the room's shape, with projector-sized fonts (as presentation mode shows it)."""
+    _, width, height = _room()
+    pixels = round(CHART_PIXELS * height / width)
+    big = export.presentation_figure(figure, height=pixels)
+    big = refit(big, CHART_PIXELS * MAP_SHARE, pixels - MAP_FRAME)  # maps open fitted to a page's narrow column
+    return export.figure_bytes(big, "png", width=CHART_PIXELS, scale=CHART_SCALE)
+
+
+def _style(text_frame, size: int, colour: RGBColor | None = None, *, bold: bool | None = None) -> None:
+    """Size, colour and font, for Latin and for Chinese text (python-pptx sets only the Latin font)."""
     for paragraph in text_frame.paragraphs:
         for run in paragraph.runs:
             run.font.size, run.font.name = Pt(size), FONT
+            if bold is not None:
+                run.font.bold = bold
             if colour is not None:
                 run.font.color.rgb = colour
+            properties = run._r.get_or_add_rPr()
+            properties.set("lang", LANGUAGE)
+            if properties.find(qn("a:ea")) is None:
+                east_asian = etree.SubElement(properties, qn("a:ea"))
+                east_asian.set("typeface", FONT)
+                properties.find(qn("a:latin")).addnext(east_asian)
 
 
 def _text(slide, text: str, left, top, width, height, size: int, colour: RGBColor | None = None):
@@ -40,50 +82,71 @@ def _text(slide, text: str, left, top, width, height, size: int, colour: RGBColo
     return box
 
 
+def _footer(slide, briefing: Briefing, number: int) -> None:
+    """The data date, source and demo label, and the slide's number."""
+    _text(slide, briefing.figure_source, MARGIN, HEIGHT - FOOTER_HEIGHT, WIDTH - 2 * MARGIN - Inches(1),
+          FOOTER_HEIGHT, 12, MUTED)
+    _text(slide, str(number), WIDTH - MARGIN - Inches(0.8), HEIGHT - FOOTER_HEIGHT, Inches(0.8), FOOTER_HEIGHT, 12,
+          MUTED)
+
+
 def _titled(deck, briefing: Briefing, title: str, number: int):
     """A blank slide with its title and the footer every slide carries."""
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK])
-    _text(slide, title, MARGIN, Inches(0.25), WIDTH - 2 * MARGIN, TITLE_HEIGHT, 30)
-    footer = f"{briefing.figure_source}"
-    _text(slide, footer, MARGIN, HEIGHT - FOOTER_HEIGHT, WIDTH - 2 * MARGIN - Inches(1), FOOTER_HEIGHT, 12, MUTED)
-    _text(slide, str(number), WIDTH - MARGIN - Inches(0.8), HEIGHT - FOOTER_HEIGHT, Inches(0.8), FOOTER_HEIGHT, 12,
-          MUTED)
+    _text(slide, title, MARGIN, TITLE_TOP, WIDTH - 2 * MARGIN, TITLE_HEIGHT, 30)
+    _footer(slide, briefing, number)
     return slide
 
 
-def _room():
-    top = TITLE_HEIGHT + Inches(0.3)
-    return top, WIDTH - 2 * MARGIN, HEIGHT - top - FOOTER_HEIGHT - Inches(0.15)
+def _lines(text: str, width_pt: float, size: int) -> int:
+    """Lines a cell's text takes at `size`: Chinese characters are one em wide, Latin ones about 0.6 em."""
+    wide = len(WIDE.findall(text))
+    return max(1, math.ceil((wide + 0.6 * (len(text) - wide)) * size / max(width_pt, 1.0)))
 
 
-def _grid(slide, rows: list[list[str]], size: int, header: bool = True) -> None:
-    top, width, height = _room()
-    table = slide.shapes.add_table(len(rows), len(rows[0]), MARGIN, top, width,
-                                   min(height, Inches(0.5) * len(rows))).table
+def _row_heights(rows: list[list[str]], size: int) -> list[float]:
+    """Points each row needs at `size`: its tallest cell's lines (CJK fonts take ≈1.45 em a line), plus margins."""
+    _, width, _ = _room()
+    column_pt = (width - CELL_PADDING * len(rows[0])) / len(rows[0]) / EMU_PER_PT
+    return [max(_lines(text, column_pt, size) for text in row) * size * LINE_EM + 7.2 for row in rows]
+
+
+def _fitting(rows: list[list[str]], size: int) -> int:
+    """How many of `rows` (the first one the header) fit under the title at `size`."""
+    room = _room()[2] / EMU_PER_PT
+    return sum(1 for used in itertools.accumulate(_row_heights(rows, size)) if used <= room)
+
+
+def _grid(slide, rows: list[list[str]], header: bool = True, sizes: tuple[int, ...] = TABLE_SIZES) -> None:
+    """A table in the largest size of `sizes` at which it fits, dropping rows only at the smallest."""
+    size = next((size for size in sizes if _fitting(rows, size) == len(rows)), sizes[-1])
+    rows = rows[:max(_fitting(rows, size), 2)]
+    heights = _row_heights(rows, size)
+    top, width, _ = _room()
+    table = slide.shapes.add_table(len(rows), len(rows[0]), MARGIN, top, width, Pt(sum(heights))).table
+    table.first_row = header  # otherwise the first key figure is drawn as a header
     for r, row in enumerate(rows):
+        table.rows[r].height = Pt(heights[r])  # LibreOffice does not grow a row for its text
         for c, text in enumerate(row):
             cell = table.cell(r, c)
             cell.text = str(text)
-            _style(cell.text_frame, size)
-            if header and r == 0:
-                for paragraph in cell.text_frame.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.bold = True
+            _style(cell.text_frame, size, bold=header and r == 0)
 
 
 def _key_figures(slide, briefing: Briefing) -> None:
-    _grid(slide, [[figure.label, figure.text(briefing.lang)] for figure in briefing.key_figures], 24, header=False)
+    _grid(slide, [[figure.label, figure.text(briefing.lang)] for figure in briefing.key_figures], header=False,
+          sizes=(24, 20, 16))
 
 
 def _table(slide, table: Table) -> None:
     text = table.text.head(TABLE_ROWS)
-    _grid(slide, [list(map(str, text.columns)), *text.astype(str).values.tolist()], 16)
+    _grid(slide, [list(map(str, text.columns)), *text.astype(str).values.tolist()])
 
 
 def _picture(slide, image: bytes) -> None:
     top, room_width, room_height = _room()
     picture = slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, width=room_width)
-    if picture.height > room_height:  # tall charts: fit the height instead, centred
+    if picture.height > room_height:  # taller than the room: fit the height instead, centred
         ratio = room_height / picture.height
         picture.height, picture.width = room_height, Emu(int(picture.width * ratio))
         picture.left = Emu(int((WIDTH - picture.width) / 2))
@@ -116,6 +179,7 @@ def to_pptx(briefing: Briefing, images: dict[str, bytes], *, today: date | None 
     subtitle.text = "\n".join([t("brief_date", lang, date=(today or date.today()).isoformat()) + "  " + briefing.as_of,
                                *briefing.caveats])
     _style(subtitle.text_frame, 18)
+    _footer(cover, briefing, 1)
     for number, slide in enumerate(briefing.slides, start=2):
         _slide(deck, briefing, slide, images, number)
     buffer = io.BytesIO()

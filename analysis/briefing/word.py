@@ -64,7 +64,15 @@ def _page(document) -> None:
         item.font.size = Pt(14)  # 四号
 
 
+def _chinese(document) -> None:
+    """Chinese as the East Asian language, so that a reader substituting a CJK font picks Chinese glyph forms."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    for language in defaults.iter(qn("w:lang")):
+        language.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _styles(document) -> None:
+    _chinese(document)
     normal = document.styles["Normal"]
     _fonts(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -120,8 +128,11 @@ def _figure(document, briefing: Briefing, number: int, chart, image: bytes | Non
     picture = document.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    picture.add_run().add_picture(io.BytesIO(image), width=TEXT_WIDTH)
-    document.add_paragraph(briefing.caption(number, chart), style="Caption")
+    picture.paragraph_format.keep_with_next = True  # a figure, its caption and its source on one page
+    inline = picture.add_run().add_picture(io.BytesIO(image), width=TEXT_WIDTH)._inline
+    for side in ("distT", "distB", "distL", "distR"):  # LibreOffice adds 0.125 in each side when unset
+        inline.set(side, "0")
+    document.add_paragraph(briefing.caption(number, chart), style="Caption").paragraph_format.keep_with_next = True
     document.add_paragraph(briefing.figure_source, style="Caption")
 
 

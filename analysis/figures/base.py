@@ -101,7 +101,7 @@ def plotly_config(image_format: str = "png", filename: str = "incomewatch", lang
 def count_axis(fig: go.Figure, axis: str, high: float, lang: str, low: float = 0.0) -> go.Figure:
     """Label a count axis ("xaxis" or "yaxis") with 万/亿 in Chinese, as the cards are (plotly knows only k/M)."""
     if high == high and high > low:  # not NaN, not empty
-        fig.update_layout({axis: formatting.axis_ticks(float(high), lang, float(low))})
+        fig.update_layout({axis: formatting.axis_ticks(float(high), lang, float(low), whole=True)})
     return fig
 
 

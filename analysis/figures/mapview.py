@@ -45,3 +45,22 @@ def view_of(bounds: tuple[float, float, float, float], width: float, height: flo
 def fit_view(outlines: dict, height: float, codes: Collection[str] | None = None, width: float = MAP_WIDTH_PX) -> dict:
     """`map` layout (white background, no tiles) opening on the given features."""
     return {"style": "white-bg", **view_of(outline_bounds(outlines, codes), width, height)}
+
+
+def refit(figure, width: float, height: float):
+    """A copy of `figure` whose main map opens on its outlines in a plot area of width × height pixels.
+
+    Maps are fitted to a page's narrow column (MAP_WIDTH_PX); a slide or a full screen needs its own zoom.
+    Figures without a tile-free map come back unchanged.
+    """
+    import plotly.graph_objects as go
+
+    copy = go.Figure(figure)
+    if copy.layout.map.zoom is None:
+        return copy
+    traces = [trace for trace in copy.data
+              if getattr(trace, "geojson", None) and (getattr(trace, "subplot", None) or "map") == "map"]
+    features = [feature for trace in traces for feature in trace.geojson["features"]]
+    codes = {str(code) for trace in traces if trace.locations is not None for code in trace.locations}
+    view = view_of(outline_bounds({"features": features}, codes or None), width, height)
+    return copy.update_layout(map=view)

@@ -1,0 +1,215 @@
+"""The briefing's deck and Word report as a reader sees them.
+
+Both files are exported from the demo world exactly as the briefing page does (`build_briefing`, then
+`documents`, charts rendered by the export browser), converted to PDF by LibreOffice (headless, its own profile),
+and checked on the PDF: page size, every text and picture inside its page, slide titles whole in their box,
+nothing running into the footer, pictures within the text width, page numbers, CJK text in a CJK font,
+the demo label on every slide and under every figure, and the same numbers as on the page.
+Pages are rendered to PNG in test-artifacts/deck/ (ignored by git) to be looked at.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analysis import export
+from analysis.briefing import build_briefing, documents
+from analysis.briefing import slides as deck_layout
+from analysis.briefing import word as word_layout
+from analysis.config import PROJECT_ROOT
+from analysis.i18n import t
+
+pdfplumber = pytest.importorskip("pdfplumber")
+pdfium = pytest.importorskip("pypdfium2")
+
+SOFFICE = shutil.which("soffice")
+pytestmark = [
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: `make office-deps` as root "
+                                               "or `sudo apt-get install libreoffice-impress libreoffice-writer`"),
+    pytest.mark.skipif(not export.available(), reason=f"charts cannot be exported here: {export.INSTALL_HINT}"),
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "deck"
+PROVINCE = "620000"
+LANGS = ("zh", "en")
+CONVERT_TIMEOUT = 300  # seconds: four files convert in ≈20 s on this machine; a hung soffice must not hang CI
+PT = 72  # points per inch
+EMU_PER_PT = 12700
+SLACK = 1.5  # points: glyph boxes may poke out of their line by a hair
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_db, tmp_path_factory) -> dict:
+    """{lang: (briefing, {"pptx": pdf path, "docx": pdf path})}, both languages converted in one soffice run."""
+    folder = tmp_path_factory.mktemp("deck")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        year = con.execute("SELECT max(year) FROM income").fetchone()[0]
+        briefings = {lang: build_briefing(con, PROVINCE, year, lang) for lang in LANGS}
+    sources = []
+    for lang, briefing in briefings.items():
+        for fmt, data in documents(briefing).items():
+            path = folder / f"{fmt}-{lang}.{fmt}"
+            path.write_bytes(data)
+            sources.append(path)
+    profile = (folder / "profile").as_uri()  # an own profile: no clash with a running LibreOffice or another test
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
+                    "--outdir", str(folder), *map(str, sources)],
+                   check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
+    result = {lang: (briefings[lang], {fmt: folder / f"{fmt}-{lang}.pdf" for fmt in ("pptx", "docx")})
+              for lang in LANGS}
+    _keep_pictures(result)
+    return result
+
+
+def _keep_pictures(result: dict) -> None:
+    """Every page as PNG, to be looked at (test-artifacts/deck/deck-zh-03.png, report-en-2.png, ...)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for lang, (_, pdfs) in result.items():
+        for fmt, path in pdfs.items():
+            document = pdfium.PdfDocument(str(path))
+            stem = "deck" if fmt == "pptx" else "report"
+            for number, page in enumerate(document, start=1):
+                page.render(scale=100 / PT).to_pil().save(ARTIFACTS / f"{stem}-{lang}-{number:02d}.png")
+            document.close()
+
+
+def _flat(text: str) -> str:
+    """Text without any whitespace: PDF text breaks lines and spaces where the layout put them."""
+    return re.sub(r"\s+", "", text)
+
+
+def _text(chars) -> str:
+    return _flat("".join(char["text"] for char in chars))
+
+
+def _inside(box: dict, left: float, top: float, right: float, bottom: float) -> bool:
+    return (box["x0"] >= left - SLACK and box["x1"] <= right + SLACK
+            and box["top"] >= top - SLACK and box["bottom"] <= bottom + SLACK)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_has_its_title_and_its_content_inside_the_slide(rendered, lang):
+    briefing, pdfs = rendered[lang]
+    headings = [briefing.title] + [slide.heading for slide in briefing.slides]
+    title_bottom = _pt(deck_layout.TITLE_TOP + deck_layout.TITLE_HEIGHT)
+    footer_top = _pt(deck_layout.HEIGHT - deck_layout.FOOTER_HEIGHT)
+    with pdfplumber.open(pdfs["pptx"]) as pdf:
+        assert len(pdf.pages) == len(headings)
+        for number, (page, heading) in enumerate(zip(pdf.pages, headings, strict=True), start=1):
+            where = f"slide {number} ({heading})"
+            assert (round(page.width), round(page.height)) == (960, 540), where  # 13.333 × 7.5 in, 16:9
+            outside = [c["text"] for c in page.chars if not _inside(c, 0, 0, page.width, page.height)]
+            assert outside == [], f"{where}: text outside the slide"
+            for image in page.images:
+                assert _inside(image, 0, 0, page.width, page.height), f"{where}: picture outside the slide"
+            if number == 1:
+                continue  # the cover: title and subtitle in placeholders, checked below by their text
+            title = [c for c in page.chars if c["bottom"] <= title_bottom + SLACK]
+            assert _text(title) == _flat(heading), f"{where}: the title is cut or runs out of its box"
+            body = [c for c in page.chars if c["bottom"] > title_bottom + SLACK]
+            into_footer = [c["text"] for c in body if c["bottom"] > footer_top + SLACK
+                           and c["top"] < footer_top - SLACK]
+            assert into_footer == [], f"{where}: content runs into the footer"
+            for image in page.images:
+                assert image["top"] >= title_bottom - SLACK and image["bottom"] <= footer_top + SLACK, \
+                    f"{where}: the picture covers the title or the footer"
+                covered = [c["text"] for c in page.chars if _inside(c, image["x0"], image["top"], image["x1"],
+                                                                   image["bottom"])]
+                assert covered == [], f"{where}: text drawn over the picture"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_carries_the_data_date_source_and_demo_label(rendered, lang):
+    briefing, pdfs = rendered[lang]
+    assert briefing.synthetic
+    label, as_of = _flat(t("brief_demo_label", lang)), _flat(briefing.as_of)
+    with pdfplumber.open(pdfs["pptx"]) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            text = _flat(page.extract_text())
+            assert label in text and as_of in text, f"slide {number} lacks the demo label or the data date"
+            if number > 1:
+                assert _flat(briefing.figure_source) in text and str(number) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_report_is_a4_with_page_numbers_and_figures_within_the_text(rendered, lang):
+    briefing, pdfs = rendered[lang]
+    left = _pt(word_layout.MARGINS["left"])
+    right = _pt(word_layout.PAGE_WIDTH - word_layout.MARGINS["right"])
+    with pdfplumber.open(pdfs["docx"]) as pdf:
+        assert len(pdf.pages) >= 2
+        for number, page in enumerate(pdf.pages, start=1):
+            assert (round(page.width), round(page.height)) == (595, 842), f"page {number} is not A4"
+            foot = _flat(page.crop((0, page.height - _pt(word_layout.MARGINS["bottom"]), page.width,
+                                    page.height)).extract_text())
+            assert foot == f"—{number}—", f"page {number} has no page number at its foot: {foot!r}"
+            outside = [c["text"] for c in page.chars if not _inside(c, 0, 0, page.width, page.height)]
+            assert outside == [], f"page {number}: text outside the page"
+            for image in page.images:
+                assert image["x0"] >= left - SLACK and image["x1"] <= right + SLACK, \
+                    f"page {number}: a picture wider than the text"
+                assert image["bottom"] <= page.height - _pt(word_layout.MARGINS["bottom"]) + SLACK
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_figure_in_word_is_captioned_with_source_and_demo_label_on_its_own_page(rendered, lang):
+    briefing, pdfs = rendered[lang]
+    with pdfplumber.open(pdfs["docx"]) as pdf:
+        pages = [(_flat(page.extract_text()), len(page.images)) for page in pdf.pages]
+    assert sum(images for _, images in pages) == len(briefing.charts)
+    source = _flat(briefing.figure_source)
+    assert _flat(t("brief_demo_label", lang)) in source
+    for number, chart in enumerate(briefing.charts, start=1):
+        caption = _flat(briefing.caption(number, chart))
+        page = next((text for text, _ in pages if caption in text), None)
+        assert page is not None, f"figure {number} has no caption"
+        assert source in page.split(caption, 1)[1], f"figure {number}: source and demo label not under the caption"
+
+
+@pytest.mark.parametrize("fmt", ["pptx", "docx"])
+def test_chinese_text_is_set_in_an_embedded_cjk_font(rendered, fmt):
+    _, pdfs = rendered["zh"]
+    with pdfplumber.open(pdfs[fmt]) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars if CJK.match(c["text"])]
+    assert len(chars) > 200
+    fonts = {c["fontname"] for c in chars}
+    assert all("CJK" in font or "WenQuanYi" in font for font in fonts), fonts  # never a Latin font's empty box
+    assert all("+" in font for font in fonts), "fonts must be embedded (subset) so that any reader shows them"
+
+
+def test_the_numbers_on_the_slides_are_those_of_the_report_and_the_page(rendered, open_app):
+    briefing, pdfs = rendered["zh"]
+    with pdfplumber.open(pdfs["pptx"]) as pdf:
+        deck = _flat("".join(page.extract_text() for page in pdf.pages))
+    with pdfplumber.open(pdfs["docx"]) as pdf:
+        report = _flat("".join(page.extract_text() for page in pdf.pages))
+    at = open_app("pages/briefing.py", lang="zh", region=PROVINCE)
+    assert [e.value for e in at.exception] == []
+    shown = {metric.label: metric.value for metric in at.metric}
+    for figure in briefing.key_figures:
+        assert shown[figure.label] == figure.value  # the page's card
+        assert _flat(figure.text("zh")) in deck and _flat(figure.text("zh")) in report, figure.label
+    counties = next(table for table in briefing.tables if table.key == "counties")
+    for row in counties.text.head(deck_layout.TABLE_ROWS).itertuples(index=False):
+        assert _flat("".join(map(str, row))) in deck, row  # a whole table row, in the order of its columns
+        assert _flat("".join(map(str, row))) in report, row
+
+
+def test_a_pdf_page_renders_to_a_picture(rendered):
+    """The PNGs kept for people to look at exist and are not blank."""
+    pictures = sorted(Path(ARTIFACTS).glob("deck-zh-*.png"))
+    assert len(pictures) == 1 + len(rendered["zh"][0].slides)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(pictures[1].read_bytes())) as picture:
+        assert picture.convert("L").getextrema()[0] < 128  # something dark is drawn
