@@ -303,13 +303,22 @@ def household_list(frame: pd.DataFrame, rules: tuple[Rule, ...], lang: str) -> p
         "screen_head": frame["head_name_masked"],
         "household_type": [household_type(name, lang) for name in frame["household_type"]],
         "screen_members": frame["members"],
-        "screen_income": frame["per_capita_income"].round(0),
-        "screen_prev_income": frame["prev_per_capita_income"].round(0),
+        "screen_income": frame["per_capita_income"],
+        "screen_prev_income": frame["prev_per_capita_income"],
         "screen_line": frame["monitoring_line"],
-        "screen_rigid": (frame["medical_expense"] + frame["education_expense"]).round(0),
+        "screen_rigid": frame["medical_expense"] + frame["education_expense"],
         "screen_reasons": [separator.join(names[r] for r in text.split(";")) for text in frame["reasons"]],
         "screen_n_reasons": frame["n_reasons"],
-        "screen_score": frame["risk_score"].round(4) if "risk_score" in frame else np.nan,
+        "screen_score": frame.get("risk_score", np.nan),
     }
     return pd.DataFrame({t(key, lang): values for key, values in columns.items()})
+
+
+LIST_KINDS = {"screen_members": "count", "screen_income": "yuan", "screen_prev_income": "yuan", "screen_line": "yuan",
+              "screen_rigid": "yuan", "screen_n_reasons": "count", "screen_score": "percent"}
+
+
+def list_kinds(lang: str) -> dict[str, str]:
+    """analysis.formatting kinds of `household_list`'s columns, by their headers in `lang`."""
+    return {t(key, lang): kind for key, kind in LIST_KINDS.items()}
 

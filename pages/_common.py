@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from analysis import dataset, export, precompute, tables
+from analysis import dataset, export, formatting, precompute, tables
 from analysis.access import guard
 from analysis.access.audit import AuditLog
 from analysis.access.scope import AccessDenied, Scope
@@ -198,6 +198,20 @@ class Shell:
                                    icon=":material/image:")
             st.caption(t("export_hint", self.lang))
 
+
+    def table(self, frame: pd.DataFrame, kinds: dict[str, str], *, name: str | None = None, key: str | None = None,
+              column_config: dict | None = None, **options: Any) -> Any:
+        """A table whose numbers are on formatting kinds: rounded once as the cards round, shown with the kind's
+        format (万/亿 aside, as 12,345 元 or 12.3%); with Excel and CSV downloads of the same kinds when `name` is given.
+        tests/test_table_kinds.py fails on a numeric column shown without a kind.
+        """
+        numbers = {column: st.column_config.NumberColumn(format=formatting.printf(kind, self.lang))
+                   for column, kind in kinds.items()}
+        shown = st.dataframe(formatting.for_display(frame, kinds), hide_index=True, key=key and f"{key}-table",
+                             column_config=numbers | (column_config or {}), **options)
+        if name:
+            self.table_downloads(frame, name, key=key or name, kinds=kinds)
+        return shown
 
     def table_downloads(self, frame: Any, name: str, key: str, kinds: dict[str, str] | None = None) -> None:
         """Excel and CSV buttons for a table (masked, no executable cells); files are built on click and audited.

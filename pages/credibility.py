@@ -110,7 +110,8 @@ else:
     listed = labels.verification_list(audit, lang)
     if len(listed) > SHOWN_ROWS:
         st.caption(shell.t("cred_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(listed), lang)))
-    st.dataframe(listed.head(SHOWN_ROWS), hide_index=True)
+    shell.table(listed.head(SHOWN_ROWS), {column: "count" for column in listed.columns  # members: people
+                                          if listed[column].dtype.kind in "iuf"})
     if shell.allows("export"):
         note = shell.t("demo_banner") if shell.fetch(dataset.is_synthetic) else None
         file_name = f"{shell.file_stem('credibility-visits')}.xlsx"

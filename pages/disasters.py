@@ -51,9 +51,8 @@ def show_events() -> None:
     shell.chart(figures.event_map_figure(events.events_by_county(found), outlines, lang,
                                          title=f"{shell.region_name} · {shell.t('flood_map_title')}"), key="flood-map")
     shell.chart(figures.event_timeline_figure(found, lang), key="flood-timeline")
-    table = display.events_table(found, lang)
-    st.dataframe(table, hide_index=True)
-    shell.table_downloads(table, shell.t("flood_events"), key="flood-events")
+    shell.table(display.events_table(found, lang), display.events_kinds(lang), name=shell.t("flood_events"),
+                key="flood-events")
 
 
 def measured_scope() -> tuple[str, FloodModels]:
@@ -176,16 +175,15 @@ def show_what_if(scope: str, models: FloodModels) -> None:
     listed = whatif.green_channel(result)
     cells[3].metric(shell.t("flood_green_count"), formatting.count(len(listed), lang), border=True)
     shell.chart(figures.what_if_figure(result.by_county, lang), key="flood-whatif")
-    st.dataframe(display.village_table(result, lang), hide_index=True)
+    shell.table(display.village_table(result, lang), display.village_kinds(lang))
 
     st.subheader(shell.t("flood_green_title"))
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return
     st.caption(shell.t("flood_green_caption"))
-    table = whatif.green_channel_table(listed, lang)
-    st.dataframe(table, hide_index=True)
-    shell.table_downloads(table, shell.t("flood_green_sheet"), key="flood-green")
+    shell.table(whatif.green_channel_table(listed, lang), whatif.green_channel_kinds(lang),
+                name=shell.t("flood_green_sheet"), key="flood-green")
 
 
 st.title(shell.t("flood_title", region=shell.region_name))

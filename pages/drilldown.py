@@ -174,11 +174,16 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
         "observed": shell.t("map_observed", unit=unit), "count": shell.t("map_counted"),
         "households": shell.t("households"), "income_per_capita": shell.t("income_per_capita")})
     st.caption(shell.t("map_drill_pick_row") + (" " + shell.t("map_shrunk_caption") if shrunk else ""))
-    event = st.dataframe(shown, hide_index=True, key=f"{key}-table-{region}", on_select="rerun",
-                         selection_mode="single-row", column_config={
-                             shown.columns[3]: st.column_config.NumberColumn(format="%.1f"),
-                             shell.t("income_per_capita"): st.column_config.NumberColumn(format="%,.0f")})
-    shell.table_downloads(shown, f"{child}-{metric}", key=f"{key}-downloads")
+    kinds = {shell.t("households"): "count", shell.t("income_per_capita"): "yuan",
+             **({shell.t("map_counted"): "count"} if metric in riskmap.COUNTS else {})}
+    one_decimal = [shown.columns[3], *([shell.t("map_observed", unit=unit)] if shrunk else [])]
+    event = st.dataframe(formatting.for_display(shown, kinds), hide_index=True, key=f"{key}-table-{region}",
+                         on_select="rerun", selection_mode="single-row", column_config={
+                             shell.t("map_rank"): st.column_config.NumberColumn(format="%d"),
+                             **{column: st.column_config.NumberColumn(format="%.1f") for column in one_decimal},
+                             **{column: st.column_config.NumberColumn(format=formatting.printf(kind, lang))
+                                for column, kind in kinds.items()}})
+    shell.table_downloads(shown, f"{child}-{metric}", key=f"{key}-downloads", kinds=kinds)
     rows = event.selection.rows if event else []
     if rows:
         code = str(table["code"].iloc[rows[0]])
@@ -222,18 +227,20 @@ def village_view() -> None:
         shell.t("map_drill_head"): frame["head_name_masked"],
         shell.t("household_type"): [household_type(v, lang) for v in frame["household_type"]],
         shell.t("map_drill_members"): frame["members"],
-        shell.t("income_per_capita"): frame["income_per_capita"].round(0),
+        shell.t("income_per_capita"): frame["income_per_capita"],
         shell.t("map_drill_distance"): (frame["distance_to_line"] * 100).round(1),
         shell.t("map_drill_flags"): [" · ".join(shell.t(key) for column, key in flags.items() if row[column])
                                  for _, row in frame.iterrows()],
     })
     st.subheader(shell.t("map_drill_households_title", village=label(current), year=year))
     st.caption(shell.t("map_drill_households_caption"))
-    event = st.dataframe(table, hide_index=True, key=f"households-{current}", on_select="rerun",
-                         selection_mode="single-row", column_config={
-                             shell.t("income_per_capita"): st.column_config.NumberColumn(format="%,.0f"),
+    kinds = {shell.t("map_drill_members"): "count", shell.t("income_per_capita"): "yuan"}
+    event = st.dataframe(formatting.for_display(table, kinds), hide_index=True, key=f"households-{current}",
+                         on_select="rerun", selection_mode="single-row", column_config={
+                             **{column: st.column_config.NumberColumn(format=formatting.printf(kind, lang))
+                                for column, kind in kinds.items()},
                              shell.t("map_drill_distance"): st.column_config.NumberColumn(format="%+.1f%%")})
-    shell.table_downloads(table, "households", key="household-downloads")
+    shell.table_downloads(table, "households", key="household-downloads", kinds=kinds)
     rows = event.selection.rows if event else []
     if rows:
         set_path(path.township, path.village, str(frame["household_id"].iloc[rows[0]]))

@@ -39,14 +39,14 @@ else:
         shell.t("price_month"): [prices.month_label(d, through, partial, lang)
                                  for d, through, partial in zip(stress["date"], stress["through"], stress["to_date"],
                                                                 strict=True)],
-        shell.t("price_price"): stress["price"].round(2),
-        shell.t("price_score"): stress["score"].round(2),
+        shell.t("price_price"): stress["price"],
+        shell.t("price_score"): stress["score"],
         shell.t("price_band"): [band_name(b, lang) for b in stress["band"]],
         shell.t("price_direction"): [direction_name(d, lang) for d in stress["direction"]],
         shell.t("price_change_12m"): [formatting.signed_percent(v) for v in stress["change_12m"]],
     })
-    st.dataframe(shown, hide_index=True)
-    shell.table_downloads(shown, "price-alerts", key="price-alerts")
+    shell.table(shown, {shell.t("price_price"): "price", shell.t("price_score"): "ratio"}, name="price-alerts",
+                key="price-alerts")
 st.caption(shell.t("price_alert_caption", b1=bands[0], b2=bands[1], b3=bands[2]) + " "
            + shell.t("price_harmful_caption"))
 
@@ -95,7 +95,7 @@ else:
                  help=shell.t("price_mape_help", origins=origins))
     error.metric(shell.t("price_skill"), formatting.signed_percent(forecast.skill), border=True,
                  help=shell.t("price_skill_help"))
-    error.dataframe(pd.DataFrame({
+    backtest_table = pd.DataFrame({
         shell.t("price_h"): backtest["horizon"],
         shell.t("price_mape"): [formatting.percent(v) for v in backtest["mape"]],
         shell.t("price_naive_mape"): [formatting.percent(v) for v in backtest["naive_mape"]],
@@ -103,7 +103,9 @@ else:
         shell.t("price_coverage_sequential"): [formatting.percent(v, decimals=0)
                                                for v in backtest["coverage_sequential"]],
         shell.t("price_origins"): backtest["origins"],
-    }), hide_index=True)
+    })
+    with error:
+        shell.table(backtest_table, {shell.t("price_h"): "count", shell.t("price_origins"): "count"})
     last = backtest.iloc[-1]
     st.caption(shell.t("price_coverage_caption", level=level, horizon=int(last["horizon"]),
                        coverage=formatting.percent(last["coverage"], decimals=0), origins=int(last["origins"]),
@@ -121,14 +123,14 @@ confidence = formatting.percent(float(param("passthrough", "confidence")), decim
 table = pd.DataFrame({
     shell.t("price_live"): [commodity_name(c, lang) for c in passthrough["live"]],
     shell.t("price_retail"): [commodity_name(c, lang) for c in passthrough["retail"]],
-    shell.t("price_estimate"): passthrough["estimate"].round(2),
+    shell.t("price_estimate"): passthrough["estimate"],
     shell.t("price_ci", level=confidence): [f"{lo:.2f} – {hi:.2f}" for lo, hi in
                                             zip(passthrough["lower"], passthrough["upper"], strict=True)],
-    shell.t("price_p_value"): passthrough["p_value"].round(3),
+    shell.t("price_p_value"): [f"{p:.3f}" for p in passthrough["p_value"]],  # a test statistic, not an amount
     shell.t("price_months"): passthrough["months"],
-    shell.t("price_r2"): passthrough["r_squared"].round(2),
+    shell.t("price_r2"): passthrough["r_squared"],
 })
-st.dataframe(table, hide_index=True)
+shell.table(table, {shell.t("price_estimate"): "ratio", shell.t("price_months"): "count", shell.t("price_r2"): "ratio"})
 st.caption(shell.t("price_passthrough_caption", lags=int(param("passthrough", "lags"))))
 if shell.fetch(dataset.is_synthetic):
     st.info(shell.t("price_passthrough_demo"))

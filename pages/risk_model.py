@@ -66,12 +66,11 @@ with right:
     shell.chart(figures.odds_figure(odds, lang), key="risk-odds")
 st.caption(shell.t("risk_fit_caption", observations=formatting.count(result.model.observations, lang),
                    positives=formatting.count(result.model.positives, lang), through=result.model.outcome_through))
+ODDS = ("risk_odds_ratio", "risk_lower", "risk_upper")  # a model's estimates: three decimals, no kind of amount
 st.dataframe(pd.DataFrame({
     shell.t("risk_feature"): [figures.feature_label(name, lang) for name in odds["feature"]],
-    shell.t("risk_odds_ratio"): odds["odds_ratio"].round(3),
-    shell.t("risk_lower"): odds["lower"].round(3),
-    shell.t("risk_upper"): odds["upper"].round(3),
-}), hide_index=True)
+    **{shell.t(key): odds[column].round(3) for key, column in zip(ODDS, ("odds_ratio", "lower", "upper"), strict=True)},
+}), hide_index=True, column_config={shell.t(key): st.column_config.NumberColumn(format="%.3f") for key in ODDS})
 
 try:
     model = shell.fetch(riskmodel.fit_risk_model, year)
@@ -89,7 +88,7 @@ table = pd.DataFrame({
     shell.t("screen_head"): top["head_name_masked"],
     shell.t("household_type"): [household_type(name, lang) for name in top["household_type"]],
     shell.t("screen_members"): top["members"],
-    shell.t("screen_score"): top["risk_score"].round(4),
+    shell.t("screen_score"): top["risk_score"],
 })
-st.dataframe(table, hide_index=True)
-shell.table_downloads(table, "risk-households", key="risk-households")
+shell.table(table, {shell.t("screen_members"): "count", shell.t("screen_score"): "percent"}, name="risk-households",
+            key="risk-households")

@@ -35,7 +35,8 @@ def show_rules() -> None:
     with st.expander(shell.t("screen_rules_title")):
         st.dataframe(screening.rules_table(rules, lang).rename(columns={
             "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
-            "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True)
+            "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True,
+            column_config={shell.t("value"): st.column_config.NumberColumn(format="%g")})  # thresholds as written
 
 
 def share_note(part: int) -> dict:
@@ -74,8 +75,8 @@ by_county = pd.DataFrame({
     shell.t("screen_check"): counts["check_before_closing"],
     **{rule.name(lang): counts[rule.id] for rule in rules},
 })
-st.dataframe(by_county, hide_index=True)
-shell.table_downloads(by_county, "screening-counties", key="screen-counties")
+shell.table(by_county, {column: "count" for column in by_county.columns[1:]}, name="screening-counties",
+            key="screen-counties")
 
 st.subheader(shell.t("screen_lists"))
 if totals.households_flagged > screening.LIST_LIMIT:
@@ -107,7 +108,8 @@ for tab, (_, caption, frame, name) in zip(st.tabs([shell.t(key) for key, *_ in l
         table = screening.household_list(frame, rules, lang)
         if len(table) > SHOWN_ROWS:
             st.caption(shell.t("screen_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(table), lang)))
-        st.dataframe(table.head(SHOWN_ROWS), hide_index=True)
-        shell.table_downloads(table, name, key=name)
+        kinds = screening.list_kinds(lang)
+        shell.table(table.head(SHOWN_ROWS), kinds)
+        shell.table_downloads(table, name, key=name, kinds=kinds)
 
 show_rules()

@@ -41,6 +41,13 @@ for column, key, value in zip(columns, ("dept_m_warned", "dept_m_not_enrolled", 
     column.metric(shell.t(key), formatting.count(value, lang), border=True)
 
 
+def kinds_of(frame: pd.DataFrame) -> dict[str, str]:
+    """Income and line columns in yuan, every other number a count (households, people, cases, days)."""
+    yuan = {shell.t("dept_col_income"), shell.t("dept_col_line")}
+    return {column: "yuan" if column in yuan else "count" for column in frame.columns
+            if frame[column].dtype.kind in "iuf"}
+
+
 def household_table(frame: pd.DataFrame, name: str, key: str) -> None:
     """A masked list: the first rows on screen, all of them in the downloads."""
     if frame.empty:
@@ -48,8 +55,8 @@ def household_table(frame: pd.DataFrame, name: str, key: str) -> None:
         return
     if len(frame) > SHOWN_ROWS:
         st.caption(shell.t("dept_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(frame), lang)))
-    st.dataframe(frame.head(SHOWN_ROWS), hide_index=True)
-    shell.table_downloads(frame, name, key=key)
+    shell.table(frame.head(SHOWN_ROWS), kinds_of(frame))
+    shell.table_downloads(frame, name, key=key, kinds=kinds_of(frame))
 
 
 def township_workbook(frame: pd.DataFrame, townships: pd.Series, names: dict, name: str, key: str) -> None:
@@ -90,8 +97,7 @@ def warnings_tab() -> None:
                                                    "households": shell.t("dept_households"),
                                                    "not_enrolled": shell.t("dept_m_not_enrolled"),
                                                    **department_names}).drop(columns=["county_code"])
-    st.dataframe(townships, hide_index=True)
-    shell.table_downloads(townships, "department-warnings-townships", key="dept-townships")
+    shell.table(townships, kinds_of(townships), name="department-warnings-townships", key="dept-townships")
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return
@@ -125,8 +131,7 @@ def cases_tab() -> None:
             "support_overdue": shell.t("dept_col_support_overdue"),
             "decision_overdue": shell.t("dept_col_decision_overdue"),
             "median_days_to_support": shell.t("dept_col_median_support")}).drop(columns=["county_code"])
-        st.dataframe(townships, hide_index=True)
-        shell.table_downloads(townships, "cases-townships", key="dept-case-townships")
+        shell.table(townships, kinds_of(townships), name="cases-townships", key="dept-case-townships")
     with right:
         measures = followed.measures.assign(reason=lambda f: f["measure_type"].map(measure_names),
                                             households=lambda f: f["measures"])
@@ -157,8 +162,7 @@ def closing_tab() -> None:
         "name": shell.t("dept_col_township"), "households": shell.t("dept_households"),
         "closed_failing": shell.t("dept_list_closed_failing"), "review": shell.t("dept_list_review"),
         "continued": shell.t("dept_list_continued")})
-    st.dataframe(townships, hide_index=True)
-    shell.table_downloads(townships, "closing-townships", key="dept-closing-townships")
+    shell.table(townships, kinds_of(townships), name="closing-townships", key="dept-closing-townships")
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return
@@ -187,4 +191,4 @@ with st.expander(shell.t("dept_rules_title")):
     rules_shown["province"] = [shell.t("dept_all_provinces") if code == "000000" else province_names.get(code, code)
                                for code in rules_shown["province"]]
     st.dataframe(rules_shown.rename(columns={"rule": shell.t("dept_rule"), "department": shell.t("dept_department")}),
-                 hide_index=True)
+                 hide_index=True, column_config={"value": st.column_config.NumberColumn(format="%g")})

@@ -22,10 +22,21 @@ def events_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("flood_col_hazard", lang): [hazard_label(h, lang) for h in events.hazard],
         t("flood_col_severity", lang): [severity_label(s, lang) for s in events.severity],
         t("flood_affected", lang): events.affected_people,
-        t("flood_crop_damage", lang): events.crop_damage_ha.round(1),
-        t("flood_loss", lang): events.direct_loss.round(),
+        t("flood_crop_damage", lang): events.crop_damage_ha,
+        t("flood_loss", lang): events.direct_loss,
         t("flood_col_event_id", lang): events.event_id,
     })
+
+
+def events_kinds(lang: str) -> dict[str, str]:
+    """analysis.formatting kinds of `events_table`'s numbers (hectares as whole numbers, as the card shows them)."""
+    return {t("flood_affected", lang): "count", t("flood_crop_damage", lang): "count", t("flood_loss", lang): "yuan_total"}
+
+
+def village_kinds(lang: str) -> dict[str, str]:
+    """analysis.formatting kinds of `village_table`'s numbers: all household counts."""
+    keys = ("households", "flood_col_below_now", "flood_newly_below", "flood_near_after")
+    return {t(key, lang): "count" for key in keys}
 
 
 def effects_table(estimates: list[FloodEstimate], lang: str) -> pd.DataFrame:

@@ -160,10 +160,20 @@ def green_channel_table(listed: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("flood_col_id_masked", lang): listed.id_number_masked,
         t("household_type", lang): [household_type(name, lang) for name in listed.household_type],
         t("flood_col_members", lang): listed.members,
-        t("flood_col_income_now", lang): listed.per_capita.round(),
-        t("flood_col_income_after", lang): listed.after_central.round(),
-        t("flood_col_income_worse", lang): listed.after_worse.round(),
-        t("flood_col_line", lang): listed.line.round(),
-        t("flood_col_farm_share", lang): (listed.farm_share * 100).round(1),
+        t("flood_col_income_now", lang): listed.per_capita,
+        t("flood_col_income_after", lang): listed.after_central,
+        t("flood_col_income_worse", lang): listed.after_worse,
+        t("flood_col_line", lang): listed.line,
+        t("flood_col_farm_share", lang): listed.farm_share,
     })
     return table.reset_index(drop=True)
+
+
+GREEN_CHANNEL_KINDS = {"flood_col_priority": "count", "flood_col_members": "count", "flood_col_income_now": "yuan",
+                       "flood_col_income_after": "yuan", "flood_col_income_worse": "yuan", "flood_col_line": "yuan",
+                       "flood_col_farm_share": "percent"}
+
+
+def green_channel_kinds(lang: str) -> dict[str, str]:
+    """analysis.formatting kinds of `green_channel_table`'s columns, by their headers in `lang`."""
+    return {t(key, lang): kind for key, kind in GREEN_CHANNEL_KINDS.items()}
