@@ -76,7 +76,8 @@ number = int(st.number_input(shell.t("auditlog_page_number"), 1, pages, 1, key="
 shown = query(log, wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
 st.caption(shell.t("auditlog_showing", first=(number - 1) * PAGE_SIZE + 1, last=(number - 1) * PAGE_SIZE + len(shown),
                    total=total))
-st.dataframe(shown, hide_index=True)
+st.dataframe(shown, hide_index=True, column_config={
+    "seq": st.column_config.NumberColumn(format="%d"), "rows": st.column_config.NumberColumn(format="%,d")})
 
 
 def _export() -> bytes:
