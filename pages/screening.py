@@ -36,7 +36,7 @@ def show_rules() -> None:
         st.dataframe(screening.rules_table(rules, lang).rename(columns={
             "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
             "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True,
-            column_config={shell.t("value"): st.column_config.NumberColumn(format="%g")})  # thresholds as written
+            column_config={shell.t("value"): st.column_config.NumberColumn(format="localized")})  # thresholds as written, grouped
 
 
 def share_note(part: int) -> dict:

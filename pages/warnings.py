@@ -191,4 +191,4 @@ with st.expander(shell.t("dept_rules_title")):
     rules_shown["province"] = [shell.t("dept_all_provinces") if code == "000000" else province_names.get(code, code)
                                for code in rules_shown["province"]]
     st.dataframe(rules_shown.rename(columns={"rule": shell.t("dept_rule"), "department": shell.t("dept_department")}),
-                 hide_index=True, column_config={"value": st.column_config.NumberColumn(format="%g")})
+                 hide_index=True, column_config={"value": st.column_config.NumberColumn(format="localized")})

@@ -16,7 +16,7 @@ from analysis.briefing.model import Briefing, Chart, Context, KeyFigure, Section
 from analysis.briefing.narrative import region_label
 from analysis.briefing.sections import section_functions
 from analysis.briefing.slides import slide_picture, to_pptx
-from analysis.briefing.word import to_docx
+from analysis.briefing.word import print_picture, to_docx
 from analysis.i18n import t
 
 Progress = Callable[[float, str], None]
@@ -67,7 +67,7 @@ def render_charts(briefing: Briefing, progress: Progress | None = None,
                   share: tuple[float, float] = (0.0, 0.8), *, for_slides: bool = False) -> dict[str, bytes]:
     """PNG bytes per chart key, rendered once per look; empty when this server cannot export.
 
-    Print (Word) pictures are as the page shows the chart; slide pictures take the shape of the space under a
+    Print (Word) pictures are laid out for the text width of an A4 page; slide pictures take the shape of the space under a
     slide's title, with presentation mode's fonts. `share` is the part of the overall progress bar this step fills.
     """
     charts = briefing.charts
@@ -79,7 +79,7 @@ def render_charts(briefing: Briefing, progress: Progress | None = None,
         if progress:
             progress(start + (end - start) * (number - 1) / len(charts),
                      t("brief_progress_charts", briefing.lang, n=number, total=len(charts)))
-        images[chart.key] = slide_picture(chart.figure) if for_slides else export.figure_bytes(chart.figure, "png")
+        images[chart.key] = slide_picture(chart.figure) if for_slides else print_picture(chart.figure)
     return images
 
 
