@@ -104,7 +104,16 @@ st.dataframe(table.style.apply(highlight, axis=1), hide_index=True, column_confi
     "public_welfare_jobs": st.column_config.NumberColumn(shell.t("emp_welfare_jobs"), format="%,d"),
 })
 st.caption(shell.t("emp_table_caption"))
-shell.table_downloads(table, "employment-by-county", key="emp-table")
+HEADERS = {"county": "county_name", "migrant_workers": "migrant_workers", "target": "target", "share": "emp_share",
+           "months_below": "emp_months_below", "lowest_share": "emp_lowest_share", "returned": "emp_returned",
+           "public_welfare_jobs": "emp_welfare_jobs"}
+KINDS = {"migrant_workers": "count", "target": "count", "share": "percent", "months_below": "count",
+         "lowest_share": "percent", "returned": "count", "public_welfare_jobs": "count"}
+headers = {column: shell.t(key, month=month_text) for column, key in HEADERS.items()}
+# The files carry the headers shown and shares as fractions, rounded and formatted by their kinds
+exported = table.assign(share=status["share"], lowest_share=status["lowest_share"]).rename(columns=headers)
+shell.table_downloads(exported, "employment-by-county", key="emp-table",
+                      kinds={headers[column]: kind for column, kind in KINDS.items()})
 
 st.subheader(shell.t("emp_relation_title"))
 work = employment.wage_and_work(shell.fetch(trends.income_view, region, year).counties,
