@@ -193,7 +193,6 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
     model = compute(riskmodel.fit_risk_model, year)
     judged = compute(riskmodel.evaluation_year, year)
     for region in (NATIONAL, *provinces):
-        province = region != NATIONAL
         compute(trends.income_view, region, year)
         compute(trends.income_bands, region, year)
         compute(drilldown.income_trend, region, year)
@@ -202,9 +201,9 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
         compute(employment.workers_by_county, region, year)
         compute(events.event_span, region)
         compute(whatif.region_counties, region, year)
-        compute(screening.screening_counts, region, year, rules)
-        if province:  # the national page asks for a province before it lists households
-            compute(screening.flagged_households, region, year, rules)
+        counts = compute(screening.screening_counts, region, year, rules)
+        if counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT:
+            compute(screening.flagged_households, region, year, rules)  # longer lists: the page asks to narrow
             if model is not None:
                 compute(riskmodel.risk_scores, region, year, model)
         if judged is not None:

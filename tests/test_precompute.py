@@ -102,7 +102,7 @@ def test_small_cells_are_suppressed_in_stored_results_too(world):
 
 
 def test_a_stored_result_outside_the_users_area_is_refused_before_it_is_read(world):
-    precompute.run(world, only=only("fit_risk_model", "risk_scores"))
+    precompute.run(world, only=only("fit_risk_model", "screening_counts", "risk_scores"))
     version = precompute.current_version(world)
     model = precompute.load(world, version, riskmodel.fit_risk_model, (YEAR,))
     assert precompute.is_stored(world, version, riskmodel.risk_scores, ("620000", YEAR, model))
