@@ -332,11 +332,22 @@ def _remove_other_versions(root: Path, keep: Path) -> None:
 
 
 def after_write(db_path: Path | str) -> None:
-    """Start computing the new data version's results (called by the writer after the swap)."""
+    """Start computing the new data version's results (called by the writer after the swap).
+
+    The write has succeeded by then: a job that cannot start (a read-only folder, no disk) is reported on
+    stderr and never turns the import into a failure; visitors then compute as before.
+    """
     mode = os.environ.get(MODE_ENV, "background").strip().lower()
     if mode == "off":
         return
-    if mode == "inline":
+    try:
+        _start(db_path, inline=mode == "inline")
+    except Exception as exc:  # see the docstring
+        _to_stderr(f"precompute not started / 未能启动预先计算: {type(exc).__name__}: {exc}")
+
+
+def _start(db_path: Path | str, inline: bool) -> None:
+    if inline:
         run(db_path)
         return
     from analysis.config import PROJECT_ROOT

@@ -192,3 +192,10 @@ def test_the_command_line_reads_stored_results_and_says_when_it_computes(world):
     precompute.run(world, only=only("class_basis"))
     stored, quiet = riskmap_command()
     assert stored == computed and "no stored result" not in quiet
+
+
+def test_a_job_that_cannot_start_never_fails_the_import(world, monkeypatch, capsys):
+    monkeypatch.setenv(precompute.MODE_ENV, "background")
+    precompute.results_dir(world).write_text("not a folder")  # the results folder cannot be made
+    assert ingest_files(world, [("households.csv", csv_bytes(HOUSEHOLDS, [["Q1", "630102001001", "脱贫户", 3]]))]).ok
+    assert "precompute not started" in capsys.readouterr().err
