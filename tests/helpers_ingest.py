@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from analysis.store.connection import write_transaction
+from analysis.store.connection import connect_read_only, write_transaction
 
 TODAY = date(2025, 6, 30)  # injected as `today`, so "not in the future" does not depend on the clock
 
@@ -86,7 +86,7 @@ def file_digest(path: Path) -> str:
 
 def rows_of(db: Path, table: str, columns: str = "*", order: str = "1") -> list[tuple]:
     """All rows of a table (test-owned identifiers only)."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_read_only(db) as con:  # a database kept in province files too
         return con.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetchall()
 
 

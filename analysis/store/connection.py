@@ -5,6 +5,10 @@ the live file in place: a writer copies it, changes the copy inside a transactio
 the copy in with an atomic rename. Readers keep their open file until they notice the swap
 (``Database.cursor`` checks on every use) and then reopen. A failed write leaves the live file
 byte-for-byte as it was.
+
+A large database may keep its household and income rows in one file per province
+(analysis/store/partitions.py, `python -m analysis partition`): a write then copies only the main file and
+the province files of the counties it declares, and readers attach the files the main file names.
 """
 from __future__ import annotations
 
@@ -17,11 +21,13 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from analysis.store import partitions
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 _VIEWS = re.findall(r"CREATE OR REPLACE VIEW (\w+)", SCHEMA_SQL)
@@ -114,7 +120,7 @@ class Database:
         except FileNotFoundError:
             raise FileNotFoundError(f"database not found: {self.path}") from None
         try:
-            return _Generation(duckdb.connect(str(alias), read_only=True, config=duckdb_config()), file_version(alias))
+            return _Generation(_open_reader(self.path, alias), file_version(alias))
         finally:
             alias.unlink(missing_ok=True)
 
@@ -201,20 +207,31 @@ def _remove_leftovers(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def write_transaction(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(path: Path, *, fresh: bool = False,
+                      counties: Iterable[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside a transaction.
 
     On success the copy replaces the live file atomically; on any exception the copy is
     discarded and the live file is untouched. ``fresh`` starts from an empty database.
     Staging copies left by killed writers are removed first. Disk full and other I/O failures
     raise WriteError (bilingual); errors of the caller's own code pass through unchanged.
+
+    In a partitioned database the `households` and `income` tables hold only the rows of `counties`
+    (6-digit codes; every county when None) during the write: a writer that declares them pays for
+    those provinces, not for the whole country. A single-file database ignores `counties`.
     """
     path = Path(path)
     try:
         with _writer_lock(path):
             _remove_leftovers(path)
+            if not fresh and partitions.is_partitioned(path) and path.exists():
+                with _partitioned_write(path, counties) as con:
+                    yield con
+                return
             with _staged_write(path, fresh) as con:
                 yield con
+            if fresh:
+                partitions.remove_unlisted(path, (), drop_folder=True)
     except (OSError, duckdb.IOException) as exc:
         raise _write_error(exc, path) from exc
     from analysis.precompute import after_write  # the new version's stored results (analysis.precompute)
@@ -250,8 +267,63 @@ def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection
         raise
 
 
+@contextlib.contextmanager
+def _partitioned_write(path: Path, counties: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like _staged_write, for a main file with province files: only the declared counties' rows are loaded,
+    and only their provinces' files are copied and rewritten."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
+    created: list[Path] = []
+    try:
+        shutil.copyfile(path, staging)
+        con = duckdb.connect(str(staging), config=duckdb_config())
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    try:
+        partitions.remove_unlisted(path, partitions.manifest(con).values())  # files of killed writers
+        ensure_schema(con)
+        scope = partitions.materialize(con, path, counties)
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+        live, created = partitions.publish(con, path, scope)
+        con.execute("CHECKPOINT")
+        if scope is None:  # every row left the main file: write it anew without the space they took
+            created.append(partitions.compact(con, staging))
+        con.close()
+        partitions.fsync([staging, *created])
+        os.replace(created.pop() if scope is None else staging, path)
+        staging.unlink(missing_ok=True)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.close()
+        for file in (staging, staging.with_name(staging.name + ".wal"), *created):
+            file.unlink(missing_ok=True)
+        raise
+    partitions.remove_unlisted(path, live.values())
+
+
+def _open_reader(path: Path, main_file: Path) -> duckdb.DuckDBPyConnection:
+    if partitions.is_partitioned(path):
+        return partitions.open_reader(path, main_file, duckdb_config())
+    return duckdb.connect(str(main_file), read_only=True, config=duckdb_config())
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A short-lived reader for the command line and tests."""
     if not Path(path).exists():
         raise FileNotFoundError(f"database not found: {path} (run `python -m analysis demo` or ingest a file)")
-    return duckdb.connect(str(path), read_only=True, config=duckdb_config())
+    return _open_reader(Path(path), Path(path))
+
+
+def partition(path: Path) -> dict[str, str]:
+    """Move a single-file database's household and income rows into one file per province (see partitions.py);
+    returns the manifest. Doing it again changes nothing."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"database not found: {path}")
+    partitions.parts_dir(path).mkdir(exist_ok=True)
+    with write_transaction(path):
+        pass  # every row is in the main file: publishing moves them out
+    with contextlib.closing(connect_read_only(path)) as con:
+        return partitions.manifest(con, "store")

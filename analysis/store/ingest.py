@@ -23,10 +23,12 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.privacy import HASH_SCHEME, ID_MASK, has_legacy_salt, id_key, legacy_salt_path, rekey_legacy_hash
+from analysis.regioncodes import NATIONAL
 from analysis.regions import add_unnamed_units, ensure_real_regions
 from analysis.store import bounds as B
 from analysis.store import formats as F
 from analysis.store.connection import WriteError, connect_read_only, table_columns, write_transaction
+from analysis.store.partitions import is_partitioned
 from analysis.store.sandbox import Limits, PreparedFile, prepare_isolated, refused
 from analysis.store.summaries import keep_current
 from analysis.store.validate import Problem, format_problems
@@ -120,7 +122,7 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
         _finish(progress)
         return IngestReport(not problems, problems, results, phases.seconds)
     try:
-        with write_transaction(db_path) as con:
+        with write_transaction(db_path, counties=_counties_written(db_path, [prepared[i] for i in todo])) as con:
             phases.mark("copy")
             touched: set[str] = set()
             years: set[int] | None = set()  # the years whose sums change; None: every year
@@ -307,6 +309,40 @@ def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
                        np.char.add("net income per member ", en.astype(str)))
 
 
+def _counties_written(db_path: Path, files: list[PreparedFile]) -> list[str] | None:
+    """The counties whose household or income rows the batch may change (None: any), so that a database kept in
+    province files loads and rewrites only theirs; a single-file database needs no list."""
+    if not is_partitioned(db_path):
+        return None
+    counties: set[str] = set()
+    ids = []
+    for p in files:
+        if p.kind == "thresholds":
+            provinces = sorted(set(p.frame["province_code"].dropna().astype(str)))
+            if NATIONAL in provinces:
+                return None
+            counties |= _read_db(db_path, lambda con, provinces=provinces: {c for (c,) in con.execute(
+                "SELECT DISTINCT county_code FROM county_year WHERE substr(county_code, 1, 2) || '0000'"
+                " IN (SELECT unnest($p::VARCHAR[]))", {"p": provinces}).fetchall()}, set())
+        elif F.KINDS[p.kind].table in ("households", "income"):
+            if "village_code" in p.frame:
+                counties |= set(p.frame["village_code"].dropna().astype(str).str[:6])
+            ids.append(p.frame["household_id"].dropna().astype(str))
+    return sorted(counties | (_stored_counties(db_path, pd.concat(ids)) if ids else set()))
+
+
+def _stored_counties(db_path: Path, ids: pd.Series) -> set[str]:
+    """Counties where the database keeps the households among `ids` (a household may move county)."""
+    frame = pd.DataFrame({"household_id": ids.drop_duplicates().astype("str")})
+
+    def query(con: duckdb.DuckDBPyConnection) -> set:
+        con.register("wanted", frame)
+        return {c for (c,) in con.execute("SELECT DISTINCT h.county_code FROM households h"
+                                          " WHERE h.household_id IN (SELECT household_id FROM wanted)").fetchall()}
+
+    return _read_db(db_path, query, set())
+
+
 def _arrow_table(prepared: PreparedFile) -> pa.Table:
     """The frame with the database's column types (dates as DATE, counts as INTEGER ...)."""
     spec = F.KINDS[prepared.kind]
@@ -421,7 +457,9 @@ def remove_households(db_path: str | os.PathLike, ids: Sequence[str], *, actor: 
     records who removed how many (outcome 'removed')."""
     wanted = pd.DataFrame({"household_id": sorted({str(i).strip() for i in ids if str(i).strip()})})
     at = datetime.now().replace(microsecond=0)
-    with write_transaction(Path(db_path)) as con:
+    counties = sorted(_stored_counties(Path(db_path), wanted["household_id"])) if is_partitioned(Path(db_path)) \
+        else None
+    with write_transaction(Path(db_path), counties=counties) as con:
         con.register("staged", wanted)
         try:
             found = [h for (h,) in con.execute(

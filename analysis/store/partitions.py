@@ -1,0 +1,219 @@
+"""Household rows stored one file per province, so that an import rewrites only what it touches.
+
+A partitioned database is the main file `<db>` (small tables, views, and the manifest table
+`partitions`: province → file) plus one DuckDB file per province in `<db>.parts/`, holding that
+province's `households` and `income` rows (sorted as in a single file). The main file keeps both
+tables, empty, so that the schema and the writers' SQL stay as they are.
+
+Readers open an in-memory DuckDB, ATTACH the main file and the province files its manifest names
+(read-only), and see every table of the main file as a view, `households` and `income` as UNION ALL
+views over the provinces. A published province file is never changed: a write copies the province
+files it touches to new names, and the new main file (with the new manifest) is swapped in atomically,
+so a reader sees either the old set of files or the new one. Files no manifest names any more are
+removed right after the swap: readers that had them open keep reading them (an unlinked file lives
+until its last descriptor is closed); a reader caught between reading the old manifest and attaching
+retries with the new one.
+
+DuckDB writes one attached database per transaction, so a write runs in the main file as before,
+on the rows of the counties it declared (`materialize`), and moves them back out afterwards
+(`publish`). The province files are private copies until the swap, which is what makes it atomic.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+TABLES = ("households", "income")
+# Same order as the single-file world, so zone maps skip to one county, or one year then county.
+_ORDER = {"households": "county_code, village_code, household_id",
+          "income": "year, county_code, village_code, household_id"}
+_MANIFEST = "partitions"
+
+
+def parts_dir(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + ".parts")
+
+
+def is_partitioned(path: Path) -> bool:
+    return parts_dir(path).is_dir()
+
+
+def manifest(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> dict[str, str]:
+    """Province prefix (2 digits) → file name in the parts folder; empty for a single-file database.
+    `catalog`: the attached database holding the manifest (the connection's own by default)."""
+    catalog = catalog or con.execute("SELECT current_database()").fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $db AND table_name = $t",
+                         {"db": catalog, "t": _MANIFEST}).fetchone()[0]
+    if not exists:
+        return {}
+    return dict(con.execute(f'SELECT province, file FROM "{catalog}".main.{_MANIFEST} ORDER BY province').fetchall())
+
+
+# ---------------------------------------------------------------- readers
+
+def open_reader(path: Path, main_file: Path, config: dict[str, str], attempts: int = 5) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection over the main file `main_file` (the live file or a link to it) and its provinces."""
+    for attempt in range(attempts):
+        con = duckdb.connect(":memory:", config={**config, "temp_directory": f"{path}.tmp"})
+        try:
+            _attach_all(con, Path(path), Path(main_file))
+            return con
+        except (duckdb.IOException, FileNotFoundError):
+            con.close()  # a writer removed a file of the manifest we read: read the new manifest
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> None:
+    con.execute("ATTACH $file AS store (READ_ONLY)", {"file": str(main_file)})
+    parts = manifest(con, "store")
+    for province, name in parts.items():
+        con.execute(f"ATTACH $file AS p{int(province):02d} (READ_ONLY)", {"file": str(parts_dir(path) / name)})
+    tables = [t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'store' AND schema_name = 'main'").fetchall()]
+    for table in tables:
+        sources = [f"SELECT * FROM store.main.{table}"]
+        if table in TABLES:
+            sources += [f"SELECT * FROM p{int(p):02d}.main.{table}" for p in parts]
+        con.execute(f"CREATE VIEW main.{table} AS " + " UNION ALL ".join(sources))
+    _copy_views(con)
+
+
+def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-create the main file's views in memory, so they read the views above (a view binds in its own file)."""
+    pending = [sql for (sql,) in con.execute(
+        "SELECT sql FROM duckdb_views() WHERE database_name = 'store' AND NOT internal").fetchall()]
+    while pending:
+        failed = []
+        for sql in pending:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException:
+                failed.append(sql)  # reads a view not created yet
+        if len(failed) == len(pending):
+            raise duckdb.CatalogException(f"views that cannot be re-created: {failed}")
+        pending = failed
+
+
+# ---------------------------------------------------------------- writers
+
+def materialize(con: duckdb.DuckDBPyConnection, path: Path, counties: Iterable[str] | None) -> list[str] | None:
+    """Load the rows of `counties` (every county when None) from the province files into the main file's tables.
+
+    Returns the sorted county list (None for all): the write may change those counties' rows and no others.
+    """
+    scope = None if counties is None else sorted(set(counties))
+    for province, name in manifest(con).items():
+        wanted = None if scope is None else [c for c in scope if c[:2] == province]
+        if wanted == []:
+            continue
+        con.execute("ATTACH $file AS source (READ_ONLY)", {"file": str(parts_dir(path) / name)})
+        try:
+            for table in TABLES:
+                where = "" if wanted is None else " WHERE county_code IN (SELECT unnest($c::VARCHAR[]))"
+                con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM source.main.{table}{where}",
+                            {"c": wanted} if wanted is not None else {})
+        finally:
+            con.execute("DETACH source")
+    return scope
+
+
+def publish(con: duckdb.DuckDBPyConnection, path: Path, scope: list[str] | None) -> tuple[dict[str, str], list[Path]]:
+    """Move the rows out of the main file into new province files; write the new manifest into the main file.
+
+    A province file whose counties were only partly loaded is copied and changed for those counties; others
+    are written whole. Returns the new manifest and the new files (to remove if the swap fails).
+    """
+    old = manifest(con)
+    present = {p for (p,) in con.execute(
+        "SELECT DISTINCT substr(county_code, 1, 2) FROM households UNION SELECT DISTINCT substr(county_code, 1, 2)"
+        " FROM income").fetchall()}
+    touched = present | (set(old) if scope is None else {c[:2] for c in scope} & set(old))
+    new, created = dict(old), []
+    folder = parts_dir(path)
+    for province in sorted(touched):
+        name = f"{province}-{time.time_ns()}-{os.getpid()}.duckdb"
+        created.append(folder / name)
+        rows = _write_province(con, folder / name, province, old.get(province) and folder / old[province],
+                               None if scope is None else [c for c in scope if c[:2] == province])
+        if rows:
+            new[province] = name
+        else:
+            new.pop(province, None)
+    for table in TABLES:
+        con.execute(f"DELETE FROM main.{table}")
+    con.execute(f"CREATE OR REPLACE TABLE {_MANIFEST} (province VARCHAR NOT NULL, file VARCHAR NOT NULL)")
+    if new:
+        con.executemany(f"INSERT INTO {_MANIFEST} VALUES (?, ?)", sorted(new.items()))
+    return new, created
+
+
+def _write_province(con: duckdb.DuckDBPyConnection, target: Path, province: str, previous: Path | None,
+                    counties: list[str] | None) -> int:
+    """The province's new file: a copy of the previous one with `counties` replaced, or written whole. Row count."""
+    keep_previous = previous is not None and counties is not None
+    if keep_previous:
+        shutil.copyfile(previous, target)
+    con.execute("ATTACH $file AS target", {"file": str(target)})
+    try:
+        for table in TABLES:
+            if keep_previous:
+                con.execute(f"DELETE FROM target.main.{table} WHERE county_code IN (SELECT unnest($c::VARCHAR[]))",
+                            {"c": counties})
+            else:
+                con.execute(f"CREATE TABLE target.main.{table} AS FROM main.{table} LIMIT 0")
+            con.execute(f"INSERT INTO target.main.{table} BY NAME SELECT * FROM main.{table}"
+                        f" WHERE substr(county_code, 1, 2) = $p ORDER BY {_ORDER[table]}", {"p": province})
+        rows = con.execute("SELECT (SELECT count(*) FROM target.main.households)"
+                           " + (SELECT count(*) FROM target.main.income)").fetchone()[0]
+        con.execute("CHECKPOINT target")
+    finally:
+        con.execute("DETACH target")
+    return rows
+
+
+def compact(con: duckdb.DuckDBPyConnection, staging: Path) -> Path:
+    """A copy of the connection's database without free blocks (DuckDB does not shrink a file); its path."""
+    target = staging.with_name(staging.name + ".compact")
+    target.unlink(missing_ok=True)
+    source = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute("ATTACH $file AS compacted", {"file": str(target)})
+    try:
+        con.execute(f'COPY FROM DATABASE "{source}" TO compacted')
+    finally:
+        con.execute("DETACH compacted")
+    return target
+
+
+def fsync(files: Iterable[Path]) -> None:
+    for file in files:
+        if file.exists():
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def remove_unlisted(path: Path, keep: Iterable[str], *, drop_folder: bool = False) -> None:
+    """Province files no manifest names (older generations, writers that were killed); the folder too when
+    `drop_folder` (a fresh single-file database replaced the partitioned one).
+
+    Called by the writer, under the writer lock, with the manifest it has just made live.
+    """
+    folder = parts_dir(path)
+    if not folder.is_dir():
+        return
+    keep = set(keep)
+    for file in folder.iterdir():
+        if file.name not in keep:
+            with contextlib.suppress(OSError):
+                file.unlink()
+    if drop_folder:
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -1,0 +1,142 @@
+"""A database kept in province files: same answers as one file, writes rewrite only the provinces they touch,
+readers keep the generation they opened, a failed write changes nothing."""
+import hashlib
+import shutil
+
+import pytest
+
+from analysis.overview import counties_at_risk, headline, monitored_households
+from analysis.store.connection import Database, connect_read_only, partition, write_transaction
+from analysis.store.ingest import ingest_files, remove_households
+from analysis.store.partitions import parts_dir
+from tests.helpers_ingest import TODAY, csv_bytes
+
+INCOME_HEADER = ["household_id", "year", "wage_income", "crop_income", "livestock_income", "property_income",
+                 "transfer_income"]
+
+
+@pytest.fixture
+def worlds(demo_db, tmp_path):
+    """(single file, partitioned) copies of the demo world."""
+    single, split = tmp_path / "single.duckdb", tmp_path / "split.duckdb"
+    shutil.copyfile(demo_db, single)
+    shutil.copyfile(demo_db, split)
+    partition(split)
+    return single, split
+
+
+def _manifest(path):
+    with connect_read_only(path) as con:
+        return dict(con.execute("SELECT province, file FROM store.partitions").fetchall())
+
+
+def _answers(path):
+    with connect_read_only(path) as con:
+        year = con.execute("SELECT max(year) FROM income").fetchone()[0]
+        return (
+            con.execute("SELECT province_code, year, count(*), round(sum(per_capita_net_income), 2),"
+                        " count(*) FILTER (WHERE below_line) FROM household_year GROUP BY ALL ORDER BY ALL").fetchall(),
+            con.execute("SELECT * FROM county_year ORDER BY county_code, year").fetchall(),
+            headline(con, "000000", year), headline(con, "620000", year),
+            counties_at_risk(con, "000000", year).to_dict("records"),
+            monitored_households(con, "640000", year).to_dict("records"),
+        )
+
+
+def _county_income_file(path, county, rows=25, raise_by=1000.0):
+    with connect_read_only(path) as con:
+        found = con.execute(
+            "SELECT household_id, year, wage_income, crop_income, livestock_income, property_income, transfer_income"
+            " FROM income WHERE county_code = $c AND year = (SELECT max(year) FROM income) ORDER BY household_id"
+            " LIMIT $n", {"c": county, "n": rows}).fetchall()
+    return csv_bytes(INCOME_HEADER, [[h, y, w + raise_by, *rest] for h, y, w, *rest in found])
+
+
+def _busiest_county(path, province):
+    with connect_read_only(path) as con:
+        return con.execute("SELECT county_code FROM households WHERE county_code LIKE $p GROUP BY 1"
+                           " ORDER BY count(*) DESC, 1 LIMIT 1", {"p": province + "%"}).fetchone()[0]
+
+
+def test_partitioned_world_answers_like_the_single_file(worlds):
+    single, split = worlds
+    assert set(_manifest(split)) == {"62", "64"}
+    assert _answers(split) == _answers(single)
+
+
+def test_county_import_rewrites_only_its_province_and_old_readers_keep_their_generation(worlds):
+    single, split = worlds
+    county = _busiest_county(split, "62")
+    data = _county_income_file(split, county)
+    before = _manifest(split)
+    old_reader = connect_read_only(split)
+    old_sum = old_reader.execute("SELECT sum(wage_income) FROM income").fetchone()[0]
+    for path in worlds:
+        report = ingest_files(path, [("county.csv", data)], today=TODAY)
+        assert report.ok and report.files[0].replaced == 25
+    after = _manifest(split)
+    assert after["64"] == before["64"] and after["62"] != before["62"]
+    assert sorted(p.name for p in parts_dir(split).iterdir()) == sorted(after.values())  # old file removed
+    assert old_reader.execute("SELECT sum(wage_income) FROM income").fetchone()[0] == old_sum  # still readable
+    old_reader.close()
+    with connect_read_only(split) as con:
+        assert con.execute("SELECT sum(wage_income) FROM income").fetchone()[0] == pytest.approx(old_sum + 25_000)
+    assert _answers(split) == _answers(single)
+
+
+def test_household_moving_to_another_province_is_kept_once(worlds):
+    single, split = worlds
+    with connect_read_only(split) as con:
+        household, kind, members = con.execute(
+            "SELECT household_id, household_type, members FROM households WHERE county_code LIKE '62%'"
+            " ORDER BY household_id LIMIT 1").fetchone()
+        village = con.execute("SELECT min(village_code) FROM households WHERE county_code LIKE '64%'").fetchone()[0]
+    moved = csv_bytes(["household_id", "village_code", "household_type", "members"],
+                      [[household, village, kind, members]])
+    for path in worlds:
+        assert ingest_files(path, [("moved.csv", moved)], today=TODAY).ok
+    with connect_read_only(split) as con:
+        assert con.execute("SELECT count(*) FROM p64.households WHERE household_id = $h", {"h": household}
+                           ).fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM p62.households WHERE household_id = $h", {"h": household}
+                           ).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM p62.income WHERE household_id = $h", {"h": household}
+                           ).fetchone()[0] == 0
+    assert _answers(split) == _answers(single)
+
+
+def test_removal_and_a_failed_write_on_province_files(worlds):
+    single, split = worlds
+    county = _busiest_county(split, "64")
+    with connect_read_only(split) as con:
+        ids = [h for (h,) in con.execute("SELECT household_id FROM households WHERE county_code = $c"
+                                         " ORDER BY 1 LIMIT 3", {"c": county}).fetchall()]
+    for path in worlds:
+        assert remove_households(path, ids, actor="test").households == 3
+    main = hashlib.sha256(split.read_bytes()).hexdigest()
+    files = sorted(p.name for p in parts_dir(split).iterdir())
+    with pytest.raises(RuntimeError, match="boom"), write_transaction(split, counties=[county]) as con:
+        con.execute("DELETE FROM income")
+        raise RuntimeError("boom")
+    assert hashlib.sha256(split.read_bytes()).hexdigest() == main
+    assert sorted(p.name for p in parts_dir(split).iterdir()) == files
+    assert [p.name for p in split.parent.iterdir() if "staging" in p.name] == []
+    assert _answers(split) == _answers(single)
+
+
+def test_app_reader_follows_writes_and_a_fresh_build_returns_to_one_file(worlds):
+    _, split = worlds
+    db = Database(split)
+    with db.cursor() as cur:
+        households = cur.execute("SELECT count(*) FROM households").fetchone()[0]
+    with write_transaction(split, counties=[]) as con:  # small tables only: no province file is rewritten
+        con.execute("INSERT INTO thresholds VALUES (2030, '000000', 9000)")
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM thresholds WHERE year = 2030").fetchone()[0] == 1
+        assert cur.execute("SELECT count(*) FROM households").fetchone()[0] == households
+    with write_transaction(split, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    assert not parts_dir(split).exists()
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM thresholds").fetchone()[0] == 1
+    db.close()
