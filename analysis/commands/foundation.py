@@ -101,6 +101,19 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_partition(args: argparse.Namespace) -> int:
+    from analysis.store.connection import partition
+    from analysis.store.partitions import parts_dir
+
+    if not Path(args.db).is_file():
+        raise CommandError(f"database not found / 数据库不存在: {args.db}")
+    files = partition(args.db)
+    emit(args, {"provinces": len(files), "folder": str(parts_dir(Path(args.db)))},
+         f"household and income rows kept in {len(files)} province files under {parts_dir(Path(args.db))}; "
+         "imports now rewrite only the provinces they touch")
+    return 0
+
+
 def cmd_remove_household(args: argparse.Namespace) -> int:
     from analysis.access.audit import record_command
     from analysis.store.ingest import remove_households
@@ -139,6 +152,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     refresh = sub.add_parser("refresh", parents=[common],
                              help="upgrade a database written by an older version (added columns and views, ID hashes re-keyed) and rebuild the county sums")
     refresh.set_defaults(func=cmd_refresh)
+
+    split = sub.add_parser("partition", parents=[common],
+                           help="keep household and income rows in one file per province, so that an import "
+                                "rewrites only the provinces it touches (for large worlds; readers need no change)")
+    split.set_defaults(func=cmd_partition)
 
     remove = sub.add_parser("remove-household", parents=[common],
                             help="remove households and their income rows (recorded in the import log)")
