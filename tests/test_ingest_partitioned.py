@@ -1,11 +1,20 @@
-"""Every import test again, on a database kept in province files (analysis/store/partitions.py)."""
+"""The import tests that write households, income or thresholds, again on a database kept in province files
+(analysis/store/partitions.py): the fixture `db` below replaces test_ingest's for the tests imported here."""
 import pytest
 
 from analysis.store.connection import connect_read_only, partition
 from analysis.store.ingest import ingest_files
 from tests.helpers_ingest import TODAY, make_db
-from tests.test_ingest import *  # noqa: F403 - the same tests, collected here with the fixture below
-from tests.test_ingest import SAMPLES, loaded, sample_file
+from tests.test_ingest import (  # noqa: F401 - collected here again, with the fixture below
+    SAMPLES,
+    loaded,
+    sample_file,
+    test_a_bad_file_refuses_the_whole_batch,
+    test_corrected_rows_replace_old_ones_by_key_and_income_follows_a_moved_household,
+    test_english_headers_without_title_or_total_row,
+    test_income_may_refer_to_households_in_the_same_batch,
+    test_second_import_of_the_same_file_changes_nothing,
+)
 
 
 @pytest.fixture

@@ -324,7 +324,7 @@ def _counties_written(db_path: Path, files: list[PreparedFile]) -> list[str] | N
             counties |= _read_db(db_path, lambda con, provinces=provinces: {c for (c,) in con.execute(
                 "SELECT DISTINCT county_code FROM county_year WHERE substr(county_code, 1, 2) || '0000'"
                 " IN (SELECT unnest($p::VARCHAR[]))", {"p": provinces}).fetchall()}, set())
-        elif F.KINDS[p.kind].table in ("households", "income"):
+        elif p.kind in ("households", "income"):
             if "village_code" in p.frame:
                 counties |= set(p.frame["village_code"].dropna().astype(str).str[:6])
             ids.append(p.frame["household_id"].dropna().astype(str))
