@@ -2,6 +2,7 @@
 readers keep the generation they opened, a failed write changes nothing."""
 import hashlib
 import shutil
+import threading
 
 import pytest
 
@@ -140,3 +141,39 @@ def test_app_reader_follows_writes_and_a_fresh_build_returns_to_one_file(worlds)
     with db.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM thresholds").fetchone()[0] == 1
     db.close()
+
+
+def test_readers_in_threads_never_see_half_a_write_nor_a_missing_file(worlds):
+    _, split = worlds
+    county = _busiest_county(split, "62")
+    db = Database(split)
+    count = "SELECT count(*) FROM income WHERE county_code = $c AND wage_income < 0"
+    seen, errors, stop = set(), [], threading.Event()
+
+    def read_continuously(fresh: bool):
+        while not stop.is_set():
+            try:
+                if fresh:  # a new reader each time: it may read a manifest whose files a writer is removing
+                    with connect_read_only(split) as con:
+                        seen.add(con.execute(count, {"c": county}).fetchone()[0])
+                else:
+                    with db.cursor() as cur:
+                        seen.add(cur.execute(count, {"c": county}).fetchone()[0])
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                errors.append(exc)
+
+    readers = [threading.Thread(target=read_continuously, args=(fresh,)) for fresh in (True, False)]
+    for reader in readers:
+        reader.start()
+    rows = set()
+    for _ in range(4):  # each write flips the sign of every wage of the county in one go
+        with write_transaction(split, counties=[county]) as con:
+            rows.add(con.execute("UPDATE income SET wage_income = -1 - wage_income WHERE county_code = $c",
+                                 {"c": county}).fetchone()[0])
+    stop.set()
+    for reader in readers:
+        reader.join()
+    db.close()
+    assert errors == []
+    (flipped,) = rows
+    assert seen and seen <= {0, flipped}

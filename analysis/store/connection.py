@@ -21,15 +21,18 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from analysis.store import partitions
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+T = TypeVar("T")
 _VIEWS = re.findall(r"CREATE OR REPLACE VIEW (\w+)", SCHEMA_SQL)
 
 
@@ -114,6 +117,9 @@ class Database:
         return file_version(self.path)
 
     def _open_current_file(self) -> _Generation:
+        return _fresh_manifest(self._open_link)
+
+    def _open_link(self) -> _Generation:
         alias = self.path.with_name(f".{self.path.name}.reader-{os.getpid()}-{next(self._opened)}")
         try:
             os.link(self.path, alias)
@@ -224,11 +230,8 @@ def write_transaction(path: Path, *, fresh: bool = False,
     try:
         with _writer_lock(path):
             _remove_leftovers(path)
-            if not fresh and partitions.is_partitioned(path) and path.exists():
-                with _partitioned_write(path, counties) as con:
-                    yield con
-                return
-            with _staged_write(path, fresh) as con:
+            split = not fresh and path.exists() and partitions.is_partitioned(path)
+            with _partitioned_write(path, counties) if split else _staged_write(path, fresh) as con:
                 yield con
             if fresh:
                 partitions.remove_unlisted(path, (), drop_folder=True)
@@ -303,6 +306,18 @@ def _partitioned_write(path: Path, counties: Iterable[str] | None) -> Iterator[d
     partitions.remove_unlisted(path, live.values())
 
 
+def _fresh_manifest(open_live: Callable[[], T], attempts: int = 5) -> T:
+    """open_live() again while a writer removes the province files of the manifest it read (a newer one is live)."""
+    for attempt in range(attempts):
+        try:
+            return open_live()
+        except partitions.StaleManifest:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
 def _open_reader(path: Path, main_file: Path) -> duckdb.DuckDBPyConnection:
     if partitions.is_partitioned(path):
         return partitions.open_reader(path, main_file, duckdb_config())
@@ -313,7 +328,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A short-lived reader for the command line and tests."""
     if not Path(path).exists():
         raise FileNotFoundError(f"database not found: {path} (run `python -m analysis demo` or ingest a file)")
-    return _open_reader(Path(path), Path(path))
+    return _fresh_manifest(lambda: _open_reader(Path(path), Path(path)))
 
 
 def partition(path: Path) -> dict[str, str]:

@@ -57,19 +57,21 @@ def manifest(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> dict
 
 # ---------------------------------------------------------------- readers
 
-def open_reader(path: Path, main_file: Path, config: dict[str, str], attempts: int = 5) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection over the main file `main_file` (the live file or a link to it) and its provinces."""
-    for attempt in range(attempts):
-        con = duckdb.connect(":memory:", config={**config, "temp_directory": f"{path}.tmp"})
-        try:
-            _attach_all(con, Path(path), Path(main_file))
-            return con
-        except (duckdb.IOException, FileNotFoundError):
-            con.close()  # a writer removed a file of the manifest we read: read the new manifest
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05)
-    raise AssertionError("unreachable")
+def open_reader(path: Path, main_file: Path, config: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection over the main file `main_file` (the live file or a link to it) and its provinces.
+
+    Raises StaleManifest when a writer removed a file of the manifest read meanwhile: open the live file again."""
+    con = duckdb.connect(":memory:", config={**config, "temp_directory": f"{path}.tmp"})
+    try:
+        _attach_all(con, Path(path), Path(main_file))
+    except duckdb.IOException as exc:
+        con.close()
+        raise StaleManifest(str(exc)) from exc
+    return con
+
+
+class StaleManifest(Exception):
+    """A province file named by the manifest just read is gone (a newer write removed it)."""
 
 
 def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> None:
