@@ -82,7 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk_remaining": ("风险未消除", "Risk not eliminated"),
     "household_type": ("户类型", "Household type"),
     "employment_title": ("务工就业", "Migrant work"),
-    "employment_chart": ("{year} 年务工人数（各县合计）", "Migrant workers in {year} (sum over counties)"),
+    "employment_chart": ("{year} 年务工人数（各县合计）", "Migrant workers {year}, all counties"),
     "migrant_workers": ("务工人数", "Migrant workers"),
     "target": ("目标任务", "Target"),
     "target_done": ("完成目标 {share}", "{share} of target"),

@@ -94,6 +94,7 @@ def warnings_tab() -> None:
                            departments="、".join(department_names[d] for d in totals.unmatched_persons)))
     st.subheader(shell.t("dept_townships"))
     townships = counts.by_township.rename(columns={"name": shell.t("dept_col_township"),
+                                                   "township_code": shell.t("map_code"),
                                                    "households": shell.t("dept_households"),
                                                    "not_enrolled": shell.t("dept_m_not_enrolled"),
                                                    **department_names}).drop(columns=["county_code"])
@@ -126,7 +127,8 @@ def cases_tab() -> None:
     with left:
         st.subheader(shell.t("dept_overdue_townships"))
         townships = followed.by_township.rename(columns={
-            "township_name": shell.t("dept_col_township"), "cases": shell.t("dept_col_cases"),
+            "township_name": shell.t("dept_col_township"), "township_code": shell.t("map_code"),
+            "cases": shell.t("dept_col_cases"),
             "open": shell.t("dept_col_open"), "overdue": shell.t("dept_col_overdue"),
             "support_overdue": shell.t("dept_col_support_overdue"),
             "decision_overdue": shell.t("dept_col_decision_overdue"),
@@ -159,8 +161,8 @@ def closing_tab() -> None:
     shell.chart(figures.criteria_figure(criteria, lang), key="dept-criteria")
     st.subheader(shell.t("dept_closing_townships"))
     townships = closure.by_township.rename(columns={
-        "name": shell.t("dept_col_township"), "households": shell.t("dept_households"),
-        "closed_failing": shell.t("dept_list_closed_failing"), "review": shell.t("dept_list_review"),
+        "name": shell.t("dept_col_township"), "township_code": shell.t("map_code"),
+        "households": shell.t("dept_households"), "closed_failing": shell.t("dept_list_closed_failing"), "review": shell.t("dept_list_review"),
         "continued": shell.t("dept_list_continued")})
     shell.table(townships, kinds_of(townships), name="closing-townships", key="dept-closing-townships")
     if not shell.allows("households"):

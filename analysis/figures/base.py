@@ -26,8 +26,7 @@ IMAGE_FORMATS = ("png", "svg")
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 15, "color": INK},
-        # The title keeps the top of the figure and the legend sits below it: a legend that wraps onto a second
-        # line in a narrow column pushes the plot down instead of running over the title.
+        # The title keeps the top of the figure (new_figure puts the legend under it).
         title={"font": {"family": FONT_FAMILY, "size": 19, "color": INK}, "x": 0, "xanchor": "left",
                "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}, "automargin": True},
         paper_bgcolor="white",
@@ -105,6 +104,11 @@ def count_axis(fig: go.Figure, axis: str, high: float, lang: str, low: float = 0
     return fig
 
 
+TITLE_ROOM = 40  # pixels at the top of a figure for its one-line title
+
+
 def new_figure(title: str, height: int) -> go.Figure:
-    """An empty figure in the house template."""
-    return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}, "height": height})
+    """An empty figure in the house template; its legend hangs from just under the title, so a legend that
+    wraps onto more lines in a narrow column pushes the plot down instead of running over the title."""
+    return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}, "height": height,
+                             "legend": {"yref": "container", "y": 1 - TITLE_ROOM / height, "yanchor": "top"}})

@@ -36,7 +36,8 @@ def reasons_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig = new_figure(t("cred_by_reason", lang), 120 + 40 * max(len(frame), 1))
     labels = [formatting.count(v, lang) for v in frame["units"]]
     fig.add_bar(y=frame["reason"], x=frame["units"], orientation="h", marker_color=REMAINING, text=labels,
-                textposition="outside", customdata=labels, hovertemplate="%{y}: %{customdata}<extra></extra>")
+                textposition="outside", cliponaxis=False, customdata=labels,
+                hovertemplate="%{y}: %{customdata}<extra></extra>")
     room = max(float(frame["units"].max()), 1.0) * 1.2
     fig.update_layout(xaxis={"showgrid": True, "gridcolor": GRID, "range": [0, room]},
                       yaxis={"autorange": "reversed", "showgrid": False}, margin={"r": 60})

@@ -41,7 +41,7 @@ def income_sources_figure(frame: pd.DataFrame, lang: str, *, title: str = "") ->
     fig.add_scatter(
         x=years, y=frame["income_per_capita"], mode="text", showlegend=False, hoverinfo="skip",
         text=[formatting.yuan(v, lang) for v in frame["income_per_capita"]], textposition="top center",
-        textfont={"family": FONT_FAMILY, "size": 14, "color": INK},
+        textfont={"family": FONT_FAMILY, "size": 14, "color": INK}, cliponaxis=False,
     )
     fig.update_layout(barmode="relative", xaxis_type="category")
     # Room above the tallest bar for its total.

@@ -5,6 +5,8 @@ The map is a go.Choroplethmap on the "white-bg" style: no tiles, no CDN, so it d
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,10 +37,13 @@ def reasons_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Fig
     fig.add_bar(y=frame["reason"], x=frame["households"], orientation="h", marker_color=REMAINING,
                 customdata=[formatting.count(v, lang) for v in frame["households"]],
                 text=[formatting.count(v, lang) for v in frame["households"]], textposition="outside",
-                hovertemplate="%{y}: %{customdata}<extra></extra>")
+                cliponaxis=False, hovertemplate="%{y}: %{customdata}<extra></extra>")
     room = max(float(frame["households"].max()), 1.0) * 1.18  # space for the number after the longest bar
+    # plotly never wraps a tick label: long English reasons go on two lines so a laptop-width column keeps them.
+    labels = ["<br>".join(textwrap.wrap(r, 28)) if " " in r else r for r in frame["reason"]]
     fig.update_layout(xaxis={"showgrid": True, "gridcolor": GRID, "range": [0, room]},
-                      yaxis={"autorange": "reversed", "showgrid": False}, margin={"r": 60})
+                      yaxis={"autorange": "reversed", "showgrid": False, "tickmode": "array",
+                             "tickvals": list(frame["reason"]), "ticktext": labels}, margin={"r": 60})
     return count_axis(fig, "xaxis", room, lang)
 
 

@@ -17,11 +17,6 @@ TYPE_COLOURS = ("#2a6fb0", "#e39b2d", "#d9534f", "#8e6bbf", "#7b8794")
 LOW_SLOW, OTHER = REMAINING, "#9aa5b1"
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    """Half-width charts: a legend above would wrap into the title, so it goes under the plot."""
-    return fig.update_layout(legend={"y": -0.22, "yanchor": "top"}, margin={"b": 40})
-
-
 def _yuan(values, lang: str) -> list[str]:
     return [formatting.yuan(v, lang) for v in values]
 
@@ -74,7 +69,7 @@ def trend_figure(fit: TrendFit, lines: pd.DataFrame, lang: str, *, title: str = 
     _line_trace(fig, lines[lines["year"].between(years[0], fit.next_year)], lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(rangemode="tozero", title=t("trend_yuan_axis", lang))
-    return _legend_below(fig)
+    return fig
 
 
 def child_income_figure(frame: pd.DataFrame, lines: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
@@ -90,7 +85,7 @@ def child_income_figure(frame: pd.DataFrame, lines: pd.DataFrame, lang: str, *, 
     _line_trace(fig, lines[lines["year"].between(frame["year"].min(), frame["year"].max())], lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(rangemode="tozero", title=t("trend_yuan_axis", lang))
-    return _legend_below(fig)
+    return fig
 
 
 def _pp_bars(fig: go.Figure, x: list, frame: pd.DataFrame, lang: str, horizontal: bool = False) -> None:
@@ -123,7 +118,7 @@ def decomposition_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> 
     # Room above the tallest bar for the total's label.
     fig.update_yaxes(title=t("trend_pp_axis", lang), tickformat=".0f", zeroline=True, zerolinecolor=MUTED,
                      range=[bottom - 0.1 * (top - bottom), top + 0.18 * (top - bottom)])
-    return _legend_below(fig)
+    return fig
 
 
 def waterfall_figure(row: pd.Series, lang: str, *, title: str = "") -> go.Figure:

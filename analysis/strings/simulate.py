@@ -62,7 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sim_map_title": ("各县新增低于监测线户数", "Households newly below the line, by county"),
     "sim_no_boundaries": ("该地区没有县界数据，只显示表格。", "No county outlines for this region; table only."),
     "sim_county_table": ("分县结果", "By county"),
-    "sim_decile_chart": ("户均收入减少（元），按收入十分位", "Income lost per household (yuan), by decile"),
+    "sim_decile_chart": ("户均收入减少（元），按收入十分位", "Loss per household by decile (yuan)"),
     "sim_decile": ("收入十分位", "Income decile"),
     "sim_loss_per_household": ("户均收入减少", "Loss per household"),
     "sim_loss_share": ("占收入比例", "Share of income"),
