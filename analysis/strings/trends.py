@@ -64,7 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_fitted": ("拟合趋势", "Fitted trend"),
     "trend_weight": ("稳健权重", "robust weight"),
     "trend_projection": ("预测（{level} 预测区间）", "Projection ({level} prediction interval)"),
-    "trend_yuan_axis": ("元/人·年", "yuan per person and year"),
+    "trend_yuan_axis": ("元/人·年", "yuan/person/year"),
     "trend_sources_title": ("增长来自哪里", "Where the growth came from"),
     "trend_decomposition_chart": ("各来源对增长的贡献（百分点）", "Contributions to growth (points)"),
     "trend_waterfall_chart": ("{year} 年人均纯收入变化（元）", "Change into {year} (yuan per person)"),
