@@ -292,7 +292,7 @@ def test_back_steps_up_the_drilldown_and_the_breadcrumb_is_a_row_of_links(server
         crumb = page.locator(".st-key-drill-breadcrumb button").first
         style = crumb.locator("p").evaluate("p => [getComputedStyle(p).fontSize, getComputedStyle(p).color]")
         assert float(style[0].removesuffix("px")) >= 17 and style[1] == "rgb(42, 111, 176)"  # larger, in blue
-        _shot(page, "drilldown-township-zh-1366", 1366, 768)
+        _shot(page, "drilldown-township-zh-1024", 1024, 768)
         province = page.locator(".st-key-drill-breadcrumb button", has_text="甘肃省")
         assert _after(page, province.click) == titles[0]  # up by the breadcrumb: one history entry
         assert _after(page, page.go_back) == titles[-1] and "township=" in page.url
