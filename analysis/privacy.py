@@ -12,16 +12,16 @@ those hashes (HMAC of the old hash, see `rekey_legacy_hash`) and removes the sal
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis.keyfile import config_dir, read_key
 
 KEY_ENV = "INCOMEWATCH_ID_KEY"
 KEY_FILE_ENV = "INCOMEWATCH_ID_KEY_FILE"
@@ -103,8 +103,7 @@ def personal_kinds(values: pd.Series) -> np.ndarray:
 # --- the key -----------------------------------------------------------------------------------------
 
 def default_key_path() -> Path:
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "incomewatch" / "id.key"
+    return config_dir() / "id.key"
 
 
 def key_path() -> Path:
@@ -118,31 +117,10 @@ def id_key(db_path: str | os.PathLike | None = None) -> bytes:
     the key with the hashes.
     """
     from_env = os.environ.get(KEY_ENV, "")
-    if from_env:
-        return from_env.encode("utf-8")
     path = key_path()
-    if db_path is not None and path.resolve().parent == Path(db_path).resolve().parent:
+    if not from_env and db_path is not None and path.resolve().parent == Path(db_path).resolve().parent:
         raise IdKeyError(f"ID 密钥文件不能与数据库放在同一目录：{path} / the ID key file must not sit beside the database")
-    if not path.exists():
-        create_key_file(path)
-    text = path.read_text(encoding="ascii").strip()
-    if len(text) < 32:
-        raise IdKeyError(f"ID 密钥文件为空或过短：{path} / the ID key file is empty or too short: {path}")
-    return bytes.fromhex(text) if re.fullmatch(r"[0-9a-fA-F]+", text) and len(text) % 2 == 0 else text.encode()
-
-
-def create_key_file(path: Path) -> None:
-    """A new random key, written whole then linked into place: concurrent first uses agree on one key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".id.key.")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(os.urandom(32).hex())
-        os.chmod(temporary, 0o600)
-        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
-            os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+    return read_key(from_env, path, IdKeyError, ("ID 密钥文件", "ID key file"))
 
 
 def hash_id_number(id_number: str, key: bytes) -> str:

@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import json
 import os
-import re
 from pathlib import Path
+
+from analysis.keyfile import config_dir, read_key
 
 KEY_ENV = "INCOMEWATCH_AUDIT_KEY"
 KEY_FILE_ENV = "INCOMEWATCH_AUDIT_KEY_FILE"
@@ -28,29 +29,17 @@ class AuditKeyError(ValueError):
 
 
 def key_path() -> Path:
-    # analysis.privacy is imported here, not at the top: it pulls in pandas, which the log itself never needs
-    from analysis.privacy import default_key_path
-
-    return Path(os.environ.get(KEY_FILE_ENV) or default_key_path().with_name("audit.key"))
+    return Path(os.environ.get(KEY_FILE_ENV) or config_dir() / "audit.key")
 
 
 def checkpoint_key(log_path: Path) -> bytes:
     """The HMAC key of the head checkpoint: from the environment, else the key file (created once)."""
     from_env = os.environ.get(KEY_ENV, "")
-    if from_env:
-        return from_env.encode("utf-8")
     path = key_path()
-    if path.resolve().is_relative_to(log_path.resolve().parent):
+    if not from_env and path.resolve().is_relative_to(log_path.resolve().parent):
         raise AuditKeyError(f"审计日志密钥不能放在日志所在目录：{path} / the audit key file must not sit in the "
                             f"audit log's folder ({log_path.parent})")
-    if not path.exists():
-        from analysis.privacy import create_key_file
-
-        create_key_file(path)
-    text = path.read_text(encoding="ascii").strip()
-    if len(text) < 32:
-        raise AuditKeyError(f"审计日志密钥为空或过短：{path} / the audit key file is empty or too short: {path}")
-    return bytes.fromhex(text) if re.fullmatch(r"[0-9a-fA-F]+", text) and len(text) % 2 == 0 else text.encode()
+    return read_key(from_env, path, AuditKeyError, ("审计日志密钥", "audit key file"))
 
 
 def head_path(log_path: Path) -> Path:
