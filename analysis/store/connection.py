@@ -242,16 +242,21 @@ def write_transaction(path: Path, *, fresh: bool = False,
     after_write(path)
 
 
-@contextlib.contextmanager
-def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+def _open_staging(path: Path, copy: bool) -> tuple[Path, duckdb.DuckDBPyConnection]:
+    """A private copy of the live file (or a new file) beside it, opened for writing."""
     staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
     try:
-        if path.exists() and not fresh:
+        if copy:
             shutil.copyfile(path, staging)
-        con = duckdb.connect(str(staging), config=duckdb_config())
+        return staging, duckdb.connect(str(staging), config=duckdb_config())
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    staging, con = _open_staging(path, copy=path.exists() and not fresh)
     try:
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
@@ -274,14 +279,8 @@ def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection
 def _partitioned_write(path: Path, counties: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Like _staged_write, for a main file with province files: only the declared counties' rows are loaded,
     and only their provinces' files are copied and rewritten."""
-    staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
+    staging, con = _open_staging(path, copy=True)
     created: list[Path] = []
-    try:
-        shutil.copyfile(path, staging)
-        con = duckdb.connect(str(staging), config=duckdb_config())
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
     try:
         partitions.remove_unlisted(path, partitions.manifest(con).values())  # files of killed writers
         ensure_schema(con)
