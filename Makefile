@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
 	INCOMEWATCH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) \
-		$(if $(ADDRESS),--server.address $(ADDRESS)) $(if $(DEBUG),--client.showErrorDetails full)
+		$(if $(ADDRESS),--server.address $(ADDRESS)) $(if $(DEBUG),--client.showErrorDetails full --server.fileWatcherType auto --server.runOnSave true)
 
 ## serve: several app processes behind nginx with sticky sessions (PROCS=4; ADDRESS=0.0.0.0 to serve the network)
 PROCS ?= 2
