@@ -47,6 +47,17 @@ def app_server(db: Path, folder: Path, *, port: int | None = None, address: str 
 
 
 @pytest.fixture(scope="module")
+def browser(chromium):
+    """One headless Chromium for a test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory) -> Iterator[str]:
     with app_server(demo_db, tmp_path_factory.mktemp("streamlit")) as (url, _):
         yield url

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from tests.test_browser import (  # noqa: F401 - fixtures: one server for this module
-    CHROMIUM_ARGS,
     app_server,
+    browser,
     chromium,
     server,
 )
@@ -26,17 +26,7 @@ LINKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _guarded_page(browser, outside: list[str]):
+def _guarded_page(browser, outside: list[str]):  # noqa: F811
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
     def route(request_route):
@@ -85,7 +75,7 @@ def broken_server(tmp_path_factory):
         yield url, folder / "streamlit.log"
 
 
-def test_a_visitor_sees_an_error_id_and_the_log_has_the_traceback(broken_server, browser):
+def test_a_visitor_sees_an_error_id_and_the_log_has_the_traceback(broken_server, browser):  # noqa: F811
     url, log = broken_server
     outside: list[str] = []
     page = _guarded_page(browser, outside)

@@ -12,7 +12,7 @@ import pytest
 from analysis.config import PROJECT_ROOT
 from analysis.glossary import term
 from analysis.i18n import t
-from tests.test_browser import CHROMIUM_ARGS, chromium, server  # noqa: F401 - fixtures: one server for this module
+from tests.test_browser import browser, chromium, server  # noqa: F401 - fixtures: one server for this module
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 WIDTHS = ((1024, 768), (1366, 768), (1920, 1080))
@@ -29,17 +29,7 @@ CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].f
 }).map(e => e.innerText)"""
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _open(browser, width: int, height: int, outside: list[str]):
+def _open(browser, width: int, height: int, outside: list[str]):  # noqa: F811
     """A page that records and refuses every request to a host other than this machine."""
     page = browser.new_page(viewport={"width": width, "height": height})
 

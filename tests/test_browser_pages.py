@@ -21,7 +21,7 @@ import pytest
 
 from analysis import formatting, overview
 from analysis.config import PROJECT_ROOT
-from tests.test_browser import CHROMIUM_ARGS, chromium, server  # noqa: F401 - fixtures: one server for this module
+from tests.test_browser import browser, chromium, server  # noqa: F401 - fixtures: one server for this module
 from tests.test_browser_meeting import CUT_TEXT, LOOPBACK
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screens"
@@ -161,17 +161,7 @@ CELLS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-tes
   .map(cell => cell.textContent)"""
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _context(browser, outside: list[str]):
+def _context(browser, outside: list[str]):  # noqa: F811
     """A browser context at the first width that refuses (and records) every request leaving this machine."""
     context = browser.new_context(viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
 
