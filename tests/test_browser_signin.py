@@ -149,6 +149,8 @@ def test_a_clerk_and_a_leader_sign_in_through_a_real_identity_provider(signin_wo
             page.goto(f"{app}/explore?lang=zh&region={COUNTY}&village={VILLAGE}")
             button = page.get_by_role("button", name="下载 CSV").first
             button.wait_for(timeout=WAIT)
+            # a click during a rerun hits a button that is being replaced and downloads nothing: wait for the run to end
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
             with page.expect_download(timeout=WAIT) as download:
                 button.click()
             assert download.value.suggested_filename.endswith(".csv")
