@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -44,6 +45,22 @@ def app_server(db: Path, folder: Path, *, port: int | None = None, address: str 
         yield url, process
     finally:
         stop(process)
+
+
+LOOPBACK = ("127.0.0.1", "localhost")
+
+
+def refuse_outside(target, outside: list[str]) -> None:
+    """Route every request of a page or browser context: this machine's pass, any other host is refused and
+    recorded in `outside` (nothing may be fetched from the internet)."""
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("data:", "blob:")) or (urlparse(url).hostname or "") in LOOPBACK:
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+    target.route("**/*", route)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,14 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from tests.test_browser import (  # noqa: F401 - fixtures: one server for this module
+    LOOPBACK,
     app_server,
     browser,
     chromium,
+    refuse_outside,
     server,
 )
 
-LOOPBACK = ("127.0.0.1", "localhost")
 IMAGE = "![x](http://evil.example/x.png)"
 LINKS = {
     "present": [IMAGE, "<img src=http://evil.example/y.png>", "$$\\href{http://evil.example}{x}$$"],
@@ -28,15 +29,7 @@ LINKS = {
 
 def _guarded_page(browser, outside: list[str]):  # noqa: F811
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-
-    def route(request_route):
-        url = request_route.request.url
-        if (urlparse(url).hostname or "") in LOOPBACK or url.startswith(("data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-    page.route("**/*", route)
+    refuse_outside(page, outside)
     return page
 
 

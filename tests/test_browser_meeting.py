@@ -12,12 +12,11 @@ import pytest
 from analysis.config import PROJECT_ROOT
 from analysis.glossary import term
 from analysis.i18n import t
-from tests.test_browser import browser, chromium, server  # noqa: F401 - fixtures: one server for this module
+from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 WIDTHS = ((1024, 768), (1366, 768), (1920, 1080))
 PROVINCE = "620000"
-LOOPBACK = ("127.0.0.1", "localhost")
 # Text cut by its box: a visible element outside charts holding a short text, whose box clips it (an ellipsis
 # or hidden overflow) while the text is wider, or which runs past the right edge of the window.
 CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
@@ -32,15 +31,7 @@ CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].f
 def _open(browser, width: int, height: int, outside: list[str]):  # noqa: F811
     """A page that records and refuses every request to a host other than this machine."""
     page = browser.new_page(viewport={"width": width, "height": height})
-
-    def route(request_route):
-        host = urlparse(request_route.request.url).hostname or ""
-        if host in LOOPBACK or request_route.request.url.startswith(("data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(request_route.request.url)
-            request_route.abort()
-    page.route("**/*", route)
+    refuse_outside(page, outside)
     return page
 
 

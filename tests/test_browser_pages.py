@@ -21,8 +21,8 @@ import pytest
 
 from analysis import formatting, overview
 from analysis.config import PROJECT_ROOT
-from tests.test_browser import browser, chromium, server  # noqa: F401 - fixtures: one server for this module
-from tests.test_browser_meeting import CUT_TEXT, LOOPBACK
+from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
+from tests.test_browser_meeting import CUT_TEXT
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screens"
 # Opened at the narrowest, then widened: a grid that was drawn wide does not shrink with the window (Streamlit).
@@ -164,15 +164,7 @@ CELLS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-tes
 def _context(browser, outside: list[str]):  # noqa: F811
     """A browser context at the first width that refuses (and records) every request leaving this machine."""
     context = browser.new_context(viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(("data:", "blob:")) or (re.match(r"\w+://([^/:]+)", url) or [None, ""])[1] in LOOPBACK:
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-    context.route("**/*", route)
+    refuse_outside(context, outside)
     return context
 
 
