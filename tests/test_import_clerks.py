@@ -108,12 +108,30 @@ def test_problems_group_by_cause_with_count_and_first_rows():
 
 def test_reasons_name_columns_by_the_files_own_headers():
     problems = [Problem("a.csv", 3, "结束时间", "2024-01-01", "结束日期早于开始日期", "end_date is before start_date"),
-                Problem("a.csv", 4, "户编号", "x", "…", "household_id not found in households"),
-                Problem("a.csv", 5, "年度", "x", "…", "year is in the future")]
+                Problem("a.csv", 4, "户编号", "x", "户编号在农户表中不存在", "household_id not found in households"),
+                Problem("a.csv", 5, "年度", "x", "年度晚于今年", "year is in the future")]
     named = in_own_headers(problems, {"end_date": "结束时间", "start_date": "开始时间", "household_id": "户编号",
                                       "year": "年度"})
     assert [p.reason_en for p in named] == ["结束时间 is before 开始时间", "户编号 not found in households",
                                             "year is in the future"]  # plain words stay words
+    assert [p.reason_zh for p in named] == ["结束时间早于开始时间", "户编号在农户表中不存在", "年度晚于今年"]
+
+
+@pytest.mark.parametrize("own", [("起始日期", "终止日期"), ("开始日期(实际)", "结束日期(实际)")],
+                         ids=["aliases", "standard-inside-own"])
+def test_chinese_reasons_of_a_file_name_its_own_headers(own):
+    """A cross-column rule found by the validator reads in the clerk's headers in both languages; an own
+    header that holds the standard one (结束日期(实际)) is not renamed inside."""
+    start, end = own
+    headers, example = templates.template_rows("disasters")
+    headers = [start if h == "开始日期" else end if h == "结束日期" else h for h in headers]
+    row = [("2024-07-30" if h == start else v) for h, v in zip(headers, example, strict=True)]
+    item = prepared("灾情.csv", csv_bytes(headers, [row]))
+    [problem] = in_own_headers(item.problems, item.headers)
+    assert problem.column == end
+    assert problem.reason_zh == f"{end}早于{start}"
+    assert problem.reason_en == f"{end} is before {start}"
+    assert "开始日期" not in groups_frame(group_problems([problem]), "zh").to_string().replace(start, "")
 
 
 def test_preview_uses_own_headers_blank_cells_and_masks():

@@ -9,12 +9,13 @@ reason in Chinese and English, downloads as Excel through analysis.tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from analysis.i18n import t
+from analysis.store import formats as F
 from analysis.store.sandbox import PreparedFile
 from analysis.store.validate import MAX_PROBLEMS, Problem
 from analysis.tables import to_excel_bytes
@@ -53,13 +54,38 @@ def every_problem(prepared: PreparedFile) -> list[Problem]:
 
 
 def in_own_headers(problems: Sequence[Problem], headers: dict[str, str]) -> list[Problem]:
-    """English reasons that name a column by its internal name (household_id, end_date ...) name it by the
-    file's own header instead; `headers` maps internal names to the headers as written."""
-    names = sorted((n for n in headers if "_" in n and headers[n] != n), key=len, reverse=True)
-    if not names:
+    """Reasons name a column by the file's own header: English ones instead of the internal name
+    (household_id, end_date ...), Chinese ones instead of the format's Chinese header (结束日期 ...);
+    `headers` maps internal names to the headers as written."""
+    english = {n: h for n, h in headers.items() if "_" in n and h != n}
+    chinese = {zh: h for n, h in headers.items() for zh in _STANDARD_ZH.get(n, ()) if zh != h}
+    if not english and not chinese:
         return list(problems)
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-    return [replace(p, reason_en=pattern.sub(lambda m: headers[m.group(1)], p.reason_en)) for p in problems]
+    rename_en, rename_zh = _renamer(english, word=True), _renamer(chinese)
+    return [replace(p, reason_en=rename_en(p.reason_en), reason_zh=rename_zh(p.reason_zh)) for p in problems]
+
+
+def _standard_chinese_headers() -> dict[str, frozenset[str]]:
+    """Internal column name -> the format's Chinese headers of it (one per kind that has the column)."""
+    names: dict[str, set[str]] = {}
+    for kind in F.KINDS.values():
+        for column in kind.columns:
+            names.setdefault(column.name, set()).add(column.zh)
+    return {name: frozenset(zh) for name, zh in names.items()}
+
+
+_STANDARD_ZH = _standard_chinese_headers()
+
+
+def _renamer(names: dict[str, str], word: bool = False) -> Callable[[str], str]:
+    """Replaces each key of `names` in a text by its value, longest first. An own header already in the text
+    stays as it is (结束日期(实际) is not renamed inside), hence own headers are matched too."""
+    if not names:
+        return lambda text: text
+    terms = sorted(names.keys() | set(names.values()), key=len, reverse=True)
+    edge = r"\b" if word else ""
+    pattern = re.compile(edge + "(" + "|".join(map(re.escape, terms)) + ")" + edge)
+    return lambda text: pattern.sub(lambda m: names.get(m.group(1), m.group(1)), text)
 
 
 def group_problems(problems: Sequence[Problem]) -> list[ProblemGroup]:
