@@ -16,6 +16,7 @@ from analysis import riskmap
 from analysis.config import PROJECT_ROOT
 
 HEAVY = ("statsmodels", "scipy", "plotly", "shapely", "kaleido", "docx", "pptx")
+DATA = ("pandas", "numpy", "pyarrow", "duckdb")
 
 
 def imported_at_start(*args: str) -> set[str]:
@@ -31,6 +32,7 @@ def test_help_imports_no_model_plot_or_geometry_library():
     imported = imported_at_start("--help")
     assert "analysis" in imported  # the parse above read real output
     assert imported.isdisjoint(HEAVY), sorted(imported & set(HEAVY))
+    assert imported.isdisjoint(DATA), sorted(imported & set(DATA))  # commands import their libraries when run
 
 
 def test_summary_and_ingest_paths_import_no_model_library():
@@ -45,6 +47,12 @@ def test_summary_and_ingest_paths_import_no_model_library():
     imported = set(done.stdout.split())
     assert "duckdb" in imported
     assert imported.isdisjoint(HEAVY), sorted(imported & set(HEAVY))
+
+
+def test_summary_reaches_its_first_query_without_pandas(demo_db):
+    imported = imported_at_start("summary", "--region", "620000", "--db", str(demo_db))
+    assert "duckdb" in imported
+    assert imported.isdisjoint({"pandas", "numpy", *HEAVY}), sorted(imported & {"pandas", "numpy", *HEAVY})
 
 
 @pytest.mark.parametrize(("region", "level"), [("000000", "province"), ("000000", "county"), ("620000", "city"),

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time
 
 from analysis.access import settings
 from analysis.access.audit import ACTIONS, AuditLog, Verification, command_user
-from analysis.access.audit_query import AuditFilter, as_entries, count, query
 from analysis.commands import EXIT_REFUSED, emit, region_code
 
 
@@ -64,6 +63,8 @@ def cmd(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace, log: AuditLog) -> int:
     """Reading the log is itself recorded (as an export by the data administrator), like the page's downloads."""
+    from analysis.access.audit_query import AuditFilter, as_entries, count, query  # lazy: pandas and DuckDB
+
     wanted = AuditFilter(since=args.since, until=args.until, user=args.user or "", role=args.role or "",
                          action=args.action or "", region=args.region or "", target=args.target or "",
                          include_archive=args.archive)

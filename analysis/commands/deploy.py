@@ -8,8 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.deploy import cluster
-
 
 def register(sub, common) -> None:
     parser = sub.add_parser("serve", parents=[common],
@@ -22,6 +20,8 @@ def register(sub, common) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from analysis.deploy import cluster  # lazy: urllib and subprocess plumbing only `serve` needs
+
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopping the command stops its servers
     with tempfile.TemporaryDirectory(prefix="incomewatch-serve-") as workdir, \
             cluster(Path(args.db), Path(workdir), args.processes, args.port, args.address) as running:
