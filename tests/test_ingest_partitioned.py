@@ -1,10 +1,12 @@
-"""The import tests that write households, income or thresholds, again on a database kept in province files
-(analysis/store/partitions.py): the fixture `db` below replaces test_ingest's for the tests imported here."""
+"""The import tests that write households, income, thresholds or department extracts, again on a database kept in
+province files (analysis/store/partitions.py): the fixture `db` below replaces the originals' for the tests imported
+here."""
 import pytest
 
 from analysis.store.connection import connect_read_only, partition
 from analysis.store.ingest import ingest_files
 from tests.helpers_ingest import TODAY, make_db
+from tests.test_department_malformed import test_every_template_loads_through_the_import_path  # noqa: F401
 from tests.test_ingest import (  # noqa: F401 - collected here again, with the fixture below
     SAMPLES,
     loaded,

@@ -4,12 +4,13 @@ import hashlib
 import shutil
 import threading
 
+import duckdb
 import pytest
 
 from analysis.overview import counties_at_risk, headline, monitored_households
 from analysis.store.connection import Database, connect_read_only, partition, write_transaction
 from analysis.store.ingest import ingest_files, remove_households
-from analysis.store.partitions import parts_dir
+from analysis.store.partitions import EXTRACTS, EXTRACTS_PART, TABLES, parts_dir
 from tests.helpers_ingest import TODAY, csv_bytes
 
 INCOME_HEADER = ["household_id", "year", "wage_income", "crop_income", "livestock_income", "property_income",
@@ -28,7 +29,7 @@ def worlds(demo_db, tmp_path):
 
 def _manifest(path):
     with connect_read_only(path) as con:
-        return dict(con.execute("SELECT province, file FROM store.partitions").fetchall())
+        return dict(con.execute("SELECT part, file FROM store.partitions").fetchall())
 
 
 def _answers(path):
@@ -41,6 +42,7 @@ def _answers(path):
             headline(con, "000000", year), headline(con, "620000", year),
             counties_at_risk(con, "000000", year).to_dict("records"),
             monitored_households(con, "640000", year).to_dict("records"),
+            [con.execute(f"SELECT count(*), count(DISTINCT household_id) FROM {t}").fetchone() for t in EXTRACTS],
         )
 
 
@@ -61,8 +63,36 @@ def _busiest_county(path, province):
 
 def test_partitioned_world_answers_like_the_single_file(worlds):
     single, split = worlds
-    assert set(_manifest(split)) == {"62", "64"}
+    assert set(_manifest(split)) == {"62", "64", EXTRACTS_PART}
     assert _answers(split) == _answers(single)
+    with duckdb.connect(str(split), read_only=True) as plain:  # the main file keeps no household-keyed rows
+        assert all(plain.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0 for t in TABLES + EXTRACTS)
+
+
+def test_every_table_keyed_by_household_has_a_file_outside_the_main_one(tmp_path):
+    with write_transaction(tmp_path / "empty.duckdb", fresh=True) as con:
+        keyed = {t for (t,) in con.execute("SELECT DISTINCT table_name FROM duckdb_columns()"
+                                          " WHERE column_name = 'household_id' AND NOT internal"
+                                          " AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()}
+    assert keyed == set(TABLES + EXTRACTS)
+
+
+def test_department_import_rewrites_only_the_extracts_and_undeclared_extract_writes_are_refused(worlds):
+    single, split = worlds
+    with connect_read_only(split) as con:
+        household = con.execute("SELECT min(household_id) FROM households").fetchone()[0]
+    measure = csv_bytes(["户编号", "帮扶措施类型", "落实日期"], [[household, "产业帮扶", "2024-03-01"]])
+    before = _manifest(split)
+    for path in worlds:
+        assert ingest_files(path, [("measures.csv", measure)], today=TODAY).ok
+    after = _manifest(split)
+    assert {p: after[p] == before[p] for p in after} == {"62": True, "64": True, EXTRACTS_PART: False}
+    assert _answers(split) == _answers(single)
+    main = hashlib.sha256(split.read_bytes()).hexdigest()
+    with pytest.raises(RuntimeError, match="without declaring"), write_transaction(split, counties=[]) as con:
+        con.execute("INSERT INTO support_measures VALUES ($h, '产业帮扶', DATE '2024-04-01', NULL)", {"h": household})
+    assert hashlib.sha256(split.read_bytes()).hexdigest() == main
+    assert sorted(p.name for p in parts_dir(split).iterdir()) == sorted(after.values())
 
 
 def test_county_import_rewrites_only_its_province_and_old_readers_keep_their_generation(worlds):
@@ -76,7 +106,8 @@ def test_county_import_rewrites_only_its_province_and_old_readers_keep_their_gen
         report = ingest_files(path, [("county.csv", data)], today=TODAY)
         assert report.ok and report.files[0].replaced == 25
     after = _manifest(split)
-    assert after["64"] == before["64"] and after["62"] != before["62"]
+    assert after["64"] == before["64"] and after[EXTRACTS_PART] == before[EXTRACTS_PART]
+    assert after["62"] != before["62"]
     assert sorted(p.name for p in parts_dir(split).iterdir()) == sorted(after.values())  # old file removed
     assert old_reader.execute("SELECT sum(wage_income) FROM income").fetchone()[0] == old_sum  # still readable
     old_reader.close()

@@ -213,8 +213,8 @@ def _remove_leftovers(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def write_transaction(path: Path, *, fresh: bool = False,
-                      counties: Iterable[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(path: Path, *, fresh: bool = False, counties: Iterable[str] | None = None,
+                      extracts: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside a transaction.
 
     On success the copy replaces the live file atomically; on any exception the copy is
@@ -223,15 +223,18 @@ def write_transaction(path: Path, *, fresh: bool = False,
     raise WriteError (bilingual); errors of the caller's own code pass through unchanged.
 
     In a partitioned database the `households` and `income` tables hold only the rows of `counties`
-    (6-digit codes; every county when None) during the write: a writer that declares them pays for
-    those provinces, not for the whole country. A single-file database ignores `counties`.
+    (6-digit codes; every county when None) during the write, and the department extracts
+    (partitions.EXTRACTS) are empty unless `extracts` (default: when `counties` is None): a writer that
+    declares what it changes pays for those provinces, not for the whole country. A write that adds
+    extract rows without declaring them is refused. A single-file database ignores both.
     """
     path = Path(path)
     try:
         with _writer_lock(path):
             _remove_leftovers(path)
             split = not fresh and path.exists() and partitions.is_partitioned(path)
-            with _partitioned_write(path, counties) if split else _staged_write(path, fresh) as con:
+            with (_partitioned_write(path, counties, counties is None if extracts is None else extracts) if split
+                  else _staged_write(path, fresh)) as con:
                 yield con
             if fresh:
                 partitions.remove_unlisted(path, (), drop_folder=True)
@@ -276,25 +279,27 @@ def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection
 
 
 @contextlib.contextmanager
-def _partitioned_write(path: Path, counties: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Like _staged_write, for a main file with province files: only the declared counties' rows are loaded,
-    and only their provinces' files are copied and rewritten."""
+def _partitioned_write(path: Path, counties: Iterable[str] | None,
+                       extracts: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like _staged_write, for a main file with province files: only the declared counties' rows (and the
+    extracts if declared) are loaded, and only their files are copied and rewritten."""
     staging, con = _open_staging(path, copy=True)
     created: list[Path] = []
     try:
         partitions.remove_unlisted(path, partitions.manifest(con).values())  # files of killed writers
         ensure_schema(con)
-        scope = partitions.materialize(con, path, counties)
+        scope = partitions.materialize(con, path, counties, extracts)
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")
-        live, created = partitions.publish(con, path, scope)
+        live, created = partitions.publish(con, path, scope, extracts)
         con.execute("CHECKPOINT")
-        if scope is None:  # every row left the main file: write it anew without the space they took
+        emptied = scope is None or extracts  # many rows left the main file: write it anew without their space
+        if emptied:
             created.append(partitions.compact(con, staging))
         con.close()
         partitions.fsync([staging, *created])
-        os.replace(created.pop() if scope is None else staging, path)
+        os.replace(created.pop() if emptied else staging, path)
         staging.unlink(missing_ok=True)
     except BaseException:
         with contextlib.suppress(Exception):

@@ -28,7 +28,7 @@ from analysis.regions import add_unnamed_units, ensure_real_regions
 from analysis.store import bounds as B
 from analysis.store import formats as F
 from analysis.store.connection import WriteError, connect_read_only, table_columns, write_transaction
-from analysis.store.partitions import is_partitioned
+from analysis.store.partitions import EXTRACTS, is_partitioned
 from analysis.store.sandbox import Limits, PreparedFile, prepare_isolated, refused
 from analysis.store.summaries import keep_current
 from analysis.store.validate import Problem, format_problems
@@ -122,7 +122,8 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
         _finish(progress)
         return IngestReport(not problems, problems, results, phases.seconds)
     try:
-        with write_transaction(db_path, counties=_counties_written(db_path, [prepared[i] for i in todo])) as con:
+        with write_transaction(db_path, counties=_counties_written(db_path, [prepared[i] for i in todo]),
+                               extracts=any(F.KINDS[prepared[i].kind].table in EXTRACTS for i in todo)) as con:
             phases.mark("copy")
             touched: set[str] = set()
             years: set[int] | None = set()  # the years whose sums change; None: every year

@@ -1,22 +1,26 @@
 """Household rows stored one file per province, so that an import rewrites only what it touches.
 
 A partitioned database is the main file `<db>` (small tables, views, and the manifest table
-`partitions`: province → file) plus one DuckDB file per province in `<db>.parts/`, holding that
-province's `households` and `income` rows (sorted as in a single file). The main file keeps both
-tables, empty, so that the schema and the writers' SQL stay as they are.
+`partitions`: part → file) plus, in `<db>.parts/`, one DuckDB file per province holding that
+province's `households` and `income` rows (sorted as in a single file), and one file holding the
+department extracts (`EXTRACTS`: persons, claims, school records …, which grow with households but
+carry no county). The main file keeps all these tables, empty, so that the schema and the writers'
+SQL stay as they are, and it stays small: a county's import copies it, its province's file and
+nothing else.
 
-Readers open an in-memory DuckDB, ATTACH the main file and the province files its manifest names
-(read-only), and see every table of the main file as a view, `households` and `income` as UNION ALL
-views over the provinces. A published province file is never changed: a write copies the province
-files it touches to new names, and the new main file (with the new manifest) is swapped in atomically,
-so a reader sees either the old set of files or the new one. Files no manifest names any more are
-removed right after the swap: readers that had them open keep reading them (an unlinked file lives
-until its last descriptor is closed); a reader caught between reading the old manifest and attaching
-retries with the new one.
+Readers open an in-memory DuckDB, ATTACH the main file and the files its manifest names
+(read-only), and see every table of the main file as a view: `households` and `income` as UNION ALL
+views over the provinces, the extracts as views over their file. A published file is never changed:
+a write writes the files it touches under new names, and the new main file (with the new manifest) is
+swapped in atomically, so a reader sees either the old set of files or the new one. Files no manifest
+names any more are removed right after the swap: readers that had them open keep reading them (an
+unlinked file lives until its last descriptor is closed); a reader caught between reading the old
+manifest and attaching retries with the new one.
 
 DuckDB writes one attached database per transaction, so a write runs in the main file as before,
-on the rows of the counties it declared (`materialize`), and moves them back out afterwards
-(`publish`). The province files are private copies until the swap, which is what makes it atomic.
+on the rows of the counties it declared and on the extracts if it declared them (`materialize`), and
+moves them back out afterwards (`publish`). The new files are private until the swap, which is what
+makes it atomic.
 """
 from __future__ import annotations
 
@@ -29,7 +33,11 @@ from pathlib import Path
 
 import duckdb
 
-TABLES = ("households", "income")
+TABLES = ("households", "income")  # one file per province
+# Every other table keyed by household: one file of their own, loaded only by writers that declare them.
+EXTRACTS = ("persons", "medical_claims", "education_records", "assistance", "household_losses", "house_safety",
+            "disabilities", "job_status", "cases", "support_measures")
+EXTRACTS_PART = "extracts"  # the extracts file's key in the manifest (provinces are keyed by 2 digits)
 # Same order as the single-file world, so zone maps skip to one county, or one year then county.
 _ORDER = {"households": "county_code, village_code, household_id",
           "income": "year, county_code, village_code, household_id"}
@@ -45,14 +53,24 @@ def is_partitioned(path: Path) -> bool:
 
 
 def manifest(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> dict[str, str]:
-    """Province prefix (2 digits) → file name in the parts folder; empty for a single-file database.
-    `catalog`: the attached database holding the manifest (the connection's own by default)."""
+    """Part (a province's 2-digit prefix, or EXTRACTS_PART) → file name in the parts folder; empty for a
+    single-file database. `catalog`: the attached database holding the manifest (the connection's own by default)."""
     catalog = catalog or con.execute("SELECT current_database()").fetchone()[0]
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $db AND table_name = $t",
                          {"db": catalog, "t": _MANIFEST}).fetchone()[0]
     if not exists:
         return {}
-    return dict(con.execute(f'SELECT province, file FROM "{catalog}".main.{_MANIFEST} ORDER BY province').fetchall())
+    return dict(con.execute(f'SELECT * FROM "{catalog}".main.{_MANIFEST} ORDER BY 1').fetchall())
+
+
+def provinces(parts: dict[str, str]) -> dict[str, str]:
+    """The province files of a manifest."""
+    return {part: name for part, name in parts.items() if part != EXTRACTS_PART}
+
+
+def _alias(part: str) -> str:
+    """The catalog name a reader attaches a part as: p62 for Gansu, ext for the extracts."""
+    return "ext" if part == EXTRACTS_PART else f"p{int(part):02d}"
 
 
 # ---------------------------------------------------------------- readers
@@ -77,14 +95,18 @@ class StaleManifest(Exception):
 def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> None:
     con.execute("ATTACH $file AS store (READ_ONLY)", {"file": str(main_file)})
     parts = manifest(con, "store")
-    for province, name in parts.items():
-        con.execute(f"ATTACH $file AS p{int(province):02d} (READ_ONLY)", {"file": str(parts_dir(path) / name)})
+    for part, name in parts.items():
+        con.execute(f"ATTACH $file AS {_alias(part)} (READ_ONLY)", {"file": str(parts_dir(path) / name)})
+    by_province = [_alias(p) for p in provinces(parts)]
     columns = _columns(con)
     for table, names in columns.items():
         if "." in table:
             continue
-        if table in TABLES and parts:  # the main file's own rows are none (publish moved them out)
-            sources = [_select(f"p{int(p):02d}", table, names, columns) for p in parts]
+        # the main file's own rows of these tables are none (publish moved them out)
+        if table in TABLES and by_province:
+            sources = [_select(alias, table, names, columns) for alias in by_province]
+        elif table in EXTRACTS and f"ext.{table}" in columns:
+            sources = [_select("ext", table, names, columns)]
         else:
             sources = [f"SELECT * FROM store.main.{table}"]
         con.execute(f"CREATE VIEW main.{table} AS " + " UNION ALL ".join(sources))
@@ -92,7 +114,7 @@ def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> 
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Columns of every table of the main file; of the province files' tables as `pNN.table`."""
+    """Columns of every table of the main file; of the other files' tables as `pNN.table` or `ext.table`."""
     found: dict[str, list[str]] = {}
     for database, table, column in con.execute(
             "SELECT database_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
@@ -130,55 +152,89 @@ def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
 
 # ---------------------------------------------------------------- writers
 
-def materialize(con: duckdb.DuckDBPyConnection, path: Path, counties: Iterable[str] | None) -> list[str] | None:
-    """Load the rows of `counties` (every county when None) from the province files into the main file's tables.
+def materialize(con: duckdb.DuckDBPyConnection, path: Path, counties: Iterable[str] | None,
+                extracts: bool) -> list[str] | None:
+    """Load the rows of `counties` (every county when None) from the province files into the main file's tables,
+    and the extracts when `extracts`.
 
     Returns the sorted county list (None for all): the write may change those counties' rows and no others.
     """
     scope = None if counties is None else sorted(set(counties))
-    for province, name in manifest(con).items():
+    parts = manifest(con)
+    for province, name in provinces(parts).items():
         wanted = None if scope is None else [c for c in scope if c[:2] == province]
         if wanted == []:
             continue
-        con.execute("ATTACH $file AS source (READ_ONLY)", {"file": str(parts_dir(path) / name)})
-        try:
-            for table in TABLES:
-                where = "" if wanted is None else " WHERE county_code IN (SELECT unnest($c::VARCHAR[]))"
-                con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM source.main.{table}{where}",
-                            {"c": wanted} if wanted is not None else {})
-        finally:
-            con.execute("DETACH source")
+        where = "" if wanted is None else " WHERE county_code IN (SELECT unnest($c::VARCHAR[]))"
+        _load(con, parts_dir(path) / name, TABLES, where, {"c": wanted} if wanted is not None else {})
+    if extracts and EXTRACTS_PART in parts:
+        _load(con, parts_dir(path) / parts[EXTRACTS_PART], EXTRACTS, "", {})
     return scope
 
 
-def publish(con: duckdb.DuckDBPyConnection, path: Path, scope: list[str] | None) -> tuple[dict[str, str], list[Path]]:
-    """Move the rows out of the main file into new province files; write the new manifest into the main file.
+def _load(con: duckdb.DuckDBPyConnection, file: Path, tables: Iterable[str], where: str, params: dict) -> None:
+    con.execute("ATTACH $file AS source (READ_ONLY)", {"file": str(file)})
+    try:
+        present = {t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'source'").fetchall()}
+        for table in tables:
+            if table in present:
+                con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM source.main.{table}{where}", params)
+    finally:
+        con.execute("DETACH source")
+
+
+def publish(con: duckdb.DuckDBPyConnection, path: Path, scope: list[str] | None,
+            extracts: bool) -> tuple[dict[str, str], list[Path]]:
+    """Move the rows out of the main file into new files; write the new manifest into the main file.
 
     A province file whose counties were only partly loaded is copied and changed for those counties; others
-    are written whole. Returns the new manifest and the new files (to remove if the swap fails).
+    are written whole; the extracts file is written whole when they were loaded (`extracts`). Returns the new
+    manifest and the new files (to remove if the swap fails).
     """
     old = manifest(con)
     present = {p for (p,) in con.execute(
         "SELECT DISTINCT substr(county_code, 1, 2) FROM households UNION SELECT DISTINCT substr(county_code, 1, 2)"
         " FROM income").fetchall()}
-    touched = present | (set(old) if scope is None else {c[:2] for c in scope} & set(old))
+    touched = present | (set(provinces(old)) if scope is None else {c[:2] for c in scope} & set(old))
     new, created = dict(old), []
     folder = parts_dir(path)
     for province in sorted(touched):
-        name = f"{province}-{time.time_ns()}-{os.getpid()}.duckdb"
-        created.append(folder / name)
-        rows = _write_province(con, folder / name, province, old.get(province) and folder / old[province],
+        created.append(_new_file(folder, province))
+        rows = _write_province(con, created[-1], province, old.get(province) and folder / old[province],
                                None if scope is None else [c for c in scope if c[:2] == province])
-        if rows:
-            new[province] = name
-        else:
-            new.pop(province, None)
-    for table in TABLES:
+        _name_in(new, province, created[-1], rows)
+    if extracts:
+        created.append(_new_file(folder, EXTRACTS_PART))
+        _name_in(new, EXTRACTS_PART, created[-1], _write_extracts(con, created[-1]))
+    else:
+        _refuse_undeclared_extracts(con)
+    for table in TABLES + EXTRACTS:
         con.execute(f"DELETE FROM main.{table}")
-    con.execute(f"CREATE OR REPLACE TABLE {_MANIFEST} (province VARCHAR NOT NULL, file VARCHAR NOT NULL)")
+    con.execute(f"CREATE OR REPLACE TABLE {_MANIFEST} (part VARCHAR NOT NULL, file VARCHAR NOT NULL)")
     if new:
         con.executemany(f"INSERT INTO {_MANIFEST} VALUES (?, ?)", sorted(new.items()))
     return new, created
+
+
+def _new_file(folder: Path, part: str) -> Path:
+    """A name no reader has seen: published files are never changed, a new version is a new file."""
+    return folder / f"{part}-{time.time_ns()}-{os.getpid()}.duckdb"
+
+
+def _name_in(parts: dict[str, str], part: str, file: Path, rows: int) -> None:
+    if rows:
+        parts[part] = file.name
+    else:
+        parts.pop(part, None)
+
+
+def _refuse_undeclared_extracts(con: duckdb.DuckDBPyConnection) -> None:
+    """A write that did not load the extracts saw them empty: rows it added would replace nothing they should."""
+    for table in EXTRACTS:
+        if con.execute(f"SELECT count(*) FROM (FROM main.{table} LIMIT 1)").fetchone()[0]:
+            raise RuntimeError(f"this write changed {table} without declaring it: "
+                               "call write_transaction(..., extracts=True)")
 
 
 def _write_province(con: duckdb.DuckDBPyConnection, target: Path, province: str, previous: Path | None,
@@ -199,6 +255,20 @@ def _write_province(con: duckdb.DuckDBPyConnection, target: Path, province: str,
                         f" WHERE substr(county_code, 1, 2) = $p ORDER BY {_ORDER[table]}", {"p": province})
         rows = con.execute("SELECT (SELECT count(*) FROM target.main.households)"
                            " + (SELECT count(*) FROM target.main.income)").fetchone()[0]
+        con.execute("CHECKPOINT target")
+    finally:
+        con.execute("DETACH target")
+    return rows
+
+
+def _write_extracts(con: duckdb.DuckDBPyConnection, target: Path) -> int:
+    """The extracts' new file, written whole (in their order of insertion). Row count."""
+    con.execute("ATTACH $file AS target", {"file": str(target)})
+    try:
+        rows = 0
+        for table in EXTRACTS:
+            con.execute(f"CREATE TABLE target.main.{table} AS FROM main.{table}")
+            rows += con.execute(f"SELECT count(*) FROM target.main.{table}").fetchone()[0]
         con.execute("CHECKPOINT target")
     finally:
         con.execute("DETACH target")
