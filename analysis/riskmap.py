@@ -86,56 +86,115 @@ WITH flooded AS (
            count(*) FILTER (WHERE current AND flooded) AS flood_households
     FROM monitored
     GROUP BY code
-){levels}
-SELECT u.code, coalesce(n.name, u.code) AS name, coalesce(n.name_en, n.name, u.code) AS name_en, u.* EXCLUDE (code)
-FROM {source} u LEFT JOIN regions n ON n.code = u.code
-WHERE u.households > 0
-ORDER BY u.code
+){levels}, named AS (
+    SELECT u.code, coalesce(n.name, u.code) AS name, coalesce(n.name_en, n.name, u.code) AS name_en,
+           u.* EXCLUDE (code)
+    FROM {source} u LEFT JOIN regions n ON n.code = u.code
+    WHERE u.households > 0
+), per_capita AS (
+    SELECT *, net_income / nullif(people, 0) AS income_per_capita,
+           previous_net_income / nullif(previous_people, 0) AS previous_per_capita
+    FROM named
+), metrics AS (
+    SELECT *, {metrics}
+    FROM per_capita
+){shrunk}
+SELECT {columns} FROM {last} ORDER BY code
 """
+# The METRICS from the SUMS, as `with_metric_columns` computes them (NULL where a denominator is zero).
+_METRIC_SQL = {
+    "below_share": "below / households",
+    "edge_share": "edge / households",
+    "growth": "income_per_capita / nullif(previous_per_capita, 0) - 1",
+    "monitored_per_1000": "monitored * 1000 / households",
+    "eliminated_share": "eliminated / nullif(monitored, 0)",
+    "livestock_share": "livestock_income / nullif(net_income, 0)",
+    "flood_share": "flood_households / households",
+}
 # A county's villages and their townships in one scan: township rows are sums of their villages' rows (every
-# metric is a ratio of sums); `level` tells them apart. Counts cast back to BIGINT as in the village rows.
+# metric is a ratio of sums); their code lengths tell them apart. Counts cast back to BIGINT as in the village rows.
 _COUNTS = ("households", "below", "edge", "monitored", "eliminated", "flood_households")
 _TOWNSHIPS_AND_VILLAGES = """, levels AS (
-    SELECT code, 'village' AS level, * EXCLUDE (code) FROM units
+    SELECT * FROM units
     UNION ALL
-    SELECT substr(code, 1, 9), 'township', {sums} FROM units GROUP BY 1
+    SELECT substr(code, 1, 9), {sums} FROM units GROUP BY 1
 )"""
+# Empirical-Bayes shares of villages or townships (see `shrunk_toward_county`), step by step over the units of
+# one county and level (a county's townships and villages differ in code length): the pooled share, the spread
+# of the shares around it weighted by households, then the prior's strength and each unit's posterior mean.
+_SHRUNK = """, pooled AS (
+    SELECT *, {pooled} FROM {source}
+), spread AS (
+    SELECT *, {spread} FROM pooled
+), strength AS (
+    SELECT *, {strength} FROM spread
+), shrunk AS (
+    SELECT *, {shrunk} FROM strength
+)"""
+_COUNTY_LEVEL = "OVER (PARTITION BY substr(code, 1, 6), length(code))"
+MAX_STRENGTH = 1e6  # all weight on the county's share when the villages vary no more than binomial noise
+
+
+def _shrunk_sql(source: str) -> tuple[str, list[str]]:
+    """The `_SHRUNK` CTEs over `source` (columns code and the SHRUNK metrics' counts), and its helper columns."""
+    parts: dict[str, list[str]] = {"pooled": [], "spread": [], "strength": [], "shrunk": []}
+    for metric in SHRUNK:
+        c, b = COUNTS[metric]
+        among = f"FILTER (WHERE {b} > 0) {_COUNTY_LEVEL}"
+        p, n, t, v, k = (f"_{x}_{metric}" for x in "pntvk")
+        parts["pooled"] += [f"sum({c}) {among} / sum({b}) {among} AS {p}", f"count(*) {among} AS {n}",
+                            f"sum({b}) {among} AS {t}"]
+        parts["spread"].append(f"sum({b} * ({c} / {b} - {p}) ** 2) {among} / {t} AS {v}")
+        between = f"({v} - {p} * (1 - {p}) * {n} / {t})"  # spread beyond what binomial noise alone gives
+        parts["strength"].append(
+            f"CASE WHEN {n} < 2 OR {p} IN (0, 1) OR {between} <= 0 THEN {MAX_STRENGTH} "
+            f"ELSE least(greatest({p} * (1 - {p}) / {between} - 1, 0), {MAX_STRENGTH}) END AS {k}")
+        parts["shrunk"].append(
+            f"CASE WHEN {b} > 0 THEN ({c} + {p} * {k}) / ({b} + {p} * {k} + (1 - {p}) * {k}) END AS {metric}_shrunk")
+    helpers = [f"_{x}_{m}" for m in SHRUNK for x in "pntvk"]
+    return _SHRUNK.format(source=source, **{step: ", ".join(columns) for step, columns in parts.items()}), helpers
+
+
+def _units_sql(region_code: str, unit: str, levels: str = "", source: str = "units",
+               shrink: bool = False) -> tuple[str, dict]:
+    """The `_UNITS` query: per-unit sums, metrics and (shrink) the shrunk shares; and its bound parameters."""
+    income_filter, params = region_where(region_code, "i")
+    households_filter, _ = region_where(region_code, "h")
+    shrunk, helpers = _shrunk_sql("metrics") if shrink else ("", [])
+    metrics = ", ".join(f"{sql} AS {key}" for key, sql in _METRIC_SQL.items())
+    sql = _UNITS.format(unit=unit, income_filter=income_filter, households_filter=households_filter, levels=levels,
+                        source=source, metrics=metrics, shrunk=shrunk, last="shrunk" if shrink else "metrics",
+                        columns=f"* EXCLUDE ({', '.join(helpers)})" if helpers else "*")
+    return sql, params
 
 
 def unit_metrics(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, level: str) -> pd.DataFrame:
     """Every metric for each unit of `level` inside `region_code` (units without households in `year` left out).
 
     Columns: code, name, name_en, the SUMS (counts and yuan totals; previous_* are of year − 1), then
-    income_per_capita, previous_per_capita and one column per METRICS key.
+    income_per_capita, previous_per_capita, one column per METRICS key and, for townships and villages, the
+    SHRUNK shares shrunk toward their county's (`<metric>_shrunk`).
     """
     if level not in _UNIT:
         raise ValueError(f"unknown level {level!r}")
-    income_filter, params = region_where(region_code, "i")
-    households_filter, _ = region_where(region_code, "h")
-    sql = _UNITS.format(unit=_UNIT[level], income_filter=income_filter, households_filter=households_filter,
-                        levels="", source="units")
-    frame = cur.execute(sql, {
-        **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
-        "types": list(MONITORED_TYPES),
-    }).df()
-    frame = with_metric_columns(frame)
-    return shrunk_toward_county(frame) if level in ("township", "village") else frame
+    sql, params = _units_sql(region_code, _UNIT[level], shrink=level in ("township", "village"))
+    return cur.execute(sql, _bound(params, year)).df()
 
 
 def county_units(cur: duckdb.DuckDBPyConnection, county_code: str, year: int) -> dict[str, pd.DataFrame]:
     """`unit_metrics` of a county's townships and of its villages ({"township": ..., "village": ...}) from one
-    scan of its households and income rows, as the county drill-down shows both."""
-    income_filter, params = region_where(county_code, "i")
-    households_filter, _ = region_where(county_code, "h")
+    query over its households and income rows, as the county drill-down shows both."""
     sums = ", ".join(f"sum({c})::BIGINT" if c in _COUNTS else f"sum({c})" for c in SUMS)
-    sql = _UNITS.format(unit=_UNIT["village"], income_filter=income_filter, households_filter=households_filter,
-                        levels=_TOWNSHIPS_AND_VILLAGES.format(sums=sums), source="levels")
-    frame = cur.execute(sql, {
-        **params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
-        "types": list(MONITORED_TYPES),
-    }).df()
-    return {level: shrunk_toward_county(with_metric_columns(part.drop(columns="level").reset_index(drop=True)))
-            for level, part in ((name, frame[frame["level"] == name]) for name in ("township", "village"))}
+    sql, params = _units_sql(county_code, _UNIT["village"], _TOWNSHIPS_AND_VILLAGES.format(sums=sums), "levels",
+                             shrink=True)
+    frame = cur.execute(sql, _bound(params, year)).df()
+    width = frame["code"].str.len()
+    return {"township": frame[width == 9].reset_index(drop=True), "village": frame[width == 12].reset_index(drop=True)}
+
+
+def _bound(params: dict, year: int) -> dict:
+    return {**params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
+            "types": list(MONITORED_TYPES)}
 
 
 # Share metrics that count households: the numerator and denominator columns shown beside each share.
@@ -145,41 +204,22 @@ COUNTS = {"below_share": ("below", "households"), "edge_share": ("edge", "househ
 SHRUNK = ("below_share", "edge_share", "eliminated_share")  # household shares that vary by village
 
 
-def beta_binomial_prior(counts: np.ndarray, totals: np.ndarray, max_strength: float = 1e6) -> tuple[float, float]:
-    """Method-of-moments Beta(α, β) of the true shares behind `counts` out of `totals` (units of one county):
-    the mean is the pooled share; the between-unit variance is what the observed shares vary by beyond
-    binomial noise. No excess variance → all weight on the pooled share (strength capped at `max_strength`)."""
-    counts, totals = np.asarray(counts, float), np.asarray(totals, float)
-    keep = totals > 0
-    counts, totals = counts[keep], totals[keep]
-    if totals.sum() == 0:
-        return float("nan"), float("nan")
-    pooled = counts.sum() / totals.sum()
-    if len(totals) < 2 or pooled in (0.0, 1.0):
-        return pooled * max_strength, (1 - pooled) * max_strength
-    shares = counts / totals
-    spread = np.average((shares - pooled) ** 2, weights=totals)
-    noise = pooled * (1 - pooled) * len(totals) / totals.sum()  # expected spread of binomial noise alone
-    between = spread - noise
-    strength = max_strength if between <= 0 else min(max(pooled * (1 - pooled) / between - 1, 0.0), max_strength)
-    return pooled * strength, (1 - pooled) * strength
-
-
 def shrunk_toward_county(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds `<metric>_shrunk` for the SHRUNK shares of villages or townships: empirical Bayes (beta-binomial)
     posterior means, pulled toward their county's share the more, the fewer households a unit has, so one
-    household no longer moves a small village across a map class."""
-    county = frame["code"].str[:6]
-    out = frame.copy()
-    for metric in SHRUNK:
-        count, base = COUNTS[metric]
-        shrunk = pd.Series(np.nan, index=frame.index)
-        for _, part in frame.groupby(county):
-            alpha, beta = beta_binomial_prior(part[count].to_numpy(), part[base].to_numpy())
-            valid = part[base] > 0
-            shrunk[part.index[valid]] = (part.loc[valid, count] + alpha) / (part.loc[valid, base] + alpha + beta)
-        out[f"{metric}_shrunk"] = shrunk
-    return out
+    household no longer moves a small village across a map class.
+
+    The prior is a method-of-moments Beta(α, β) of the true shares of one county's units: its mean is the pooled
+    share; its variance is what the observed shares vary by beyond binomial noise. No excess variance → all
+    weight on the pooled share (strength capped at MAX_STRENGTH). The queries (`unit_metrics`, `county_units`)
+    compute the same with the same SQL; this runs it on a frame of units (code and the SHRUNK counts).
+    """
+    shrunk, helpers = _shrunk_sql("units")
+    with duckdb.connect() as con:
+        con.register("frame", frame.assign(_row=np.arange(len(frame))))
+        out = con.execute(f"WITH units AS (SELECT * FROM frame){shrunk} "
+                          f"SELECT * EXCLUDE ({', '.join(helpers)}, _row) FROM shrunk ORDER BY _row").df()
+    return out.set_axis(frame.index)
 
 
 SUMS = ("households", "people", "below", "edge", "net_income", "previous_net_income", "previous_people",

@@ -213,3 +213,34 @@ def test_county_units_in_one_query_equal_each_level_alone(demo_db, province):
             alone = riskmap.unit_metrics(con, county, YEAR, level)
             assert len(alone) > 0
             pd.testing.assert_frame_equal(both[level], alone, check_dtype=False, rtol=1e-9)
+
+
+def _beta_binomial_shrunk(counts: np.ndarray, totals: np.ndarray, cap: float = 1e6) -> np.ndarray:
+    """The pandas/numpy shrinkage the drill-down used before it moved into SQL (method-of-moments prior)."""
+    keep = totals > 0
+    c, t = counts[keep].astype(float), totals[keep].astype(float)
+    pooled = c.sum() / t.sum()
+    strength = cap
+    if len(t) >= 2 and pooled not in (0.0, 1.0):
+        between = np.average((c / t - pooled) ** 2, weights=t) - pooled * (1 - pooled) * len(t) / t.sum()
+        strength = cap if between <= 0 else min(max(pooled * (1 - pooled) / between - 1, 0.0), cap)
+    alpha, beta = pooled * strength, (1 - pooled) * strength
+    return np.where(keep, (counts + alpha) / np.where(keep, totals + alpha + beta, 1), np.nan)
+
+
+def test_county_drilldown_in_sql_equals_the_former_pandas_result(demo_db):
+    """Metrics and shrunk shares of a county's villages and townships, now computed by the query, against the
+    former pandas post-processing (`with_metric_columns` and a numpy beta-binomial prior) on the same sums."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        county = con.execute("SELECT county_code FROM households GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+                             ).fetchone()[0]
+        both = riskmap.county_units(con, county, YEAR)
+    assert len(both["village"]) > 1
+    for level, frame in both.items():
+        assert len(frame) and frame["code"].str.len().eq({"township": 9, "village": 12}[level]).all()
+        former = riskmap.with_metric_columns(frame[["code", "name", "name_en", *riskmap.SUMS]])
+        pd.testing.assert_frame_equal(frame[former.columns], former, check_dtype=False, rtol=1e-12)
+        for metric in riskmap.SHRUNK:
+            count, base = riskmap.COUNTS[metric]
+            expected = _beta_binomial_shrunk(frame[count].to_numpy(), frame[base].to_numpy())
+            np.testing.assert_allclose(frame[f"{metric}_shrunk"].to_numpy(float), expected, rtol=1e-12)
