@@ -92,16 +92,17 @@ WITH flooded AS (
     FROM {source} u LEFT JOIN regions n ON n.code = u.code
     WHERE u.households > 0
 ), per_capita AS (
-    SELECT *, net_income / nullif(people, 0) AS income_per_capita,
-           previous_net_income / nullif(previous_people, 0) AS previous_per_capita
-    FROM named
+    SELECT *, {per_capita} FROM named
 ), metrics AS (
     SELECT *, {metrics}
     FROM per_capita
 ){shrunk}
 SELECT {columns} FROM {last} ORDER BY code
 """
-# The METRICS from the SUMS, as `with_metric_columns` computes them (NULL where a denominator is zero).
+# Per-capita incomes and the METRICS from the SUMS, as `with_metric_columns` computes them (NULL where a
+# denominator is zero).
+_PER_CAPITA = ("net_income / nullif(people, 0) AS income_per_capita, "
+               "previous_net_income / nullif(previous_people, 0) AS previous_per_capita")
 _METRIC_SQL = {
     "below_share": "below / households",
     "edge_share": "edge / households",
@@ -163,7 +164,7 @@ def _units_sql(region_code: str, unit: str, levels: str = "", source: str = "uni
     shrunk, helpers = _shrunk_sql("metrics") if shrink else ("", [])
     metrics = ", ".join(f"{sql} AS {key}" for key, sql in _METRIC_SQL.items())
     sql = _UNITS.format(unit=unit, income_filter=income_filter, households_filter=households_filter, levels=levels,
-                        source=source, metrics=metrics, shrunk=shrunk, last="shrunk" if shrink else "metrics",
+                        source=source, per_capita=_PER_CAPITA, metrics=metrics, shrunk=shrunk, last="shrunk" if shrink else "metrics",
                         columns=f"* EXCLUDE ({', '.join(helpers)})" if helpers else "*")
     return sql, params
 
@@ -193,8 +194,7 @@ def county_units(cur: duckdb.DuckDBPyConnection, county_code: str, year: int) ->
 
 
 def _bound(params: dict, year: int) -> dict:
-    return {**params, "year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31),
-            "types": list(MONITORED_TYPES)}
+    return {**params, **_year_bounds(year), "types": list(MONITORED_TYPES)}
 
 
 # Share metrics that count households: the numerator and denominator columns shown beside each share.
@@ -244,24 +244,80 @@ def with_metric_columns(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_BASIS = """
+# Every county's sums in `year` from the `county_year` table (previous_* of year − 1; flood households: all of
+# a county with a flood that started in the year).
+_COUNTY_SUMS = """
 WITH flooded AS (
     SELECT DISTINCT county_code FROM disasters
     WHERE hazard = 'flood' AND start_date BETWEEN $year_start AND $year_end
-)
-SELECT c.county_code AS code, coalesce(n.name, c.county_code) AS name,
-       coalesce(n.name_en, n.name, c.county_code) AS name_en,
-       c.households, c.people, c.below, c.edge, c.net_income,
-       coalesce(p.net_income, 0) AS previous_net_income, coalesce(p.people, 0) AS previous_people,
-       c.livestock_income, c.monitored, c.eliminated,
-       CASE WHEN f.county_code IS NULL THEN 0 ELSE c.households END AS flood_households
-FROM county_year c
-LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
-LEFT JOIN flooded f ON f.county_code = c.county_code
-LEFT JOIN regions n ON n.code = c.county_code
-WHERE c.year = $year AND c.households > 0
+), counties AS (
+    SELECT c.county_code AS code, c.households, c.people, c.below, c.edge, c.net_income,
+           coalesce(p.net_income, 0) AS previous_net_income, coalesce(p.people, 0) AS previous_people,
+           c.livestock_income, c.monitored, c.eliminated,
+           CASE WHEN f.county_code IS NULL THEN 0 ELSE c.households END AS flood_households
+    FROM county_year c
+    LEFT JOIN county_year p ON p.county_code = c.county_code AND p.year = c.year - 1
+    LEFT JOIN flooded f ON f.county_code = c.county_code
+    WHERE c.year = $year AND c.households > 0
+)"""
+_BASIS = _COUNTY_SUMS + """
+SELECT c.code, coalesce(n.name, c.code) AS name, coalesce(n.name_en, n.name, c.code) AS name_en, c.* EXCLUDE (code)
+FROM counties c LEFT JOIN regions n ON n.code = c.code
 ORDER BY code
 """
+# One metric of the units of a level summed from the county sums (`units_from_counties`), ranked as `ranked`
+# ranks (1 = highest; ties share the better rank; no value, no rank); and the metric of every county.
+_VALUED = _COUNTY_SUMS + """, units AS (
+    SELECT {unit} AS code, {sums} FROM counties WHERE starts_with(code, $prefix) GROUP BY 1
+), valued AS (
+    SELECT code, households, {value} AS value FROM (SELECT *, {per_capita} FROM units)
+), basis AS (
+    SELECT list({value} ORDER BY code) AS values FROM (SELECT *, {per_capita} FROM counties)
+)"""
+# The ranked units, then one row (code NULL) with the list of every county's value.
+_RANKED = """
+SELECT v.code, coalesce(n.name, v.code) AS name, v.households, v.value,
+       CASE WHEN v.value IS NOT NULL THEN rank() OVER (ORDER BY v.value DESC NULLS LAST) END AS rank, NULL AS values
+FROM valued v LEFT JOIN regions n ON n.code = v.code
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, values FROM basis
+ORDER BY code IS NULL, rank NULLS LAST, code
+"""
+_COUNTY_UNIT = {"province": "substr(code, 1, 2) || '0000'", "city": "substr(code, 1, 4) || '00'", "county": "code"}
+
+
+def _valued_sql(metric: str, level: str, tail: str) -> str:
+    if metric not in _METRIC_SQL or level not in _COUNTY_UNIT:
+        raise ValueError(f"unknown metric or level {metric!r}, {level!r}")
+    return (_VALUED + tail).format(unit=_COUNTY_UNIT[level], sums=", ".join(f"sum({c}) AS {c}" for c in SUMS),
+                                   per_capita=_PER_CAPITA, value=_METRIC_SQL[metric])
+
+
+def ranked_from_counties(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, level: str,
+                         metric: str) -> tuple[list[dict], np.ndarray]:
+    """The province, city or county units inside `region_code` with code, name, households, value (`metric`)
+    and rank, best first: what `ranked(units_from_counties(class_basis(...), ...), metric)` gives; and the
+    metric of every county (`county_values`: the class basis). One query, no pandas (the command line prints
+    it). No value: NaN value and rank."""
+    prefix = region_code[: region_prefix(region_code)]
+    *rows, (*_, basis) = cur.execute(_valued_sql(metric, level, _RANKED),
+                                     {**_year_bounds(year), "prefix": prefix}).fetchall()
+    nan = float("nan")
+    units = [{"code": code, "name": name, "households": int(households),
+              "value": nan if value is None else value, "rank": nan if rank is None else float(rank)}
+             for code, name, households, value, rank, _ in rows]
+    return units, np.array(basis, dtype=float)
+
+
+def county_values(cur: duckdb.DuckDBPyConnection, year: int, metric: str) -> np.ndarray:
+    """`metric` of every county in `year`, by code (NaN where undefined): `class_basis(...)[metric]` without
+    pandas."""
+    sql = _valued_sql(metric, "county", "SELECT values FROM basis")
+    return np.array(cur.execute(sql, {**_year_bounds(year), "prefix": ""}).fetchone()[0], dtype=float)
+
+
+def _year_bounds(year: int) -> dict:
+    return {"year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31)}
 
 
 def class_basis(cur: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
@@ -271,8 +327,7 @@ def class_basis(cur: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     it also feeds every province, city and county view (`units_from_counties`), so only townships and
     villages need a query of their own. Same columns as `unit_metrics(..., "county")`.
     """
-    frame = cur.execute(_BASIS, {"year": year, "year_start": date(year, 1, 1), "year_end": date(year, 12, 31)}).df()
-    return with_metric_columns(frame)
+    return with_metric_columns(cur.execute(_BASIS, _year_bounds(year)).df())
 
 
 def units_from_counties(counties: pd.DataFrame, names: pd.DataFrame, region_code: str, level: str) -> pd.DataFrame:
@@ -452,8 +507,9 @@ class MapSettings:
     thresholds: tuple[float, ...] = ()
     level: str = "province"
 
-    def breaks(self, basis: pd.DataFrame) -> tuple[float, ...]:
-        """Class boundaries for this metric fitted on `basis` (all counties), or the user's thresholds."""
+    def breaks(self, basis: pd.DataFrame | Mapping[str, np.ndarray]) -> tuple[float, ...]:
+        """Class boundaries for this metric fitted on `basis` (all counties: `class_basis`, or {metric: values}),
+        or the user's thresholds."""
         if self.method == "manual":
             scale = display_scale(self.metric)
             return class_breaks([], "manual", thresholds=tuple(x / scale for x in self.thresholds))

@@ -182,15 +182,15 @@ def test_the_write_hook_is_light_to_import():
 
 
 def test_the_command_line_reads_stored_results_and_says_when_it_computes(world):
-    def riskmap_command() -> tuple[str, str]:
-        done = subprocess.run([sys.executable, "-m", "analysis", "riskmap", "--db", str(world), "--json"],
+    def trend_command() -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-m", "analysis", "trend", "--db", str(world), "--json"],
                               cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
         return done.stdout, done.stderr
 
-    computed, said = riskmap_command()
+    computed, said = trend_command()
     assert "no stored result" in said
-    precompute.run(world, only=only("class_basis"))
-    stored, quiet = riskmap_command()
+    precompute.run(world, only=only("income_view"))
+    stored, quiet = trend_command()
     assert stored == computed and "no stored result" not in quiet
 
 

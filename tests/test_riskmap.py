@@ -244,3 +244,22 @@ def test_county_drilldown_in_sql_equals_the_former_pandas_result(demo_db):
             count, base = riskmap.COUNTS[metric]
             expected = _beta_binomial_shrunk(frame[count].to_numpy(), frame[base].to_numpy())
             np.testing.assert_allclose(frame[f"{metric}_shrunk"].to_numpy(float), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("region", "level"), [("000000", "province"), ("620000", "city"), ("640000", "county")])
+def test_ranked_from_county_sums_without_pandas_equals_the_pages_path(demo_db, region, level):
+    """The command line's one query (units summed from the county sums, ranked; every county's value) gives
+    what the pages compute from `class_basis` with `units_from_counties` and `ranked`, for every metric."""
+    from analysis.selection import regions_with_data
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        basis, names = riskmap.class_basis(con, YEAR), regions_with_data(con)
+        for metric in riskmap.METRICS:
+            rows, values = riskmap.ranked_from_counties(con, region, YEAR, level, metric)
+            np.testing.assert_allclose(values, basis[metric].to_numpy(float), rtol=1e-12)
+            np.testing.assert_allclose(riskmap.county_values(con, YEAR, metric), values, rtol=1e-12)
+            pages = riskmap.ranked(riskmap.units_from_counties(basis, names, region, level), metric)
+            pages = pages.sort_values(["rank", "code"])[["code", "name", "households", "value", "rank"]]
+            got = pd.DataFrame(rows)
+            assert len(got) > 0 and got["code"].tolist() == pages["code"].tolist()
+            pd.testing.assert_frame_equal(got, pages.reset_index(drop=True), check_dtype=False, rtol=1e-12)

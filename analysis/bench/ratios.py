@@ -18,7 +18,6 @@ from analysis import riskmap
 from analysis.bench import YEAR, BenchContext
 from analysis.overview import MONITORED_TYPES
 from analysis.prices.params import param, species_params
-from analysis.selection import regions_with_data
 from analysis.simulate import example_scenarios, scenario_from_toml, simulate
 from analysis.simulate.engine import window_share
 from analysis.store.connection import Database
@@ -66,11 +65,23 @@ WHERE i.county_code = $county AND i.year IN ($year, $year - 1)
 GROUP BY ROLLUP (substr(i.village_code, 1, 9), i.village_code)
 """
 
+# The command's output for below_share by hand: each county of the province with its name, households, share,
+# rank and quantile class (breaks fitted on every county, duplicates and a break at the minimum dropped).
 _RAW_RISKMAP = """
-SELECT county_code, below / households AS value, rank() OVER (ORDER BY below / households DESC) AS rank
-FROM county_year WHERE year = $year AND starts_with(county_code, $prefix) AND households > 0
+WITH shares AS (
+    SELECT county_code AS code, households, below / households AS value
+    FROM county_year WHERE year = $year AND households > 0
+), fitted AS (
+    SELECT list_distinct(quantile_cont(value, $quantiles)) AS q, min(value) AS lo, max(value) AS hi FROM shares
+), breaks AS (
+    SELECT list_filter(q, lambda b: b > lo AND b <= hi) AS b FROM fitted
+)
+SELECT s.code, coalesce(n.name, s.code) AS name, s.households, s.value,
+       rank() OVER (ORDER BY s.value DESC) AS rank, len(list_filter(b, lambda x: x <= s.value)) AS class
+FROM shares s CROSS JOIN breaks LEFT JOIN regions n ON n.code = s.code
+WHERE starts_with(s.code, $prefix)
+ORDER BY rank, s.code
 """
-
 
 def cpu_and_wall(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
     """Median wall and CPU seconds (all threads of this process) of warm runs. On a shared, loaded machine the
@@ -135,22 +146,25 @@ def county_drilldown(db: Database, label: str) -> list[tuple[str, str]]:
 
 
 def riskmap_command(db: Database, label: str) -> list[tuple[str, str]]:
-    """What `python -m analysis riskmap --region 620000` computes once the database is open."""
+    """What `python -m analysis riskmap --region 620000` computes once the database is open (county level,
+    below_share, quantile classes), beside the same rows and classes by hand."""
     out = {}
+    settings = riskmap.MapSettings()
+    quantiles = [c / settings.classes for c in range(1, settings.classes)]
 
     def app() -> None:
         with db.cursor() as cur:
-            counties = riskmap.class_basis(cur, YEAR)
-            units = riskmap.units_from_counties(counties, regions_with_data(cur), PROVINCE, "county")
-            out["app"] = len(riskmap.ranked(units, "below_share"))
+            rows, basis = riskmap.ranked_from_counties(cur, PROVINCE, YEAR, "county", settings.metric)
+            classes = riskmap.classify([row["value"] for row in rows], settings.breaks({settings.metric: basis}))
+            out["app"] = len(rows), int(classes.sum())
 
     def raw() -> None:
         with db.cursor() as cur:
-            out["raw"] = len(cur.execute(_RAW_RISKMAP, {"year": YEAR, "prefix": PROVINCE[:2]}).df())
+            rows = cur.execute(_RAW_RISKMAP, {"year": YEAR, "prefix": PROVINCE[:2], "quantiles": quantiles}).fetchall()
+            out["raw"] = len(rows), sum(row[-1] for row in rows)
 
     return _ratio_rows(f"{label} riskmap command data, counties of {PROVINCE}", app, raw,
-                       lambda: f"counties {out['app']} / {out['raw']}")
-
+                       lambda: f"counties, sum of classes {out['app']} / {out['raw']}")
 
 def timings(path: Path, label: str) -> list[tuple[str, str]]:
     db = Database(path)

@@ -10,30 +10,30 @@ from analysis.commands import CommandError, emit, latest_year, region_code
 def cmd_riskmap(args: argparse.Namespace) -> int:
     from analysis import riskmap
     from analysis.dataset import needs_refresh
-    from analysis.precompute import command_reader
-    from analysis.selection import regions_with_data
+    from analysis.store.connection import connect_read_only
 
-    with command_reader(args.db) as (con, fetch):
+    with connect_read_only(args.db) as con:
         if needs_refresh(con):
             raise CommandError("the county sums are missing or outdated: run `python -m analysis refresh` first "
                                "/ 县级汇总缺失或过期：请先运行 `python -m analysis refresh`")
         year = args.year or latest_year(con)
-        counties = fetch(riskmap.class_basis, year)  # the pages' path: county sums, villages alone query households
         if args.level in ("township", "village"):
-            units = riskmap.unit_metrics(con, args.region, year, args.level)
-        else:
-            units = riskmap.units_from_counties(counties, regions_with_data(con), args.region, args.level)
-    frame = riskmap.ranked(units, args.metric)
-    settings = riskmap.MapSettings(args.metric, args.method, args.classes, args.thresholds or (), level=args.level)
-    breaks = settings.breaks(counties)
-    if frame.empty:
+            basis = riskmap.county_values(con, year, args.metric)  # the pages' class basis: every county
+            units = riskmap.ranked(riskmap.unit_metrics(con, args.region, year, args.level), args.metric)
+            rows = units.sort_values(["rank", "code"])[["code", "name", "households", "value", "rank"]]
+            rows = rows.to_dict("records")
+        else:  # province, city or county: summed and ranked from the county sums, as the map page shows them
+            rows, basis = riskmap.ranked_from_counties(con, args.region, year, args.level, args.metric)
+    if not rows:
         raise CommandError(f"no households in {args.region} in {year} / 该地区该年度没有农户数据")
-    frame = frame.assign(**{"class": riskmap.classify(frame["value"], breaks)}).sort_values(["rank", "code"])
-    rows = frame[["code", "name", "households", "value", "rank", "class"]]
+    settings = riskmap.MapSettings(args.metric, args.method, args.classes, args.thresholds or (), level=args.level)
+    breaks = settings.breaks({args.metric: basis})
+    classes = riskmap.classify([row["value"] for row in rows], breaks)
+    rows = [{**row, "class": int(c)} for row, c in zip(rows, classes, strict=True)]
     payload = {"region": args.region, "year": year, "level": args.level, "metric": args.metric,
-               "method": args.method, "breaks": list(breaks), "units": rows.to_dict("records")}
-    text = "\n".join(f"{r.rank:>5.0f}  {r.code}  {r.name:<12} {r.value:10.4f}  class {r._6}"
-                     for r in rows.itertuples())
+               "method": args.method, "breaks": list(breaks), "units": rows}
+    text = "\n".join(f"{r['rank']:>5.0f}  {r['code']}  {r['name']:<12} {r['value']:10.4f}  class {r['class']}"
+                     for r in rows)
     emit(args, payload, f"{args.metric} {year}, breaks {[round(b, 4) for b in breaks]}\n{text}")
     return 0
 
