@@ -27,11 +27,12 @@ def db(tmp_path):
 
 
 def test_database_is_readable_while_an_import_replaces_it(db):
-    """As in test_ingest, through connect_read_only: a plain duckdb.connect sees the main file's empty tables."""
+    """As in test_ingest, through connect_read_only: a plain duckdb.connect is refused the household tables."""
     reader = connect_read_only(db)
     try:
         assert ingest_files(db, [sample_file("thresholds", "utf-8")], today=TODAY).ok
         assert reader.execute("SELECT count(*) FROM households").fetchall() == [(2,)]
+        assert reader.execute("SELECT count(*) FROM persons").fetchall() == [(0,)]  # no file holds extracts yet
     finally:
         reader.close()
     assert loaded(db, "thresholds") == SAMPLES["thresholds"][3]

@@ -287,6 +287,7 @@ def _partitioned_write(path: Path, counties: Iterable[str] | None,
     created: list[Path] = []
     try:
         partitions.remove_unlisted(path, partitions.manifest(con).values())  # files of killed writers
+        partitions.unguard(con)
         ensure_schema(con)
         scope = partitions.materialize(con, path, counties, extracts)
         con.execute("BEGIN TRANSACTION")

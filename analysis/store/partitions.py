@@ -4,9 +4,10 @@ A partitioned database is the main file `<db>` (small tables, views, and the man
 `partitions`: part → file) plus, in `<db>.parts/`, one DuckDB file per province holding that
 province's `households` and `income` rows (sorted as in a single file), and one file holding the
 department extracts (`EXTRACTS`: persons, claims, school records …, which grow with households but
-carry no county). The main file keeps all these tables, empty, so that the schema and the writers'
-SQL stay as they are, and it stays small: a county's import copies it, its province's file and
-nothing else.
+carry no county). The main file stays small: a county's import copies it, its province's file and
+nothing else. In the main file these tables are views that raise an error naming the way to open the
+database (`GUARDED`), so that a plain `duckdb.connect` cannot mistake them for empty tables; a write
+turns them back into tables (empty but for the rows it loads), so the writers' SQL stays as it is.
 
 Readers open an in-memory DuckDB, ATTACH the main file and the files its manifest names
 (read-only), and see every table of the main file as a view: `households` and `income` as UNION ALL
@@ -42,6 +43,10 @@ EXTRACTS_PART = "extracts"  # the extracts file's key in the manifest (provinces
 _ORDER = {"households": "county_code, village_code, household_id",
           "income": "year, county_code, village_code, household_id"}
 _MANIFEST = "partitions"
+GUARDED = TABLES + EXTRACTS
+_GUARD_MESSAGE = ("{table}: 本库的农户行存放在 {parts} 的分省文件中，请用 analysis.store.connection.connect_read_only"
+                  " 或 Database 打开 / this database keeps its household rows in the files of {parts}: open it with"
+                  " analysis.store.connection.connect_read_only or Database (a plain duckdb.connect sees none)")
 
 
 def parts_dir(path: Path) -> Path:
@@ -107,6 +112,8 @@ def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> 
             sources = [_select(alias, table, names, columns) for alias in by_province]
         elif table in EXTRACTS and f"ext.{table}" in columns:
             sources = [_select("ext", table, names, columns)]
+        elif table in GUARDED:  # no file holds rows of it: the guard's columns, no row (the guard never runs)
+            sources = [f"SELECT * FROM store.main.{table} WHERE false"]
         else:
             sources = [f"SELECT * FROM store.main.{table}"]
         con.execute(f"CREATE VIEW main.{table} AS " + " UNION ALL ".join(sources))
@@ -114,13 +121,15 @@ def _attach_all(con: duckdb.DuckDBPyConnection, path: Path, main_file: Path) -> 
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Columns of every table of the main file; of the other files' tables as `pNN.table` or `ext.table`."""
+    """Columns of every table (and guard view) of the main file; of the other files' tables as `pNN.table` or
+    `ext.table`."""
     found: dict[str, list[str]] = {}
     for database, table, column in con.execute(
             "SELECT database_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
-            " AND database_name <> 'memory' AND (database_name, table_name) IN"
+            " AND database_name <> 'memory' AND ((database_name, table_name) IN"
             " (SELECT (database_name, table_name) FROM duckdb_tables())"
-            " ORDER BY database_name, table_name, column_index").fetchall():
+            "  OR database_name = 'store' AND table_name IN (SELECT unnest($guarded::VARCHAR[])))"
+            " ORDER BY database_name, table_name, column_index", {"guarded": list(GUARDED)}).fetchall():
         found.setdefault(table if database == "store" else f"{database}.{table}", []).append(column)
     return found
 
@@ -137,7 +146,8 @@ def _select(catalog: str, table: str, names: list[str], columns: dict[str, list[
 def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
     """Re-create the main file's views in memory, so they read the views above (a view binds in its own file)."""
     pending = [sql for (sql,) in con.execute(
-        "SELECT sql FROM duckdb_views() WHERE database_name = 'store' AND NOT internal").fetchall()]
+        "SELECT sql FROM duckdb_views() WHERE database_name = 'store' AND NOT internal"
+        " AND view_name NOT IN (SELECT unnest($guarded::VARCHAR[]))", {"guarded": list(GUARDED)}).fetchall()]
     while pending:
         failed = []
         for sql in pending:
@@ -209,12 +219,30 @@ def publish(con: duckdb.DuckDBPyConnection, path: Path, scope: list[str] | None,
         _name_in(new, EXTRACTS_PART, created[-1], _write_extracts(con, created[-1]))
     else:
         _refuse_undeclared_extracts(con)
-    for table in TABLES + EXTRACTS:
-        con.execute(f"DELETE FROM main.{table}")
+    _guard(con, path)
     con.execute(f"CREATE OR REPLACE TABLE {_MANIFEST} (part VARCHAR NOT NULL, file VARCHAR NOT NULL)")
     if new:
         con.executemany(f"INSERT INTO {_MANIFEST} VALUES (?, ?)", sorted(new.items()))
     return new, created
+
+
+def _guard(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Replace the emptied tables by views with their columns that raise an error when read."""
+    for table in GUARDED:
+        columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name ="
+                              " current_database() AND schema_name = 'main' AND table_name = $t ORDER BY column_index",
+                              {"t": table}).fetchall()
+        message = _GUARD_MESSAGE.format(table=table, parts=parts_dir(path).name).replace("'", "''")
+        con.execute(f"DROP TABLE main.{table}")
+        con.execute(f"CREATE VIEW main.{table} AS SELECT " + ", ".join(f"NULL::{t} AS {c}" for c, t in columns)
+                    + f" WHERE error('{message}') IS NULL")
+
+
+def unguard(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the guard views (a write's first step; ensure_schema then creates the tables, empty)."""
+    for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
+                               " AND view_name IN (SELECT unnest($g::VARCHAR[]))", {"g": list(GUARDED)}).fetchall():
+        con.execute(f"DROP VIEW main.{view}")
 
 
 def _new_file(folder: Path, part: str) -> Path:
