@@ -101,22 +101,26 @@ _HOUSEHOLD_ROWS = """, decoded AS (
            CAST(floor(ln(least(greatest(pc0, 1), 1e300)) * $buckets_per_log) AS BIGINT) AS bucket
     FROM flags
 )"""
+# Counts as BIGINT (a sum of integers is HUGEINT, which would arrive as float); county rows named here.
 _SUMS = """
+SELECT s.*, r.name, r.name_en FROM (
 SELECT county_code, bucket, GROUPING(county_code) = 1 AS by_bucket,
-       sum(n) AS households, sum(m) AS people,
-       coalesce(sum(n) FILTER (WHERE livestock), 0) AS livestock_households,
+       sum(n)::BIGINT AS households, sum(m)::BIGINT AS people,
+       coalesce(sum(n) FILTER (WHERE livestock), 0)::BIGINT AS livestock_households,
        sum(income) AS baseline_income,
        -sum(delta) AS income_loss,
-       coalesce(sum(n) FILTER (WHERE below0), 0) AS baseline_below_line,
-       coalesce(sum(n) FILTER (WHERE below1), 0) AS scenario_below_line,
-       coalesce(sum(n) FILTER (WHERE NOT below0 AND below1), 0) AS newly_below_line,
-       coalesce(sum(m) FILTER (WHERE NOT below0 AND below1), 0) AS newly_below_people,
-       coalesce(sum(n) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0) AS newly_near_line,
-       coalesce(sum(m) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0) AS newly_near_people,
-       coalesce(sum(n) FILTER (WHERE below0 AND NOT below1), 0) AS lifted_above_line,
-       coalesce(sum(n) FILTER (WHERE NOT below0 AND {below_all}), 0) AS newly_below_with_responses{response_columns}
+       coalesce(sum(n) FILTER (WHERE below0), 0)::BIGINT AS baseline_below_line,
+       coalesce(sum(n) FILTER (WHERE below1), 0)::BIGINT AS scenario_below_line,
+       coalesce(sum(n) FILTER (WHERE NOT below0 AND below1), 0)::BIGINT AS newly_below_line,
+       coalesce(sum(m) FILTER (WHERE NOT below0 AND below1), 0)::BIGINT AS newly_below_people,
+       coalesce(sum(n) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0)::BIGINT AS newly_near_line,
+       coalesce(sum(m) FILTER (WHERE near1 AND NOT near0 AND NOT below0), 0)::BIGINT AS newly_near_people,
+       coalesce(sum(n) FILTER (WHERE below0 AND NOT below1), 0)::BIGINT AS lifted_above_line,
+       coalesce(sum(n) FILTER (WHERE NOT below0 AND {below_all}), 0)::BIGINT AS newly_below_with_responses{response_columns}
 FROM decoded
 GROUP BY GROUPING SETS ((county_code), (bucket))
+) s LEFT JOIN (SELECT code, any_value(name) AS name, any_value(name_en) AS name_en FROM regions
+               WHERE length(code) = 6 GROUP BY code) r ON r.code = s.county_code
 """
 
 _HOUSEHOLD_EFFECTS = """
@@ -127,11 +131,9 @@ FROM sim ORDER BY household_id
 _CELL_RESPONSES = ", sum({r}) AS {r}, count(*) FILTER (WHERE {r} > 0) AS reached_{r}"
 _RESPONSE_COLUMNS = """,
        sum({r}) AS cost_{r},
-       sum(reached_{r}) AS reached_{r},
-       coalesce(sum(n) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_{r},
-       coalesce(sum(m) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0) AS kept_people_{r}"""
-
-_COUNTY_NAMES = "SELECT code AS county_code, name, name_en FROM regions WHERE code IN $codes"
+       sum(reached_{r})::BIGINT AS reached_{r},
+       coalesce(sum(n) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0)::BIGINT AS kept_{r},
+       coalesce(sum(m) FILTER (WHERE NOT below0 AND below1 AND NOT below_{r}), 0)::BIGINT AS kept_people_{r}"""
 
 TOTAL_COLUMNS = ("households", "people", "livestock_households", "baseline_income", "income_loss",
                  "baseline_below_line", "scenario_below_line", "newly_below_line", "newly_below_people",
@@ -262,10 +264,7 @@ def _aggregates(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, sce
     responses = scenario.has_responses
     tail = _FLAGS_CTE + (_CELLS if responses else _HOUSEHOLD_ROWS) + _SUMS
     sql, bound = _bound(cur, region_code, year, scenario, tail, setting, responses)
-    frame = cur.execute(sql, bound | near).df()
-    money = ["baseline_income", "income_loss", *(f"cost_{r}" for r in RESPONSES)]
-    counts = frame.columns.difference(["county_code", "bucket", "by_bucket", *money])  # HUGEINT sums arrive as float
-    return frame.astype(dict.fromkeys(counts, "int64"))
+    return cur.execute(sql, bound | near).df()
 
 
 def simulate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenario: Scenario,
@@ -279,22 +278,16 @@ def simulate(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, scenar
     return SimulationResult(
         scenario=scenario, region=region_code, year=year,
         totals={c: _plain(counties[c].sum()) for c in TOTAL_COLUMNS},
-        by_county=_named(cur, counties).sort_values(["newly_below_line", "county_code"], ascending=[False, True]),
+        by_county=_named(counties).sort_values(["newly_below_line", "county_code"], ascending=[False, True]),
         by_decile=_deciles(deciles),
         responses=_responses(counties),
         notes={"window_share": share, "pass_to_net": k},
     )
 
 
-def _named(cur: duckdb.DuckDBPyConnection, counties: pd.DataFrame) -> pd.DataFrame:
-    names = cur.execute(_COUNTY_NAMES, {"codes": counties.county_code.tolist() or [""]}).df()
-    keep = ["county_code", *TOTAL_COLUMNS]
-    out = counties[keep].merge(names, on="county_code", how="left")
-    out["name"] = out["name"].fillna(out["county_code"])
-    for column in TOTAL_COLUMNS:
-        if column not in ("baseline_income", "income_loss"):
-            out[column] = out[column].astype("int64")
-    return out[["county_code", "name", "name_en", *TOTAL_COLUMNS]].reset_index(drop=True)
+def _named(counties: pd.DataFrame) -> pd.DataFrame:
+    out = counties[["county_code", "name", "name_en", *TOTAL_COLUMNS]].reset_index(drop=True)
+    return out.assign(name=out["name"].fillna(out["county_code"]))
 
 
 def _decile_of_buckets(buckets: pd.DataFrame) -> pd.DataFrame:
