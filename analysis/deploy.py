@@ -4,9 +4,13 @@ Streamlit keeps each visitor's session (widgets, caches of the run, uploads) in 
 websocket, so every request of a browser must reach the same process. Open-source nginx has no `sticky`
 directive; a cookie set on the first response carries a random key that `hash ... consistent` maps to one
 process from then on. Each process opens the database read-only, so imports (copy-and-swap) reach all of them.
+nginx serves Streamlit's own script bundles itself: a new browser fetches about 120 of them (9 MB), which cost
+an app process 0.7 CPU-seconds per visitor, more than the page it then runs. Each process's DuckDB memory is
+capped (PROCESS_MEMORY) so that several processes, imports and jobs fit on one machine.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -24,10 +28,30 @@ from analysis.config import DB_ENV, PROJECT_ROOT
 
 STICKY_COOKIE = "iw_backend"
 HEALTH_TIMEOUT = 90.0  # seconds for a process to answer /_stcore/health (a failure, not a measurement)
+PROCESS_MEMORY = "2GB"  # DuckDB's memory limit per app process unless INCOMEWATCH_DUCKDB_MEMORY says otherwise
+YEAR_SECONDS = 365 * 24 * 3600
+# The kinds of file in Streamlit's static/ folder (browsers refuse module scripts served as text/plain).
+STATIC_TYPES = ("application/javascript js; text/css css; font/woff2 woff2; image/png png; image/gif gif; "
+                "image/svg+xml svg; application/json json; application/wasm wasm; text/html html;")
 
 
-def nginx_config(app_ports: list[int], listen_port: int, prefix: Path, address: str = "127.0.0.1") -> str:
-    """An nginx.conf that spreads new visitors over `app_ports` and keeps each on its process."""
+def streamlit_static_dir() -> Path:
+    """The folder whose static/ subfolder holds the bundles Streamlit serves at /static/ (found without importing
+    streamlit: analysis/ never does)."""
+    return Path(importlib.util.find_spec("streamlit").submodule_search_locations[0]) / "static"
+
+
+def nginx_config(app_ports: list[int], listen_port: int, prefix: Path, address: str = "127.0.0.1",
+                 static_dir: Path | None = None) -> str:
+    """An nginx.conf that spreads new visitors over `app_ports` and keeps each on its process; with `static_dir`,
+    nginx answers /static/ from it (content-hashed bundles: cached by browsers for a year, as Streamlit does)."""
+    static = "" if static_dir is None else f"""
+        location /static/ {{
+            types {{ {STATIC_TYPES} }}
+            root {static_dir};
+            try_files $uri =404;
+            add_header Cache-Control "public, immutable, max-age={YEAR_SECONDS}" always;
+        }}"""
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in app_ports)
     return f"""worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -52,7 +76,7 @@ http {{
 {servers}
     }}
     server {{
-        listen {address}:{listen_port};
+        listen {address}:{listen_port};{static}
         location / {{
             proxy_pass http://incomewatch;
             proxy_http_version 1.1;
@@ -96,13 +120,21 @@ def spawn(command: list[str], log: Path, **options) -> subprocess.Popen:
                                 **options)
 
 
+def app_environment(db: Path, env: dict | None = None) -> dict[str, str]:
+    """An app process's environment: ours, the database, `env`; DuckDB's memory capped at PROCESS_MEMORY unless
+    INCOMEWATCH_DUCKDB_MEMORY is set."""
+    from analysis.store.connection import MEMORY_ENV  # here: `serve --help` loads no DuckDB
+
+    return {MEMORY_ENV: PROCESS_MEMORY, **os.environ, DB_ENV: str(db), **(env or {})}
+
+
 def start_app(db: Path, port: int, log: Path, address: str | None = "127.0.0.1", env: dict | None = None,
               args: Sequence[str] = ()) -> subprocess.Popen:
     """One `streamlit run app.py` on `port` (address None: the configured default), with extra env and args."""
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                *(["--server.address", address] if address else []), *args]
-    return spawn(command, log, cwd=PROJECT_ROOT, env={**os.environ, DB_ENV: str(db), **(env or {})})
+    return spawn(command, log, cwd=PROJECT_ROOT, env=app_environment(db, env))
 
 
 def start_nginx(conf: Path, prefix: Path) -> subprocess.Popen:
@@ -155,7 +187,7 @@ def cluster(db: Path, workdir: Path, processes: int = 1, port: int | None = None
             wait_healthy(f"http://127.0.0.1:{app_port}", app)
         if processes > 1:
             conf = workdir / "nginx.conf"
-            conf.write_text(nginx_config(app_ports, port, workdir, address))
+            conf.write_text(nginx_config(app_ports, port, workdir, address, streamlit_static_dir()))
             proxy = start_nginx(conf, workdir)
             wait_healthy(f"http://127.0.0.1:{port}", proxy)
         yield Cluster(url=f"http://127.0.0.1:{port}", apps=apps, proxy=proxy)
@@ -164,14 +196,34 @@ def cluster(db: Path, workdir: Path, processes: int = 1, port: int | None = None
             stop(process)
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return []
+    found = []
+    for task in tasks:
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return found
+
+
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds used so far by these processes and their children that have ended."""
+    """User + system CPU seconds used so far by these processes, their running descendants (nginx's workers) and
+    their children that have ended."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
+    total, pending, seen = 0, list(pids), set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
         total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+        pending += _children(pid)
     return total / ticks

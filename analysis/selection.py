@@ -70,6 +70,10 @@ class RegionTree:
 
     def __init__(self, frame: pd.DataFrame):
         self._frame = frame.set_index("code", drop=False)
+        # Names by code in a dict: pickers format hundreds of options per run, and a row lookup in the frame
+        # cost ≈10 ms each (a quarter of a page run's CPU with the demo's "view as" picker).
+        english = frame["name_en"].astype(object).where(frame["name_en"].notna(), None)
+        self._names = dict(zip(frame["code"], zip(frame["name"], english, strict=True), strict=True))
 
     def __contains__(self, code: object) -> bool:
         return code == NATIONAL or code in self._frame.index
@@ -80,8 +84,7 @@ class RegionTree:
     def name(self, code: str, lang: str = DEFAULT_LANG) -> str:
         if code == NATIONAL:
             return t("national", lang)
-        row = self._frame.loc[code]
-        return region_name(row["name"], None if pd.isna(row["name_en"]) else row["name_en"], lang)
+        return region_name(*self._names[code], lang)
 
     def lineage(self, code: str) -> tuple[str, str, str]:
         """(province, city, county) codes leading to `code`; '' below its level and for the country."""

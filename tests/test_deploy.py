@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import tempfile
 import threading
 import urllib.request
 from collections import Counter
@@ -15,7 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from analysis.deploy import STICKY_COOKIE, cpu_seconds, free_port, nginx_config, start_nginx, stop
+from analysis.deploy import (
+    PROCESS_MEMORY,
+    STICKY_COOKIE,
+    app_environment,
+    cpu_seconds,
+    free_port,
+    nginx_config,
+    start_nginx,
+    stop,
+)
+from analysis.store.connection import MEMORY_ENV
 
 
 class _PortEcho(http.server.BaseHTTPRequestHandler):
@@ -42,7 +53,14 @@ def proxy(tmp_path):
     ports = [b.server_address[1] for b in backends]
     port = free_port()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(nginx_config(ports, port, tmp_path))
+    # nginx's workers run as an unprivileged user: the bundles' folder is readable by all, as the venv's is
+    static = Path(tempfile.mkdtemp(prefix="incomewatch-static-"))
+    static.chmod(0o755)
+    bundle = static / "static" / "js" / "main.1234.js"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("console.log('bundle')")
+    bundle.chmod(0o644)
+    conf.write_text(nginx_config(ports, port, tmp_path, static_dir=static))
     process = start_nginx(conf, tmp_path)
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -59,6 +77,7 @@ def proxy(tmp_path):
         stop(process)
         for backend in backends:
             backend.shutdown()
+        shutil.rmtree(static)
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[int, str | None]:
@@ -87,3 +106,22 @@ def test_server_cpu_is_read_for_running_processes(proxy):
     _, _, process = proxy
     assert cpu_seconds([process.pid]) >= 0
     assert cpu_seconds([2**22 + 12345]) == 0  # a process that does not exist counts nothing
+
+
+def test_streamlit_bundles_come_from_nginx_not_from_a_process(proxy):
+    """A new browser fetches ≈120 bundles: nginx answers them from the folder, cached for a year."""
+    url, _, _ = proxy
+    with urllib.request.urlopen(f"{url}static/js/main.1234.js", timeout=5) as response:
+        assert response.read() == b"console.log('bundle')"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["Content-Type"] == "application/javascript"  # else browsers refuse the module
+    with pytest.raises(urllib.error.HTTPError) as missing:  # not passed on to an app process
+        urllib.request.urlopen(f"{url}static/js/other.js", timeout=5)
+    assert missing.value.code == 404
+
+
+def test_app_processes_cap_duckdb_memory_unless_told(monkeypatch, tmp_path):
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    assert app_environment(tmp_path / "x.duckdb")[MEMORY_ENV] == PROCESS_MEMORY
+    monkeypatch.setenv(MEMORY_ENV, "6GB")
+    assert app_environment(tmp_path / "x.duckdb")[MEMORY_ENV] == "6GB"
