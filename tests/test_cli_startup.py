@@ -55,6 +55,12 @@ def test_summary_reaches_its_first_query_without_pandas(demo_db):
     assert imported.isdisjoint({"pandas", "numpy", *HEAVY}), sorted(imported & {"pandas", "numpy", *HEAVY})
 
 
+def test_riskmap_of_counties_runs_without_pandas(demo_db):
+    imported = imported_at_start("riskmap", "--region", "620000", "--db", str(demo_db))
+    assert "duckdb" in imported
+    assert imported.isdisjoint({"pandas", "pyarrow", *HEAVY}), sorted(imported & {"pandas", "pyarrow", *HEAVY})
+
+
 @pytest.mark.parametrize(("region", "level"), [("000000", "province"), ("000000", "county"), ("620000", "city"),
                                                ("640000", "village")])
 def test_riskmap_command_matches_the_household_query(demo_db, region, level):
