@@ -22,6 +22,7 @@ from analysis.access import guard
 from analysis.access.audit import AuditLog
 from analysis.access.scope import AccessDenied, Scope
 from analysis.figures import plotly_config
+from analysis.figures.base import COLUMN_WIDTH, FULL_WIDTH, fit_title
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL, region_level
 from analysis.store.connection import Database
@@ -167,14 +168,16 @@ class Shell:
         return f"incomewatch-{name}-{self.region}" + (f"-{self.year}" if self.year else "")
 
     def chart(self, figure: Any, key: str, *, downloads: bool = True, clickable: bool = False,
-              height: int | str = "content") -> Any:
+              height: int | str = "content", in_column: bool = False) -> Any:
         """Show a house-template figure (theme=None keeps the CJK font) with PNG/SVG/PDF downloads under it.
 
         The toolbar's camera button stays (browser-side, format from the sidebar); the downloads are
         rendered on the server at print quality, only when clicked. `clickable` returns the clicked points.
+        The title is wrapped for the narrowest the chart is drawn: the main area, or a column (`in_column`).
         """
         selection = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
-        event = st.plotly_chart(figure, theme=None, key=key, height=height, **selection,
+        shown = fit_title(figure, COLUMN_WIDTH if in_column else FULL_WIDTH)
+        event = st.plotly_chart(shown, theme=None, key=key, height=height, **selection,
                                 config=plotly_config(self.image_format, filename=self.file_stem(key),
                                                      lang=self.lang))
         if downloads:

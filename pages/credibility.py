@@ -46,12 +46,13 @@ left, right = st.columns(2)
 with left:
     flags = flags_per_county(audit, names)
     if len(flags):
-        shell.chart(figures.flag_map_figure(flags, county_outlines(flags.county_code.tolist()), lang), key="cred-map")
+        shell.chart(figures.flag_map_figure(flags, county_outlines(flags.county_code.tolist()), lang), key="cred-map",
+                    in_column=True)
 with right:
     counts = audit.by_reason()
     shell.chart(figures.reasons_figure(pd.DataFrame({"reason": [labels.reason_name(r, lang) for r in REASONS],
                                                      "units": [counts[r] for r in REASONS]}), lang),
-                key="cred-reasons")
+                key="cred-reasons", in_column=True)
 
 st.subheader(shell.t("cred_ranked"))
 ranked = labels.ranked_flags(audit, names, lang)
@@ -92,9 +93,11 @@ if not ranked.empty:
             profile = shell.fetch(village_digit_profile, village, year)
             left, right = st.columns(2)
             with left:
-                shell.chart(figures.digits_figure(profile, lang, name=name), key="cred-first-digits")
+                shell.chart(figures.digits_figure(profile, lang, name=name), key="cred-first-digits",
+                            in_column=True)
             with right:
-                shell.chart(figures.digits_figure(profile, lang, name=name, kind="last"), key="cred-last-digits")
+                shell.chart(figures.digits_figure(profile, lang, name=name, kind="last"), key="cred-last-digits",
+                            in_column=True)
         if reasons - DIGIT_REASONS and shell.allows("households"):
             moves = shell.fetch(village_jumps, village, year)
             shell.chart(figures.jumps_figure(moves, lang, name=name, threshold=settings("jumps", "robust_z")),

@@ -28,9 +28,10 @@ def show_events() -> None:
     if span is None:
         st.info(shell.t("flood_no_events", region=shell.region_name))
         return
-    left, middle, right = st.columns([3, 2, 2])
-    hazards = left.multiselect(shell.t("flood_col_hazard"), span.hazards, default=list(span.hazards),
-                               format_func=lambda h: hazard_label(h, lang), key="flood_hazards")
+    # Hazards as buttons on their own row: they wrap at 1024 instead of being cut in a narrow column
+    hazards = st.pills(shell.t("flood_col_hazard"), span.hazards, selection_mode="multi", default=list(span.hazards),
+                       format_func=lambda h: hazard_label(h, lang), key="flood_hazards")
+    middle, right = st.columns(2)
     severities = middle.select_slider(shell.t("flood_col_severity"), options=[1, 2, 3, 4], value=(1, 4),
                                       format_func=lambda s: severity_label(s, lang), key="flood_severities")
     years = (span.first_year, span.last_year)
@@ -82,7 +83,7 @@ def show_terms(estimate, title: str, key: str, scope_name: str) -> None:
         st.info(status_message(estimate.status, lang, region=scope_name, clusters=estimate.n_clusters,
                                flooded=estimate.n_flooded_counties))
     elif not estimate.effects.empty:
-        shell.chart(figures.effects_figure(estimate.effects, lang, title=title), key=key)
+        shell.chart(figures.effects_figure(estimate.effects, lang, title=title), key=key, in_column=True)
     st.caption(shell.t("flood_terms_hidden", n=flood_params().min_term_flooded))
 
 

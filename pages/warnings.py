@@ -79,16 +79,18 @@ def warnings_tab() -> None:
         by_department = pd.DataFrame({"reason": [department_names[d] for d in totals.by_department],
                                       "households": list(totals.by_department.values())})
         shell.chart(screening_figures.reasons_figure(by_department, lang, title=shell.t("dept_by_department")),
-                    key="dept-departments")
+                    key="dept-departments", in_column=True)
         names = {rule.id: rule.name(lang) for rule in rules}
         by_rule = pd.DataFrame({"reason": [names[r] for r in totals.by_rule],
                                 "households": list(totals.by_rule.values())})
-        shell.chart(screening_figures.reasons_figure(by_rule, lang, title=shell.t("dept_by_rule")), key="dept-rules")
+        shell.chart(screening_figures.reasons_figure(by_rule, lang, title=shell.t("dept_by_rule")), key="dept-rules",
+                    in_column=True)
     if not below_county(region):  # a county map has nothing to show inside a township (its table is below)
         with right:
             outlines = county_outlines(counts.by_county["county_code"].tolist())
             shell.chart(screening_figures.county_map_figure(counts.by_county, outlines, lang,
-                                                            title=shell.t("dept_map_title")), key="dept-map")
+                                                            title=shell.t("dept_map_title")), key="dept-map",
+                        in_column=True)
     if totals.unmatched_persons:
         st.warning(shell.t("dept_unmatched", n=formatting.count(sum(totals.unmatched_persons.values()), lang),
                            departments="、".join(department_names[d] for d in totals.unmatched_persons)))
@@ -139,7 +141,7 @@ def cases_tab() -> None:
                                             households=lambda f: f["measures"])
         if not measures.empty:
             shell.chart(screening_figures.reasons_figure(measures, lang, title=shell.t("dept_measures")),
-                        key="dept-measures")
+                        key="dept-measures", in_column=True)
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return
@@ -192,5 +194,6 @@ with st.expander(shell.t("dept_rules_title")):
     rules_shown = dw.rules_table(rules, lang)
     rules_shown["province"] = [shell.t("dept_all_provinces") if code == "000000" else province_names.get(code, code)
                                for code in rules_shown["province"]]
+    rules_shown["value"] = [formatting.as_written(value) for value in rules_shown["value"]]  # units differ by row
     st.dataframe(rules_shown.rename(columns={"rule": shell.t("dept_rule"), "department": shell.t("dept_department")}),
-                 hide_index=True, column_config={"value": st.column_config.NumberColumn(format="localized")})
+                 hide_index=True)

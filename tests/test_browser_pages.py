@@ -48,11 +48,6 @@ SCENARIO_WORDS = set(re.findall(r"[A-Za-z]+", " ".join(
 # Pages whose main area is mostly records in their own words: the audit log's entries and column names.
 # (The audit log's column headers are still English: issue 16, the audit page's work.)
 RECORD_PAGES = {"audit"}
-# Open, reported in the test output rather than failing it (issue 16, left for the owners of these pages):
-# English chart titles longer than a laptop-width column (plotly never wraps a title; the Word captions reuse
-# the title text, so no line breaks in it), the employment heatmap whose longest English county name squeezes
-# its colour bar at 1024, and the floods page's hazard pills at 1024.
-KNOWN = ("title cut at the figure's edge", "Share of target by month, 2024 (lowest counties)", "'Flood\\nDrought")
 # Streamlit's own file uploader speaks English ("Upload", "per file"): issue 16 item 10, the import page's work.
 UPLOADER_WORDS = {"Upload", "Drag", "and", "drop", "file", "here", "Limit", "per", "Browse", "files"}
 # Text of the main area without icons' ligature names, chart toolbars, table cells (data) and file paths.
@@ -215,7 +210,7 @@ def test_every_page_holds_up_at_projector_and_laptop_widths(server, browser, dem
         for url_path in WALKED:
             opened = time.monotonic()
             page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
-            page.goto(_url(server, url_path, lang))
+            page.goto(_url(server, url_path, lang), timeout=120_000)  # a loaded machine loads slowly
             _settle(page)
             first_view = time.monotonic() - opened
             for width, height in WIDTHS:
@@ -229,9 +224,7 @@ def test_every_page_holds_up_at_projector_and_laptop_widths(server, browser, dem
     finally:
         context.close()
     print(f"walk {lang}: {len(WALKED)} pages × {len(WIDTHS)} widths in {time.monotonic() - started:.0f} s")
-    known = [problem for problem in problems if lang == "en" and any(mark in problem for mark in KNOWN)]
-    problems = [problem for problem in problems if problem not in known]
-    print("\n".join(["known, still open:", *known, "problems:", *problems]))
+    print("\n".join(["problems:", *problems]))
     assert outside == []
     assert problems == []
 

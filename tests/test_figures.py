@@ -56,3 +56,28 @@ def test_plotly_config_downloads_png_at_three_times_or_svg():
     assert svg["toImageButtonOptions"] == {"format": "svg", "filename": "x"}
     with pytest.raises(ValueError, match="image format"):
         base.plotly_config("pdf")
+
+
+def test_a_long_title_is_wrapped_for_the_screen_and_the_legend_moves_under_it():
+    """Plotly never wraps a title: the screen copy is broken between words (or Chinese characters) to fit the
+    narrowest place, its top margin and legend move down a line; the builder's own figure keeps one line."""
+    title = "Share of target by county: 2024-12 and the year's worst month (lowest counties)"
+    fig = base.new_figure(title, 400)
+    shown = base.fit_title(fig, base.COLUMN_WIDTH)
+    lines = shown.layout.title.text.split("<br>")
+    assert " ".join(lines) == title and len(lines) == 3
+    assert all(base.text_width(line) <= base.COLUMN_WIDTH for line in lines)
+    assert shown.layout.margin.t == base.TEMPLATE.layout.margin.t + 2 * base.TITLE_LINE
+    assert shown.layout.legend.y == pytest.approx(fig.layout.legend.y - 2 * base.TITLE_LINE / 400)
+    assert fig.layout.title.text == title  # exports and Word captions use the builder's one line
+    assert base.fit_title(base.new_figure("Households warned, by rule", 400), base.COLUMN_WIDTH).layout.title.text \
+        == "Households warned, by rule"
+    chinese = base.wrapped_lines("各县完成目标任务比例：2024-12 与全年最低月（最低的县）", 300)
+    assert "".join(chinese).replace(" ", "") == "各县完成目标任务比例：2024-12与全年最低月（最低的县）"
+    assert len(chinese) == 2 and not chinese[1].startswith("）")
+
+
+def test_a_long_place_name_is_shortened_on_an_axis_only():
+    assert base.axis_name("Jishishan Bonan, Dongxiang and Salar Autonomous County") == "Jishishan … Autonomous County"
+    assert base.axis_name("Zhangjiachuan Hui Autonomous County") == "Zhangjiachuan Hui Autonomous County"
+    assert base.axis_name("积石山保安族东乡族撒拉族自治县") == "积石山保安族东乡族撒拉族自治县"

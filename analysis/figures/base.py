@@ -7,6 +7,8 @@ not override the CJK font. Domain builders live beside this module, one module p
 """
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 
 from analysis import formatting
@@ -21,13 +23,14 @@ SOURCE_COLOURS = {
 }
 ELIMINATED, REMAINING = "#3f9d6e", "#d9534f"
 EXPORT_SCALE = 3
+TITLE_SIZE = 19
 IMAGE_FORMATS = ("png", "svg")
 
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 15, "color": INK},
         # The title keeps the top of the figure (new_figure puts the legend under it).
-        title={"font": {"family": FONT_FAMILY, "size": 19, "color": INK}, "x": 0, "xanchor": "left",
+        title={"font": {"family": FONT_FAMILY, "size": TITLE_SIZE, "color": INK}, "x": 0, "xanchor": "left",
                "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}, "automargin": True},
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -112,3 +115,75 @@ def new_figure(title: str, height: int) -> go.Figure:
     wraps onto more lines in a narrow column pushes the plot down instead of running over the title."""
     return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}, "height": height,
                              "legend": {"yref": "container", "y": 1 - TITLE_ROOM / height, "yanchor": "top"}})
+
+
+# The narrowest a chart is drawn on screen, in pixels: the main area at 1024 wide (sidebar open), and a column
+# of a row (pages/_common.py's CSS moves a chart column narrower than 340 px below its neighbour).
+FULL_WIDTH, COLUMN_WIDTH = 560, 340
+TITLE_LINE = 24  # pixels each further title line takes (19 px text)
+# Advance widths in em, above Noto Sans's (about 0.5 for a lowercase letter) so that a Windows font's wider
+# letters still fit: an estimate errs towards a break.
+_WIDE_CHARS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+# A break may come after a space or between two Chinese characters; closing punctuation stays on its line.
+_PIECES = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff00-\uffef]*|[^\s\u2e80-\u9fff\uf900-\ufaff]+\s*|\s+")
+
+
+def _char_em(char: str) -> float:
+    if _WIDE_CHARS.match(char):
+        return 1.0
+    if char == " ":
+        return 0.26
+    if char.isupper() or char in "%&@MW":
+        return 0.68
+    if char.isdigit():
+        return 0.58
+    return 0.56 if char.isalpha() else 0.34
+
+
+def text_width(text: str, size: float = TITLE_SIZE) -> float:
+    """Estimated pixels `text` takes at `size` px (plotly measures only in the browser)."""
+    return size * sum(_char_em(char) for char in text)
+
+
+def wrapped_lines(text: str, width: float, size: float = TITLE_SIZE) -> list[str]:
+    """`text` broken between words (or Chinese characters) into lines no wider than `width` pixels."""
+    lines, line = [], ""
+    for piece in _PIECES.findall(text):
+        if line.strip() and text_width((line + piece).rstrip(), size) > width:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def fit_title(fig: go.Figure, width: float = FULL_WIDTH) -> go.Figure:
+    """A copy of `fig` whose title is broken onto lines that fit a chart `width` pixels wide (plotly never
+    wraps a title), with the top margin and a legend hung under the title moved down by the added lines.
+
+    For the screen only: exports are drawn wide enough, and the Word captions reuse the title's one line.
+    """
+    title = fig.layout.title.text or ""
+    size = fig.layout.title.font.size or TITLE_SIZE
+    lines = wrapped_lines(title, width - 8, size)  # 8: the title's own padding
+    if len(lines) < 2:
+        return fig
+    added = (len(lines) - 1) * round(TITLE_LINE * size / TITLE_SIZE)
+    out = go.Figure(fig)
+    top = out.layout.margin.t if out.layout.margin.t is not None else TEMPLATE.layout.margin.t
+    pad = out.layout.title.pad.t if out.layout.title.pad.t is not None else TEMPLATE.layout.title.pad.t
+    # plotly.js raises a title of several lines anchored at its top by about 0.7 of a line: pad it back down
+    out.update_layout(title_text="<br>".join(lines), title_pad_t=pad + round(0.75 * size), margin_t=top + added)
+    legend, height = out.layout.legend, out.layout.height
+    if legend.yref == "container" and legend.yanchor == "top" and legend.y is not None and height:
+        out.update_layout(legend_y=legend.y - added / height)
+    return out
+
+
+def axis_name(name: str, limit: int = 40) -> str:
+    """A place name short enough for a category axis beside a plot on a laptop: a longer name keeps its first
+    and last two words ("Jishishan … Autonomous County"); hovers and tables keep the whole name."""
+    words = name.split()
+    if len(name) <= limit or len(words) < 4:
+        return name
+    return f"{words[0]} … {' '.join(words[-2:])}"

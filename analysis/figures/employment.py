@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.employment import RelationFit
-from analysis.figures.base import GRID, INK, MUTED, REMAINING, SOURCE_COLOURS, new_figure
+from analysis.figures.base import GRID, INK, MUTED, REMAINING, SOURCE_COLOURS, axis_name, new_figure
 from analysis.i18n import region_name, t
 
 WORKERS, RETURNED, WELFARE = SOURCE_COLOURS["wage_income"], "#e39b2d", "#3f9d6e"
 MET, SHORT, BAND = "#3f9d6e", REMAINING, "rgba(42, 111, 176, 0.15)"
+COLOUR_BAR_ROOM = 70  # pixels under the heatmap's months for its horizontal colour bar and its title
 
 
 def _month_labels(months: pd.Series, lang: str) -> list[str]:
@@ -56,15 +57,18 @@ def share_figure(status: pd.DataFrame, lang: str, *, title: str = "", limit: int
     data = status.dropna(subset=["share"]).head(limit).iloc[::-1]
     names = _names(data, lang)
     fig = new_figure(title, max(320, 24 * len(data) + 160))
-    fig.add_bar(y=names, x=data["share"] * 100, orientation="h", name=t("emp_latest_month", lang),
-                marker_color=[SHORT if short else MET for short in data["share"] < 1],
-                customdata=[[formatting.percent(s), formatting.count(w, lang), formatting.count(g, lang)]
-                            for s, w, g in zip(data["share"], data["migrant_workers"], data["target"], strict=True)],
-                hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]} / %{customdata[2]})<extra></extra>")
-    fig.add_scatter(y=names, x=data["lowest_share"] * 100, mode="markers", name=t("emp_lowest_share", lang),
+    fig.add_bar(y=[axis_name(name) for name in names], x=data["share"] * 100, orientation="h",
+                name=t("emp_latest_month", lang), marker_color=[SHORT if short else MET for short in data["share"] < 1],
+                customdata=[[name, formatting.percent(s), formatting.count(w, lang), formatting.count(g, lang)]
+                            for name, s, w, g in zip(names, data["share"], data["migrant_workers"], data["target"],
+                                                     strict=True)],
+                hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]} / %{customdata[3]})"
+                              "<extra></extra>")
+    fig.add_scatter(y=[axis_name(name) for name in names], x=data["lowest_share"] * 100, mode="markers",
+                    name=t("emp_lowest_share", lang), customdata=names,
                     marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3},
                             "color": [SHORT if short else INK for short in data["lowest_share"] < 1]},
-                    hovertemplate="%{y} · " + t("emp_lowest_share", lang) + ": %{x:.1f}%<extra></extra>")
+                    hovertemplate="%{customdata} · " + t("emp_lowest_share", lang) + ": %{x:.1f}%<extra></extra>")
     fig.add_vline(x=100, line={"color": INK, "dash": "dash"}, annotation_text=t("target", lang))
     low = min(data["lowest_share"].min(), data["share"].min()) * 100 if len(data) else 80
     high = max(data["share"].max(), 1.0) * 100 if len(data) else 120
@@ -82,12 +86,17 @@ def heatmap_figure(months: pd.DataFrame, codes: list[str], lang: str, *, title: 
     grid = data.pivot_table(index="code", columns="month", values="share", aggfunc="first").reindex(codes)
     names = data.drop_duplicates("code").set_index("code").reindex(codes)
     labels = [region_name(n, e, lang) for n, e in zip(names["name"], names["name_en"], strict=True)]
-    fig = new_figure(title, max(320, 22 * len(codes) + 160))
+    # The colour bar lies under the months, so the county names and the twelve months share the width
+    fig = new_figure(title, max(320, 22 * len(codes) + 160) + COLOUR_BAR_ROOM)
     fig.add_heatmap(
-        z=grid.to_numpy() * 100, x=_month_labels(pd.Series(grid.columns), lang), y=labels,
+        z=grid.to_numpy() * 100, x=_month_labels(pd.Series(grid.columns), lang), y=[axis_name(n) for n in labels],
         colorscale=[[0, SHORT], [0.4999, "#fbe3e2"], [0.5, "#e3f1e8"], [1, MET]], zmin=80, zmax=120,
-        colorbar={"title": {"text": t("emp_share_axis", lang)}, "ticksuffix": "%"},
-        hovertemplate="%{y} · %{x}: %{z:.1f}%<extra></extra>", xgap=1, ygap=1)
+        colorbar={"title": {"text": t("emp_share_axis", lang), "side": "top"}, "ticksuffix": "%",
+                  "orientation": "h", "thickness": 12, "len": 1, "lenmode": "fraction", "x": 0, "xanchor": "left",
+                  "yref": "container", "y": 0, "yanchor": "bottom", "ypad": 6},
+        customdata=[[name] * grid.shape[1] for name in labels],
+        hovertemplate="%{customdata} · %{x}: %{z:.1f}%<extra></extra>", xgap=1, ygap=1)
+    fig.update_layout(margin_b=50 + COLOUR_BAR_ROOM)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
     fig.update_xaxes(type="category", showgrid=False)
     return fig

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import formatting
-from analysis.figures.base import ELIMINATED, GRID, INK, MUTED, REMAINING, new_figure
+from analysis.figures.base import ELIMINATED, GRID, INK, MUTED, REMAINING, axis_name, new_figure
 from analysis.figures.mapview import fit_view
 from analysis.floods.labels import hazard_label, severity_label, term_label
 from analysis.i18n import region_name, t
@@ -53,9 +53,9 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
 
 def event_timeline_figure(events: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
     """One marker per event: start date across, county down, colour by hazard, size by affected people."""
-    counties = sorted(set(_names(events, "county", lang)))
-    fig = new_figure(title or t("flood_timeline_title", lang), min(1400, max(320, 120 + 22 * len(counties))))
     events = events.assign(county=_names(events, "county", lang))
+    counties = sorted(set(events["county"]))
+    fig = new_figure(title or t("flood_timeline_title", lang), min(1400, max(320, 120 + 22 * len(counties))))
     largest = max(1.0, float(events["affected_people"].fillna(0).max()))
     for hazard, group in events.groupby("hazard", sort=False):
         affected = group["affected_people"].fillna(0)
@@ -66,12 +66,14 @@ def event_timeline_figure(events: pd.DataFrame, lang: str, *, title: str = "") -
                  for c, s, d, a, ha, loss in zip(group.county, group.severity, pd.to_datetime(group.start_date),
                                                  affected, group.crop_damage_ha, group.direct_loss, strict=True)]
         fig.add_scatter(
-            x=pd.to_datetime(group.start_date), y=group.county, mode="markers", name=hazard_label(hazard, lang),
+            x=pd.to_datetime(group.start_date), y=[axis_name(c) for c in group.county], mode="markers",
+            name=hazard_label(hazard, lang),
             marker={"color": HAZARD_COLOURS.get(hazard, MUTED), "size": 8 + 22 * np.sqrt(affected / largest),
                     "line": {"width": 1, "color": "white"}, "opacity": 0.85},
             text=hover, hovertemplate="%{text}<extra></extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=counties[::-1], showgrid=True, gridcolor=GRID)
+    fig.update_yaxes(categoryorder="array", categoryarray=[axis_name(c) for c in counties[::-1]], showgrid=True,
+                     gridcolor=GRID)
     fig.update_xaxes(showgrid=True, gridcolor=GRID)
     return fig
 

@@ -36,7 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cred_hist_households": ("户数", "Households"),
     "cred_hist_counterfactual": ("平滑反事实（窗口外拟合）", "Smooth counterfactual (fitted outside the window)"),
     "cred_hist_band": ("线上区间", "Band above the line"),
-    "cred_digits_title": ("{name}：首位数字与本福特定律、本县其他村", "{name}: first digits against Benford's law and the county's other villages"),
+    "cred_digits_title": ("{name}：首位数字与本福特定律、本县其他村", "{name}: first digits against Benford's law and county peers"),
     "cred_last_digits_title": ("{name}：末位数字", "{name}: last digits"),
     "cred_digit": ("数字", "Digit"),
     "cred_share": ("占比", "Share"),
