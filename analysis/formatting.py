@@ -159,6 +159,13 @@ def as_text(number: float | int | None, kind: str, lang: str = "zh") -> str:
     return _grouped(Decimal(str(number)), KINDS[kind])
 
 
+def as_written(value: float | int | None) -> str:
+    """A parameter as its file writes it, thousands grouped: "10,000", "0.3", "4" (a threshold, not a measure)."""
+    if _is_missing(value):
+        return MISSING
+    return f"{Decimal(str(value)).normalize(_WIDE):,f}"
+
+
 def compact(number: float | int, lang: str = "zh") -> str:
     """An axis tick: "2万", "1.5亿", "2,000" in Chinese; "20,000", "1.5 million" in English."""
     text = count(number, lang, decimals=2)

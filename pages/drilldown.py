@@ -283,7 +283,7 @@ def household_view() -> None:
                 key="household-income")
     detail = pd.DataFrame({
         shell.t("year"): years["year"].astype(str),
-        shell.t("income_per_capita"): years["income_per_capita"].round(0),
+        shell.t("income_per_capita"): years["income_per_capita"],
         shell.t("monitoring_line"): years["monitoring_line"],
         shell.t("map_drill_medical"): years["medical_expense"],
         shell.t("map_drill_education"): years["education_expense"],
@@ -292,9 +292,8 @@ def household_view() -> None:
         shell.t("map_drill_hogs"): years["hogs_sold"],
         shell.t("map_drill_flood_severity"): [shell.t(figures.SEVERITY_LABELS[int(s)]) for s in years["flood_severity"]],
     })
-    st.dataframe(detail, hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%,.0f") for c in detail.columns[1:5]})
-    shell.table_downloads(detail, "household", key="card-downloads")
+    kinds = {column: "yuan" for column in detail.columns[1:5]} | {column: "count" for column in detail.columns[5:8]}
+    shell.table(detail, kinds, name="household", key="card-downloads")
 
 
 st.title(shell.t("map_drill_title", place=label(current) if level != "household" else

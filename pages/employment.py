@@ -81,38 +81,26 @@ shell.chart(figures.heatmap_figure(months, with_target["code"].head(limit).tolis
 st.subheader(shell.t("emp_table_title"))
 table = pd.DataFrame({
     "county": [region_name(n, e, lang) for n, e in zip(status["name"], status["name_en"], strict=True)],
-    "migrant_workers": status["migrant_workers"], "target": status["target"], "share": status["share"] * 100,
-    "months_below": status["months_below"], "lowest_share": status["lowest_share"] * 100,
+    "migrant_workers": status["migrant_workers"], "target": status["target"], "share": status["share"],
+    "months_below": status["months_below"], "lowest_share": status["lowest_share"],
     "returned": status["returned"], "public_welfare_jobs": status["public_welfare_jobs"],
-})
-
-
-def highlight(row: pd.Series) -> list[str]:
-    """Red: short of target in the latest month; amber: short in some month of the year."""
-    colour = SHORT_ROW if row["share"] < 100 else WATCH_ROW if row["months_below"] > 0 else ""
-    return [colour] * len(row)
-
-
-st.dataframe(table.style.apply(highlight, axis=1), hide_index=True, column_config={
-    "county": st.column_config.TextColumn(shell.t("county_name")),
-    "migrant_workers": st.column_config.NumberColumn(shell.t("migrant_workers"), format="%,d"),
-    "target": st.column_config.NumberColumn(shell.t("target"), format="%,d"),
-    "share": st.column_config.NumberColumn(shell.t("emp_share", month=month_text), format="%.1f%%"),
-    "months_below": st.column_config.NumberColumn(shell.t("emp_months_below"), format="%d"),
-    "lowest_share": st.column_config.NumberColumn(shell.t("emp_lowest_share"), format="%.1f%%"),
-    "returned": st.column_config.NumberColumn(shell.t("emp_returned"), format="%,d"),
-    "public_welfare_jobs": st.column_config.NumberColumn(shell.t("emp_welfare_jobs"), format="%,d"),
-})
-st.caption(shell.t("emp_table_caption"))
+}).reset_index(drop=True)
 HEADERS = {"county": "county_name", "migrant_workers": "migrant_workers", "target": "target", "share": "emp_share",
            "months_below": "emp_months_below", "lowest_share": "emp_lowest_share", "returned": "emp_returned",
            "public_welfare_jobs": "emp_welfare_jobs"}
 KINDS = {"migrant_workers": "count", "target": "count", "share": "percent", "months_below": "count",
          "lowest_share": "percent", "returned": "count", "public_welfare_jobs": "count"}
 headers = {column: shell.t(key, month=month_text) for column, key in HEADERS.items()}
+# Red: short of target in the latest month; amber: short in some month of the year (from the unrounded shares).
+colours = pd.Series([SHORT_ROW if share < 1 else WATCH_ROW if below > 0 else ""
+                     for share, below in zip(table["share"], table["months_below"], strict=True)])
+st.dataframe(formatting.for_display(table, KINDS).style.apply(lambda row: [colours[row.name]] * len(row), axis=1),
+             hide_index=True, column_config={"county": st.column_config.TextColumn(headers["county"])} | {
+                 column: st.column_config.NumberColumn(headers[column], format=formatting.printf(kind, lang))
+                 for column, kind in KINDS.items()})
+st.caption(shell.t("emp_table_caption"))
 # The files carry the headers shown and shares as fractions, rounded and formatted by their kinds
-exported = table.assign(share=status["share"], lowest_share=status["lowest_share"]).rename(columns=headers)
-shell.table_downloads(exported, "employment-by-county", key="emp-table",
+shell.table_downloads(table.rename(columns=headers), "employment-by-county", key="emp-table",
                       kinds={headers[column]: kind for column, kind in KINDS.items()})
 
 st.subheader(shell.t("emp_relation_title"))

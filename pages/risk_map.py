@@ -80,7 +80,11 @@ def unit_table(frame, metric: str, level: str) -> None:
         table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
         **{column: st.column_config.NumberColumn(format=formatting.printf("count"))
            for column in (shell.t("map_counted"), shell.t("households")) if column in table}})
-    shell.table_downloads(table, "riskmap", key="map-table")
+    # The files hold shares as fractions (Excel shows 12.3%) and per mille as read, on formatting kinds
+    shown, counts = table.columns[3], [shell.t("map_rank"), *table.columns[4:]]
+    kinds = {shown: "ratio" if riskmap.METRICS[metric].kind == "per_mille" else "percent"} | dict.fromkeys(counts, "count")
+    shell.table_downloads(table.assign(**{shown: table[shown] / riskmap.display_scale(metric)}), "riskmap",
+                          key="map-table", kinds=kinds)
 
 
 settings = controls()

@@ -14,6 +14,7 @@ from analysis.regions import county_boundaries
 from analysis.simulate import ranges
 from analysis.simulate.scenario import scenario_from_link, scenario_to_link
 from analysis.simulate.summary import (
+    comparison_frame,
     comparison_numbers,
     comparison_table,
     example_name,
@@ -196,21 +197,20 @@ def _results(result: simulate.SimulationResult) -> None:
     kinds = {shell.t("sim_income_loss"): "yuan_total"} | {column: "count" for column in county_table.columns[1:5]}
     if not below_county(region):
         st.subheader(shell.t("sim_county_table"))
-        st.dataframe(formatting.for_display(county_table, kinds), hide_index=True, column_config={
-            column: st.column_config.NumberColumn(format=formatting.printf(kind, lang)) for column, kind in kinds.items()})
-        shell.table_downloads(county_table, "simulation-counties", key="sim-counties", kinds=kinds)
+        shell.table(county_table, kinds, name="simulation-counties", key="sim-counties")
 
     st.subheader(shell.t("sim_response_table"))
     responses = result.responses
     response_table = pd.DataFrame({
         shell.t("sim_response"): [response_name(r, lang) for r in responses["response"]],
-        shell.t("sim_cost"): [formatting.yuan_total(v, lang) for v in responses["cost"]],
+        shell.t("sim_cost"): responses["cost"],
         shell.t("sim_reached"): responses["reached"], shell.t("sim_kept"): responses["kept"],
         shell.t("sim_kept_people"): responses["kept_people"],
     })
+    response_kinds = {shell.t("sim_cost"): "yuan_total"} | dict.fromkeys(response_table.columns[2:], "count")
     if result.scenario.has_responses:
         st.markdown(responses_plainly(result, lang))
-        st.dataframe(response_table, hide_index=True)
+        shell.table(response_table, response_kinds)
     else:
         st.caption(shell.t("sim_no_responses"))
     st.caption(shell.t("sim_method", k=param("simulation", "pass_to_net")))
@@ -220,18 +220,23 @@ def _results(result: simulate.SimulationResult) -> None:
                          file_name="scenario.toml", mime="application/toml", icon=":material/save:")
     deciles = pd.DataFrame({
         shell.t("sim_decile"): result.by_decile["decile"], shell.t("households"): result.by_decile["households"],
-        shell.t("sim_income_loss"): result.by_decile["income_loss"].round(0),
-        shell.t("sim_loss_per_household"): result.by_decile["loss_per_household"].round(0),
-        shell.t("sim_loss_share"): result.by_decile["loss_share"].round(4),
+        shell.t("sim_income_loss"): result.by_decile["income_loss"],
+        shell.t("sim_loss_per_household"): result.by_decile["loss_per_household"],
+        shell.t("sim_loss_share"): result.by_decile["loss_share"],
     })
+    decile_kinds = {shell.t("households"): "count", shell.t("sim_income_loss"): "yuan_total",
+                    shell.t("sim_loss_per_household"): "yuan", shell.t("sim_loss_share"): "percent"}
+    totals = pd.DataFrame([result.totals])
+    total_kinds = {column: "yuan_total" if column in ("baseline_income", "income_loss") else "count"
+                   for column in totals.columns}
     export.download_button(
         shell.t("sim_export"), key="sim-export", icon=":material/table_view:",
         file_name=f"incomewatch-simulation-{region}-{year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         data=shell.logged_export(lambda: tables.to_excel_bytes(
-            {"counties": county_table, "deciles": deciles, "responses": response_table,
-             "totals": pd.DataFrame([result.totals])},
-            note=summary_sentence(result, lang, shell.region_name)),
+            {"counties": county_table, "deciles": deciles, "responses": response_table, "totals": totals},
+            note=summary_sentence(result, lang, shell.region_name),
+            kinds=kinds | decile_kinds | response_kinds | total_kinds),
             f"incomewatch-simulation-{region}-{year}.xlsx", len(county_table)))
 
 
@@ -263,7 +268,9 @@ if compared:
     results = [shell.fetch(simulate.simulate_toml, region, year, saved) for saved in compared]
     shell.chart(figures.comparison_figure(comparison_numbers(results), lang, shell.t("sim_compare_chart")),
                 key="sim-compare")
-    st.dataframe(comparison_table(results, lang))
+    st.dataframe(comparison_table(results, lang))  # side by side, as text of the numbers' kinds
+    numbers, number_kinds = comparison_frame(results, lang)
+    shell.table_downloads(numbers, "simulation-comparison", key="sim-compare-table", kinds=number_kinds)
 
 if st.query_params.get(LINK_PARAM) != (link := scenario_to_link(scenario)):
     st.query_params[LINK_PARAM] = link

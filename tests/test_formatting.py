@@ -96,3 +96,8 @@ def test_count_axes_are_labelled_in_wan():
     ticks = formatting.axis_ticks(123_456, "zh")
     assert ticks["ticktext"][:3] == ["0", "2.5万", "5万"] and ticks["tickvals"][-1] >= 123_456
     assert formatting.axis_ticks(123_456, "en")["ticktext"][2] == "50,000"
+
+
+def test_a_parameter_reads_as_its_file_writes_it():
+    assert [formatting.as_written(v) for v in (10_000, 0.30, 4, 2000.0, None, float("nan"))] == \
+        ["10,000", "0.3", "4", "2,000", "—", "—"]

@@ -1,8 +1,8 @@
 """Every number a page shows in a table is on a shared formatting kind (analysis.formatting).
 
 Streamlit shows a numeric column without a format as it comes: 10642500, 174956, 0.12345, unrounded yuan.
-This walks every page through AppTest and fails on a numeric dataframe column shown without a format, or whose
-numbers reach five digits and whose format does not group thousands, so that a new table cannot slip past.
+This walks every page through AppTest and fails on a numeric dataframe column shown without a format, or with a
+format of its own ("%.1f" on a share, "%d" on a count, "localized"), so that a new table cannot slip past.
 Pages give formats through `shell.table(frame, kinds)` (analysis.formatting kinds: rounded once, the kind's printf).
 """
 from __future__ import annotations
@@ -11,14 +11,17 @@ import json
 
 import pytest
 
+from analysis import formatting
 from tests.test_pages import PAGES
 
 PROVINCE = "620000"
-GROUPED_FROM = 10_000  # 2024 (a year) may read without a separator; 10642500 may not
+# The formats of the formatting kinds, in both languages, plain and signed (a change: +5.2%)
+KIND_FORMATS = {formatting.printf(kind, lang, signed=signed)
+                for kind in formatting.PRINTF for lang in ("zh", "en") for signed in (False, True)}
 
 
 def unformatted(element) -> list[str]:
-    """Numeric columns of a shown dataframe without a format, or with five-digit numbers not grouped."""
+    """Numeric columns of a shown dataframe without a format, or with one that is not a formatting kind's."""
     frame = element.value
     config = json.loads(element.proto.columns or "{}")
     wrong = []
@@ -27,23 +30,37 @@ def unformatted(element) -> list[str]:
             continue
         settings = config.get(str(column)) or config.get(f"_pos:{position}") or {}
         shown = settings.get("type_config", {}).get("format")
-        large = bool((frame[column].abs() >= GROUPED_FROM).any())  # all-missing columns are not large
-        if not shown or (large and "," not in shown and shown not in ("localized", "compact")):
+        if shown not in KIND_FORMATS:
             wrong.append(f"{settings.get('label') or column}: {shown or 'no format'}")
     return wrong
 
 
+# Formats of their own that pages of other owners still show (issue 16): printed, not failed. Any other
+# format fails, and so does an entry here that no page shows any more (take it out when its page is fixed).
+OPEN = {
+    ("pages/risk_map.py", "%d"), ("pages/risk_map.py", "%.1f"),  # rank; the metric in % or per mille
+    ("pages/drilldown.py", "%d"), ("pages/drilldown.py", "%.1f"),  # the region table's rank and metrics
+    ("pages/income.py", "%.2f×"),  # multiples of the line
+    ("pages/risk_model.py", "%.3f"),  # odds ratios
+    ("pages/screening.py", "localized"),  # rule thresholds as written
+    ("pages/audit_log.py", "%d"),  # the entries' sequence numbers
+}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_numeric_table_column_on_every_page_has_a_formatting_kind(open_app, lang):
-    problems = {}
+    problems, still_open = {}, set()
     at = open_app(lang=lang, region=PROVINCE)
     for page in PAGES:
         at.switch_page(page).run()
         assert [e.value for e in at.exception] == [], page
         wrong = [column for element in at.dataframe for column in unformatted(element)]
-        if wrong:
+        still_open |= {(page, column.rpartition(": ")[2]) for column in wrong} & OPEN
+        if wrong := [column for column in wrong if (page, column.rpartition(": ")[2]) not in OPEN]:
             problems[page] = wrong
+    print("formats of their own, still open:", sorted(still_open))
     assert problems == {}
+    assert still_open == OPEN
 
 
 def test_the_check_catches_a_raw_number():
@@ -56,10 +73,47 @@ def test_the_check_catches_a_raw_number():
 
         from analysis import formatting
 
-        frame = pd.DataFrame({"name": ["a"], "households": [174956], "income": [10642500.0], "people": [12345]})
-        st.dataframe(formatting.for_display(frame, {"income": "yuan"}), column_config={
-            "income": st.column_config.NumberColumn(format=formatting.printf("yuan", "zh")),
-            "people": st.column_config.NumberColumn(format="%d")})
+        frame = pd.DataFrame({"name": ["a"], "households": [174956], "income": [10642500.0], "people": [12345],
+                              "share": [0.123], "change": [0.052]})
+        st.dataframe(formatting.for_display(frame, {"income": "yuan", "share": "percent", "change": "percent"}),
+                     column_config={"income": st.column_config.NumberColumn(format=formatting.printf("yuan", "zh")),
+                                    "people": st.column_config.NumberColumn(format="%d"),
+                                    "share": st.column_config.NumberColumn(format="%.1f"),
+                                    "change": st.column_config.NumberColumn(
+                                        format=formatting.printf("percent", signed=True))})
 
     at = AppTest.from_function(page).run()
-    assert unformatted(at.dataframe[0]) == ["households: no format", "people: %d"]
+    assert unformatted(at.dataframe[0]) == ["households: no format", "people: %d", "share: %.1f"]
+
+
+def test_the_scenario_comparison_downloads_numbers_with_the_kinds_excel_formats(demo_con):
+    """Side by side on screen as text; in the files as numbers whose Excel formats say how to show them."""
+    import io
+    import re
+    import zipfile
+
+    import pandas as pd
+
+    from analysis import formatting, tables
+    from analysis.simulate import example_scenarios, scenario_from_toml, simulate
+    from analysis.simulate.summary import comparison_frame, comparison_table
+
+    results = [simulate(demo_con, PROVINCE, 2024, scenario_from_toml(text))
+               for text in list(example_scenarios().values())[:2]]
+    numbers, kinds = comparison_frame(results, "zh")
+    assert len(numbers) == 2 and set(kinds.values()) == {"count", "yuan_total"}
+    shown = comparison_table(results, "zh")
+    assert shown.iloc[:, 0].tolist() == [formatting.as_text(numbers.loc[0, c], k, "zh") for c, k in kinds.items()]
+    data = tables.to_excel_bytes({"comparison": numbers}, kinds=kinds)
+    sheet = pd.read_excel(io.BytesIO(data), engine="calamine")
+    assert all(sheet[column].dtype.kind in "iuf" for column in kinds)  # numbers, not text
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert set(re.findall(r'formatCode="([^"]+)"', book.read("xl/styles.xml").decode())) == {"#,##0"}
+
+
+def test_the_household_card_table_is_on_kinds(open_app, demo_con):
+    """The walk above opens provinces; the card is one household's years (a link opens it)."""
+    household = demo_con.execute("SELECT min(household_id) FROM households WHERE county_code LIKE '62%'").fetchone()[0]
+    at = open_app("pages/drilldown.py", lang="en", household=household)
+    assert [e.value for e in at.exception] == []
+    assert at.dataframe and [column for element in at.dataframe for column in unformatted(element)] == []

@@ -44,21 +44,32 @@ def summary_sentence(result: SimulationResult, lang: str, region_name: str) -> s
     return text
 
 
+# The headline numbers a comparison holds: label key, the result's total (or a response's cost), kind.
+HEADLINES = (("sim_baseline_below", "baseline_below_line", "count"), ("sim_scenario_below", "scenario_below_line", "count"),
+             ("sim_newly_below", "newly_below_line", "count"), ("sim_newly_near", "newly_near_line", "count"),
+             ("sim_income_loss", "income_loss", "yuan_total"),
+             ("sim_with_responses", "newly_below_with_responses", "count"))
+COSTED = ("insurance", "subsidy", "price_floor")
+
+
+def comparison_frame(results: list[SimulationResult], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per scenario (numbered: names may repeat), one column per headline number, and each number
+    column's formatting kind (analysis.formatting): the comparison's downloads."""
+    costs = {name: f"{t('sim_cost', lang)} · {response_name(name, lang)}" for name in COSTED}
+    kinds = {t(key, lang): kind for key, _, kind in HEADLINES} | dict.fromkeys(costs.values(), "yuan_total")
+    rows = [{t("sim_name", lang): f"{number}. {result.scenario.name}",
+             **{t(key, lang): result.totals[total] for key, total, _ in HEADLINES},
+             **{label: float(result.responses.set_index("response").loc[name, "cost"]) for name, label in costs.items()}}
+            for number, result in enumerate(results, 1)]
+    return pd.DataFrame(rows, columns=[t("sim_name", lang), *kinds]), kinds
+
+
 def comparison_table(results: list[SimulationResult], lang: str) -> pd.DataFrame:
-    """One column per scenario (numbered: names may repeat), one row per headline number, formatted."""
-    rows = {
-        t("sim_baseline_below", lang): lambda r: formatting.count(r.totals["baseline_below_line"], lang),
-        t("sim_scenario_below", lang): lambda r: formatting.count(r.totals["scenario_below_line"], lang),
-        t("sim_newly_below", lang): lambda r: formatting.count(r.totals["newly_below_line"], lang),
-        t("sim_newly_near", lang): lambda r: formatting.count(r.totals["newly_near_line"], lang),
-        t("sim_income_loss", lang): lambda r: formatting.yuan_total(r.totals["income_loss"], lang),
-        t("sim_with_responses", lang): lambda r: formatting.count(r.totals["newly_below_with_responses"], lang),
-        **{f"{t('sim_cost', lang)} · {response_name(name, lang)}":
-           (lambda r, name=name: formatting.yuan_total(r.responses.set_index("response").loc[name, "cost"], lang))
-           for name in ("insurance", "subsidy", "price_floor")},
-    }
-    columns = {f"{number}. {r.scenario.name}": [fn(r) for fn in rows.values()] for number, r in enumerate(results, 1)}
-    return pd.DataFrame(columns, index=list(rows))
+    """One column per scenario, one row per headline number, as text by the numbers' kinds."""
+    numbers, kinds = comparison_frame(results, lang)
+    return pd.DataFrame({row[t("sim_name", lang)]: [formatting.as_text(row[column], kind, lang)
+                                                    for column, kind in kinds.items()]
+                         for _, row in numbers.iterrows()}, index=list(kinds))
 
 
 def scenario_description(scenario: Scenario, lang: str) -> str:
