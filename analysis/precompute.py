@@ -15,6 +15,16 @@ and results are written only while the live file still has that version. The job
 before and says so. `INCOMEWATCH_PRECOMPUTE`: `background` (default: a detached process), `inline` (the
 writer waits) or `off` (tests that write many times).
 
+The job shares the machine with the app: it runs at nice 10, and its DuckDB connection gets its own memory
+limit (`INCOMEWATCH_PRECOMPUTE_MEMORY`, the job's budget, default a quarter of RAM, of which DuckDB takes 60%),
+thread count (`INCOMEWATCH_PRECOMPUTE_THREADS`, default half the cores) and a spill folder in the results folder.
+Steps go most valuable first (every page's first view for the country and each province, then audits and
+briefings); each result is readable as soon as it is written, and `journal.jsonl` records each step as it
+ends (seconds, peak memory so far), so a killed job leaves what it stored served and a restart goes on from
+there; a step the job was killed in twice is given up. The briefings take their numbers from the results
+the job stored (`build_briefing(..., fetch=)`), the English one entirely from the Chinese one's. The
+manifest, written last, has every step's timing.
+
 Pickle is read only from files this job wrote beside the database, never from an upload.
 """
 from __future__ import annotations
@@ -28,13 +38,14 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 MODE_ENV = "INCOMEWATCH_PRECOMPUTE"
 MANIFEST = "manifest.json"
@@ -93,6 +104,14 @@ def load(db_path: Path | str, version: str, query: Callable[..., Any], args: tup
         return _MISSING
     except Exception:  # a damaged file is recomputed, never an error for the visitor
         return _MISSING
+
+
+def read_ms(db_path: Path | str, version: str, key: str) -> float:
+    """CPU milliseconds to read one stored result by its key: what a first view pays for it (`--read-times`)."""
+    data = (_version_dir(db_path, version) / f"{key}.pkl").read_bytes()
+    began = time.process_time()
+    pickle.loads(data)
+    return (time.process_time() - began) * 1000
 
 
 def is_stored(db_path: Path | str, version: str, query: Callable[..., Any], args: tuple) -> bool:
@@ -163,8 +182,10 @@ def _to_stderr(message: str) -> None:
 
 # --- the job --------------------------------------------------------------------------------------------
 
-def _plan(cur: Any, compute: Callable[..., Any]) -> None:
-    """The pages' expensive first calls, national first then each province, latest year, default settings.
+def _plan(cur: Any, compute: Callable[..., Any], fetch: Callable[..., Any]) -> None:
+    """The pages' expensive first calls, most valuable first, latest year, default settings: every page's first
+    view, national then each province; then the credibility audits and the briefings, which take their parts
+    from what is stored already (`fetch`).
 
     The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
     checks that none of these is computed again).
@@ -192,7 +213,8 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
     compute(riskmap.class_basis, year)
     model = compute(riskmodel.fit_risk_model, year)
     judged = compute(riskmodel.evaluation_year, year)
-    for region in (NATIONAL, *provinces):
+    regions = (NATIONAL, *provinces)
+    for region in regions:
         compute(trends.income_view, region, year)
         compute(trends.income_bands, region, year)
         compute(drilldown.income_trend, region, year)
@@ -223,9 +245,58 @@ def _plan(cur: Any, compute: Callable[..., Any]) -> None:
         for scope in estimation_scopes(region):
             if compute(flood_models, scope) is not None:
                 compute(effect_by_income_mix, scope)
+    for region in regions:
         compute(run_audit, region, year)
-        for lang in ("zh", "en"):
-            compute(build_briefing, region, year, lang)
+        for lang in ("zh", "en"):  # the English briefing finds every number stored by the Chinese one
+            compute(build_briefing, region, year, lang, fetch=fetch)
+
+
+# The job's own share of the machine: the app's processes and an import may run beside it.
+JOB_MEMORY_ENV = "INCOMEWATCH_PRECOMPUTE_MEMORY"  # the job's memory budget, e.g. "6GB"; default a quarter of RAM
+JOB_THREADS_ENV = "INCOMEWATCH_PRECOMPUTE_THREADS"  # DuckDB threads of the job; default half the cores
+DEFAULT_MEMORY_SHARE = 0.25
+DUCKDB_SHARE = 0.6  # of the budget for DuckDB's buffers; the rest for the Python side (frames, models, pickles)
+GIVE_UP_AFTER = 2  # a step whose job was killed this often while computing it (out of memory) is not tried again
+JOURNAL = "journal.jsonl"
+
+
+def job_memory_budget() -> int:
+    """Bytes the job may use: `INCOMEWATCH_PRECOMPUTE_MEMORY` ("6GB", "512MB", "1.5GiB") or a quarter of RAM."""
+    given = os.environ.get(JOB_MEMORY_ENV, "").strip()
+    if given:
+        return _parse_bytes(given)
+    return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * DEFAULT_MEMORY_SHARE)
+
+
+def _parse_bytes(text: str) -> int:
+    units = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+             "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    if found is None or found[2].upper() not in units:
+        raise ValueError(f"{JOB_MEMORY_ENV}={text!r}: expected a size such as 6GB or 512MB")
+    return int(float(found[1]) * units[found[2].upper()])
+
+
+def job_settings(temp_directory: Path) -> dict[str, Any]:
+    """DuckDB settings of the job's connection: memory limit, threads, where to spill."""
+    threads = os.environ.get(JOB_THREADS_ENV, "").strip()
+    return {"memory_limit": f"{int(job_memory_budget() * DUCKDB_SHARE) // 2**20}MiB",
+            "threads": int(threads) if threads else max(1, (os.cpu_count() or 2) // 2),
+            "temp_directory": str(temp_directory)}
+
+
+def _bound(cur: Any, settings: dict[str, Any]) -> dict[str, str]:
+    """Apply `settings` to the job's DuckDB instance; what the connection then reports (for the manifest)."""
+    for name, value in settings.items():
+        cur.execute(f"SET {name} = $value", {"value": value})  # names from job_settings only
+    return {name: cur.execute("SELECT current_setting($name)", {"name": name}).fetchone()[0] for name in settings}
+
+
+def peak_rss_mb() -> float:
+    """The job process's peak resident memory so far (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclasses.dataclass
@@ -233,10 +304,22 @@ class JobReport:
     version: str
     stored: int = 0
     failed: int = 0
+    resumed: int = 0  # results an earlier, unfinished run of the job had stored (not computed again)
     seconds: float = 0.0
     skipped: str = ""  # why nothing was computed (already done, a newer write came)
-    timings: list[tuple[str, float]] = dataclasses.field(default_factory=list)
-    calls: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (function, canonical arguments)
+    peak_rss_mb: float = 0.0
+    settings: dict = dataclasses.field(default_factory=dict)  # as the job's DuckDB connection reports them
+    # one entry per stored result of this data version, in the order computed (earlier runs' too):
+    # call, args (canonical), label, seconds (its own, without the parts it asked for), rss_mb, parts_stored, parts_computed
+    steps: list[dict] = dataclasses.field(default_factory=list)
+
+    @property
+    def timings(self) -> list[tuple[str, float]]:
+        return [(step["label"], step["seconds"]) for step in self.steps]
+
+    @property
+    def calls(self) -> list[tuple[str, str]]:
+        return [(step["call"], step["args"]) for step in self.steps]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -249,11 +332,124 @@ class _NewerWrite(Exception):
     """The database changed while the job ran: its results would be of an old version."""
 
 
+class _GaveUp(Exception):
+    """The job was killed while computing this step GIVE_UP_AFTER times."""
+
+
+class _Journal:
+    """What the job did for one data version, a line per event, written as it goes: a job that is killed
+    leaves its stored results (readers use them at once) and this record, so the next run goes on from there."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / JOURNAL
+        lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
+        events = [json.loads(line) for line in lines if line.strip().endswith("}")]  # a torn last line is dropped
+        self.steps = [{k: v for k, v in event.items() if k != "event"} for event in events if event["event"] == "stored"]
+        ended = collections.Counter(event["key"] for event in events if event["event"] != "begin")
+        begun = collections.Counter(event["key"] for event in events if event["event"] == "begin")
+        self.killed_in = begun - ended  # steps a run began and never ended
+
+    def add(self, event: str, **fields: Any) -> None:  # fields: the step's key and what else is known
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"event": event, **fields}, ensure_ascii=False) + "\n")
+
+
+class _Job:
+    """One run of the plan for one data version: computes each step once, stores it, journals it."""
+
+    def __init__(self, db_path: Path, database: Any, target: Path, report: JobReport,
+                 progress: Callable[[str], None] | None, only: Callable[[str, tuple], bool] | None):
+        self.db_path, self.database, self.target, self.report = db_path, database, target, report
+        self.progress, self.only = progress, only
+        self.journal = _Journal(target)
+        report.steps = list(self.journal.steps)
+        report.resumed = len(report.steps)
+        self.failures: dict[str, Exception] = {}
+        self.asking: list[dict] = []  # the steps being computed, innermost last: what each asked of the others
+        self.cur: Any = None
+
+    def fetch(self, query: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        """The result of `query(cur, *args)`: stored already, or computed now and stored; raises its errors."""
+        name, key = query_name(query), result_key(query, args)
+        parent = self.asking[-1] if self.asking else None
+        if key in self.failures:
+            raise self.failures[key]
+        done = load(self.db_path, self.report.version, query, args)  # e.g. national flood models, every province
+        if parent is not None:
+            parent["parts_computed" if done is _MISSING else "parts_stored"].append(name)
+        if done is not _MISSING:
+            return done
+        if self.only is not None and not self.only(name, args):
+            return query(self.cur, *args, **options)
+        label = f"{query.__qualname__}{_short(args)}"
+        if self.journal.killed_in[key] >= GIVE_UP_AFTER:
+            # not journaled as an end: a restart of this version gives up on it again
+            self._fail(key, label, _GaveUp(f"the job was killed {self.journal.killed_in[key]} times in this step"),
+                       journal=False)
+        step = {"call": name, "args": _canonical(args), "label": label, "key": key, "parts_stored": [],
+                "parts_computed": [], "nested": 0.0}
+        self.journal.add("begin", key=key, label=label)
+        result = self._timed(step, parent, lambda: query(self.cur, *args, **options))
+        self._store(step, result)
+        return result
+
+    def compute(self, query: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        """`fetch` for the plan: None where the step is left out or fails (the page computes it then)."""
+        if self.only is not None and not self.only(query_name(query), args):
+            return None
+        try:
+            return self.fetch(query, *args, **options)
+        except _NewerWrite:
+            raise
+        except Exception:
+            return None
+
+    def _timed(self, step: dict, parent: dict | None, call: Callable[[], Any]) -> Any:
+        """call(); the step's own seconds exclude the steps it asked for."""
+        self.asking.append(step)
+        began = time.perf_counter()
+        try:
+            result = call()
+        except _NewerWrite:
+            raise
+        except Exception as exc:  # e.g. not enough data for a model here: the page says so itself
+            self._fail(step["key"], step["label"], exc)
+        finally:
+            self.asking.pop()
+            elapsed = time.perf_counter() - began
+            if parent is not None:
+                parent["nested"] += elapsed
+        step["seconds"] = round(elapsed - step.pop("nested"), 3)
+        return result
+
+    def _fail(self, key: str, label: str, exc: Exception, journal: bool = True) -> NoReturn:
+        self.failures[key] = exc
+        self.report.failed += 1
+        if journal:
+            self.journal.add("failed", key=key, label=label, error=f"{type(exc).__name__}: {exc}"[:300])
+        if self.progress:
+            self.progress(f"{label}: not stored ({type(exc).__name__}: {exc})"[:160])
+        raise exc
+
+    def _store(self, step: dict, result: Any) -> None:
+        if self.database.version != self.report.version:
+            raise _NewerWrite
+        _write_atomically(self.target / f"{step['key']}.pkl", pickle.dumps(result, protocol=5))
+        step["rss_mb"] = round(peak_rss_mb())
+        self.journal.add("stored", **step)
+        self.report.stored += 1
+        self.report.steps.append(step)
+        if self.progress:
+            self.progress(f"{step['seconds']:7.2f} s  {step['label']}")
+
+
 def run(db_path: Path | str, progress: Callable[[str], None] | None = None,
         only: Callable[[str, tuple], bool] | None = None) -> JobReport:
     """Compute and store the plan's results for the live data version (one job per database at a time).
 
-    `only(function name, arguments)` limits the plan (tests; a call left out yields None to those after it).
+    Resumable: results stored by an earlier run that was killed are kept and not computed again. `only(function
+    name, arguments)` limits the plan (tests; a call left out yields None to those after it, and is computed
+    without being stored when a briefing asks for it).
     """
     from analysis.store.connection import Database
 
@@ -263,59 +459,39 @@ def run(db_path: Path | str, progress: Callable[[str], None] | None = None,
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a job for an earlier write finishes (or gives up) first
         database = Database(db_path)
-        version = database.version
-        report = JobReport(version=version)
-        target = _version_dir(db_path, version)
-        if version == "missing":
+        report = JobReport(version=database.version)
+        target = _version_dir(db_path, report.version)
+        if report.version == "missing":
             report.skipped = "no database"
             return report
         if (target / MANIFEST).exists():
             report.skipped = "already computed"
             return report
+        _remove_other_versions(root, keep=target)  # never read again: the live version is newer
         target.mkdir(exist_ok=True)
+        for partial in target.glob("*.partial"):  # a killed run's unfinished file
+            partial.unlink(missing_ok=True)
+        job = _Job(db_path, database, target, report, progress, only)
         started = time.perf_counter()
-
-        def compute(query: Callable[..., Any], *args: Any) -> Any:
-            if only is not None and not only(query_name(query), args):
-                return None
-            done = load(db_path, version, query, args)  # e.g. the national flood models, asked by every province
-            if done is not _MISSING:
-                return done
-            began = time.perf_counter()
-            try:
-                result = query(cur, *args)
-            except Exception as exc:  # e.g. not enough data for a model here: the page says so itself
-                report.failed += 1
-                if progress:
-                    progress(f"{query.__qualname__}{args[:1]}: not stored ({type(exc).__name__}: {exc})"[:160])
-                return None
-            if database.version != version:
-                raise _NewerWrite
-            _write_atomically(target / f"{result_key(query, args)}.pkl", pickle.dumps(result, protocol=5))
-            seconds = time.perf_counter() - began
-            report.stored += 1
-            report.calls.append((query_name(query), _canonical(args)))
-            report.timings.append((f"{query_name(query)}{_short(args)}", seconds))
-            if progress:
-                progress(f"{seconds:6.2f} s  {query.__qualname__}{_short(args)}")
-            return result
-
         try:
-            with database.cursor() as cur:
-                if database.version != version:
+            with database.cursor() as job.cur:
+                report.settings = _bound(job.cur, job_settings(root / ".spill"))
+                if database.version != report.version:
                     raise _NewerWrite
-                _plan(cur, compute)
+                _plan(job.cur, job.compute, job.fetch)
         except _NewerWrite:
             shutil.rmtree(target, ignore_errors=True)
             report.skipped = "a newer write replaced this data version"
             return report
         finally:
             database.close()
+            shutil.rmtree(root / ".spill", ignore_errors=True)
         report.seconds = time.perf_counter() - started
+        report.peak_rss_mb = round(peak_rss_mb())
         _write_atomically(target / MANIFEST, json.dumps(
-            {"version": version, "stored": report.stored, "failed": report.failed, "seconds": report.seconds,
-             "timings": report.timings, "calls": report.calls}, ensure_ascii=False, indent=1).encode())
-        _remove_other_versions(root, keep=target)
+            {"version": report.version, "stored": report.stored, "failed": report.failed, "resumed": report.resumed,
+             "seconds": round(report.seconds, 3), "peak_rss_mb": report.peak_rss_mb, "settings": report.settings,
+             "steps": report.steps}, ensure_ascii=False, indent=1).encode())
         return report
 
 
@@ -327,7 +503,7 @@ def _short(args: tuple) -> str:
 def _remove_other_versions(root: Path, keep: Path) -> None:
     """Results of versions no longer live (readers of an old version fall back to computing)."""
     for child in root.iterdir():
-        if child.is_dir() and child != keep:
+        if child.is_dir() and child != keep and not child.name.startswith("."):
             shutil.rmtree(child, ignore_errors=True)
 
 

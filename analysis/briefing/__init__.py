@@ -8,6 +8,7 @@ its charts into PNGs once; `to_docx` and `to_pptx` write them. Progress goes to 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import duckdb
 
@@ -41,12 +42,14 @@ def key_figures(ctx: Context) -> tuple[KeyFigure, ...]:
     )
 
 
-def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang: str = "zh") -> Briefing:
+def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang: str = "zh",
+                   fetch: Callable[..., Any] | None = None) -> Briefing:
     """Every registered section for the region and year (no images yet: see `render_charts`).
 
-    Without income data for the region and year there is nothing to brief on: no sections.
+    Without income data for the region and year there is nothing to brief on: no sections. `fetch(function,
+    *args)` answers the sections' queries when given (the precompute job: results it stored already).
     """
-    ctx = Context(cur, region, region_label(cur, region, lang), year, lang)
+    ctx = Context(cur, region, region_label(cur, region, lang), year, lang, fetch)
     synthetic = dataset.is_synthetic(cur)
     caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),)
     has_data = ctx.query(overview.headline, region, year).summary.households > 0

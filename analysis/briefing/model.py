@@ -24,23 +24,50 @@ class Context:
     region_name: str
     year: int
     lang: str
+    # How a section's numbers are got: `fetch(function, *args)`; None runs `function(cur, *args)`. The precompute
+    # job passes its own, so a briefing takes the results that job already stored (analysis.precompute).
+    fetch: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
     _results: dict = field(default_factory=dict, repr=False, compare=False)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
     def query(self, function: Callable[..., Any], *args: Any) -> Any:
-        """`function(cur, *args)`, run once per briefing: several sections need the same headline."""
+        """`function(cur, *args)` (or `fetch`'s answer), run once per briefing: several sections need the same headline."""
         key = (function.__module__, function.__qualname__, args)
         if key not in self._results:
-            self._results[key] = function(self.cur, *args)
+            self._results[key] = self.fetch(function, *args) if self.fetch else function(self.cur, *args)
         return self._results[key]
 
 
 @dataclass(frozen=True)
 class Chart:
+    """A figure and its key. Pickled (the precompute store, the pages' cache) as the figure's plain dict, and
+    built again only when `figure` is read: unpickling a go.Figure rebuilds and deep-copies every trace, which
+    for the maps' outlines cost more than anything else in a stored briefing."""
     key: str  # stable, used in file names and widget keys
     figure: go.Figure
+
+    def __reduce__(self) -> tuple:
+        plain = self.__dict__.get("_plain")
+        return (_unpickled_chart, (self.key, self.figure.to_dict() if plain is None else plain))
+
+    def __getattr__(self, name: str) -> Any:
+        """`figure` of an unpickled chart, built on first use (only missing attributes come here)."""
+        plain = self.__dict__.get("_plain")
+        if name != "figure" or plain is None:
+            raise AttributeError(name)
+        figure = go.Figure(plain)
+        object.__setattr__(self, "figure", figure)
+        object.__setattr__(self, "_plain", None)  # the figure is the truth from now on (it may be changed)
+        return figure
+
+
+def _unpickled_chart(key: str, plain: dict) -> Chart:
+    chart = object.__new__(Chart)
+    object.__setattr__(chart, "key", key)
+    object.__setattr__(chart, "_plain", plain)
+    return chart
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from analysis import formatting
 from analysis.briefing.model import Chart, Context, Section
 from analysis.figures.floods import event_map_figure
 from analysis.floods import events
-from analysis.floods.estimate import flood_effect
+from analysis.floods.estimate import flood_models
 from analysis.floods.labels import status_message
 from analysis.floods.panel import ESTIMATION_LEVELS
 from analysis.regioncodes import region_level
@@ -16,7 +16,7 @@ ORDER = 35
 def floods_section(ctx: Context) -> Section | None:
     if region_level(ctx.region) not in ESTIMATION_LEVELS:
         return None
-    estimate = flood_effect(ctx.cur, ctx.region)
+    estimate = ctx.query(flood_models, ctx.region).main  # the page's models: one panel query
     if not estimate.ok:
         reason = status_message(estimate.status, ctx.lang, region=ctx.region_name, clusters=estimate.n_clusters,
                                 flooded=estimate.n_flooded_counties)
@@ -31,16 +31,16 @@ def floods_section(ctx: Context) -> Section | None:
 
 def _event_map(ctx: Context) -> tuple[Chart, ...]:
     """Where the disasters of record struck, all hazards and years (the page's map with every filter open)."""
-    span = events.event_span(ctx.cur, ctx.region)
+    span = ctx.query(events.event_span, ctx.region)
     if span is None:
         return ()
-    found = events.disaster_events(ctx.cur, ctx.region, tuple(span.hazards), (1, 2, 3, 4),
-                                   (span.first_year, span.last_year))
+    found = ctx.query(events.disaster_events, ctx.region, tuple(span.hazards), (1, 2, 3, 4),
+                      (span.first_year, span.last_year))
     if found.empty:
         return ()
     title = f"{ctx.region_name} · {ctx.t('flood_map_title')}"
-    return (Chart("floods", event_map_figure(events.events_by_county(found), events.region_outlines(ctx.cur, ctx.region),
-                                             ctx.lang, title=title)),)
+    outlines = ctx.query(events.region_outlines, ctx.region)
+    return (Chart("floods", event_map_figure(events.events_by_county(found), outlines, ctx.lang, title=title)),)
 
 
 SECTIONS = (floods_section,)

@@ -24,7 +24,7 @@ def income_section(ctx: Context) -> Section | None:
                         people=formatting.count(summary.people, lang),
                         income=formatting.yuan(summary.income_per_capita, lang),
                         change=narrative.change(ctx, head.growth))]
-    sources = overview.income_by_source(ctx.cur, ctx.region, ctx.year)
+    sources = ctx.query(overview.income_by_source, ctx.region, ctx.year)
     latest = sources[sources["year"] == ctx.year]
     if not latest.empty and latest["income_per_capita"].iloc[0]:
         row = latest.iloc[0]
@@ -47,7 +47,7 @@ def monitoring_section(ctx: Context) -> Section | None:
                         below_share=formatting.percent(head.below_share),
                         near=formatting.count(summary.near_line_households, lang),
                         near_share=formatting.percent(head.near_share))]
-    monitored = overview.monitored_households(ctx.cur, ctx.region, ctx.year)
+    monitored = ctx.query(overview.monitored_households, ctx.region, ctx.year)
     total, eliminated = int(monitored["households"].sum()), int(monitored["eliminated"].sum())
     if total:
         paragraphs.append(ctx.t("brief_monitored_text", total=formatting.count(total, lang),
@@ -55,7 +55,7 @@ def monitoring_section(ctx: Context) -> Section | None:
                                 share=formatting.percent(eliminated / total),
                                 remaining=formatting.count(total - eliminated, lang)))
     charts = [Chart("monitored", figures.monitored_figure(monitored, lang))]
-    monthly = overview.employment_by_month(ctx.cur, ctx.region, ctx.year)
+    monthly = ctx.query(overview.employment_by_month, ctx.region, ctx.year)
     status = overview.employment_status(monthly)
     if status is not None:
         paragraphs.append(ctx.t("brief_employment_text", month=status.month.strftime("%Y-%m"),
@@ -86,7 +86,7 @@ def counties_section(ctx: Context) -> Section | None:
     """Counties with the largest share below the line; only meaningful above county level."""
     if len(ctx.region) > 6 or (len(ctx.region) == 6 and ctx.region[4:] != "00"):
         return None
-    at_risk = overview.counties_at_risk(ctx.cur, ctx.region, ctx.year)
+    at_risk = ctx.query(overview.counties_at_risk, ctx.region, ctx.year)
     if at_risk.empty:
         return None
     names = [region_name(zh, en, ctx.lang) for zh, en in zip(at_risk["name"], at_risk["name_en"], strict=True)]

@@ -41,7 +41,7 @@ def _table(ctx: Context, alerts: pd.DataFrame) -> Table:
 
 
 def prices_section(ctx: Context) -> Section | None:
-    alerts = latest_alerts(ctx.cur, ctx.region)
+    alerts = ctx.query(latest_alerts, ctx.region)
     if alerts.empty:
         return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_none"),))
     alerts = alerts[alerts["current"]].assign(order=lambda f: -f["score"].abs()).sort_values("order")

@@ -24,7 +24,7 @@ def map_section(ctx: Context) -> Section | None:
     national = ctx.region == NATIONAL
     map_region, level = (NATIONAL, "province") if national else (ctx.region[:2] + "0000", "county")
     counties = ctx.query(riskmap.class_basis, ctx.year)
-    frame = riskmap.ranked(riskmap.units_from_counties(counties, regions_with_data(ctx.cur), map_region, level), METRIC)
+    frame = riskmap.ranked(riskmap.units_from_counties(counties, ctx.query(regions_with_data), map_region, level), METRIC)
     frame = frame[frame["code"].str.startswith(ctx.region[: region_prefix(ctx.region)])]
     shown = frame[frame["value"].notna()]
     if shown.empty:

@@ -14,7 +14,7 @@ TOP_REASONS = 3
 
 def screening_section(ctx: Context) -> Section | None:
     rules = screening.load_rules()
-    totals = screening.screening_totals(screening.screening_counts(ctx.cur, ctx.region, ctx.year, rules), rules)
+    totals = screening.screening_totals(ctx.query(screening.screening_counts, ctx.region, ctx.year, rules), rules)
     if totals.households == 0:
         return None
     names = {rule.id: rule.name_en if ctx.lang == "en" else rule.name_zh for rule in rules}
