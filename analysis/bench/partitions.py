@@ -136,15 +136,15 @@ def _busiest_gansu_county(db: Path) -> str:
 
 
 def _county_households_csv(db: Path, county: str, run_no: int) -> tuple[str, bytes]:
-    """ROWS of the county's households as stored, `relocated` set to yes on odd runs and no on even ones."""
+    """ROWS of the county's households as stored, `relocated` flipped, in an order of this run's own (a file
+    imported before, byte for byte, would be skipped)."""
     with connect_read_only(db) as con:
         rows = con.execute(
-            "SELECT household_id, village_code, household_type, members, labor_count, monitored_since,"
-            " risk_eliminated_on, risk_cause FROM households WHERE county_code = $c ORDER BY household_id LIMIT $n",
-            {"c": county, "n": ROWS}).fetchall()
-    flag = "是" if run_no % 2 else "否"
-    text = HOUSEHOLD_HEADER + "".join(
-        ",".join("" if v is None else str(v) for v in (*row[:5], flag, *row[5:])) + "\n" for row in rows)
+            "SELECT household_id, village_code, household_type, members, labor_count,"
+            " CASE WHEN coalesce(relocated, false) THEN '否' ELSE '是' END, monitored_since, risk_eliminated_on,"
+            " risk_cause FROM (FROM households WHERE county_code = $c ORDER BY household_id LIMIT $n)"
+            " ORDER BY md5(household_id || $stamp)", {"c": county, "n": ROWS, "stamp": str(time.time_ns())}).fetchall()
+    text = HOUSEHOLD_HEADER + "".join(",".join("" if v is None else str(v) for v in row) + "\n" for row in rows)
     return f"households-{run_no}.csv", text.encode()
 
 
