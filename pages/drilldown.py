@@ -12,10 +12,10 @@ import streamlit as st
 
 from analysis import drilldown, formatting, riskmap, riskmodel
 from analysis.figures import maps as figures
-from analysis.figures.overview import income_sources_figure
 from analysis.i18n import household_type, region_name
 from analysis.regioncodes import NATIONAL, below_county, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
+from pages import _figures as cached_figures
 from pages._common import income_page_shell, link_followed, show_region
 
 SEEN = "drill_region_seen"  # the shell region of this page's last run: a change means the user chose another
@@ -159,7 +159,7 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     basis = local.assign(**{metric: local["value"]}) if len(local) > settings.classes else counties
     breaks = chosen.breaks(basis)
     title = shell.t("map_drill_units_title", level=shell.t(figures.LEVEL_LABELS[child]), metric=shell.t(figures.METRIC_LABELS[metric]))
-    shell.chart(figures.units_bar_figure(frame, metric, breaks, lang, title=title), key=f"{key}-bars")
+    shell.chart(cached_figures.units_bars(frame, metric, breaks, lang, title), key=f"{key}-bars")
     table = frame.sort_values(["rank", "code"]).assign(
         unit=lambda f: [region_name(a, b, lang) for a, b in zip(f["name"], f["name_en"], strict=True)],
         shown=lambda f: f["value"] * riskmap.display_scale(metric),
@@ -203,11 +203,11 @@ def region_view(metric: str) -> None:
     trend = shell.fetch(drilldown.income_trend, current, year)
     left, right = st.columns(2)
     with left:
-        shell.chart(figures.trend_figure(trend, lang, title=shell.t("map_drill_trend_title")), key="trend")
-        shell.chart(figures.types_figure(shell.fetch(drilldown.households_by_type, current, year), lang,
-                                         title=shell.t("map_drill_types_title", year=year)), key="types")
+        shell.chart(cached_figures.income_trend(trend, lang, shell.t("map_drill_trend_title")), key="trend")
+        shell.chart(cached_figures.household_types(shell.fetch(drilldown.households_by_type, current, year), lang,
+                                                   shell.t("map_drill_types_title", year=year)), key="types")
     with right:
-        shell.chart(income_sources_figure(trend, lang, title=shell.t("sources_title")), key="composition")
+        shell.chart(cached_figures.income_sources(trend, lang, shell.t("sources_title")), key="composition")
 
 
 def village_view() -> None:

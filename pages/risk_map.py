@@ -10,6 +10,7 @@ from analysis.figures import maps as figures
 from analysis.i18n import region_name
 from analysis.regioncodes import NATIONAL, below_county
 from analysis.selection import RegionTree, regions_with_data, shown_value
+from pages import _figures as cached_figures
 from pages._common import income_page_shell, show_region
 
 shell = income_page_shell()
@@ -100,15 +101,8 @@ with st.spinner(shell.t("map_basis_spinner")):  # one cached query serves every 
     counties = shell.fetch(riskmap.class_basis, year)
 frame = riskmap.ranked(riskmap.units_from_counties(counties, shell.fetch(regions_with_data), map_region, level), metric)
 breaks = settings.breaks(counties)
-outlines = riskmap.map_outlines(map_region, level)
 title = shell.t("map_chart_title", metric=shell.t(figures.METRIC_LABELS[metric]), year=year)
-if national:
-    fig = figures.risk_map_figure(outlines, frame, metric, breaks, lang, title=title,
-                                  inset=riskmap.inset_outlines(outlines), maritime=riskmap.maritime_line(),
-                                  islands=riskmap.island_points(),
-                                  main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
-else:
-    fig = figures.risk_map_figure(outlines, frame, metric, breaks, lang, title=title)
+fig = cached_figures.risk_map(map_region, level, frame, metric, breaks, lang, title)
 
 left, right = st.columns([3, 2])
 with left:

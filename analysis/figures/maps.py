@@ -12,10 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from analysis import formatting
+from analysis import formatting, riskmap
 from analysis.figures.base import FONT_FAMILY, INK, MUTED, SOURCE_COLOURS, count_axis, new_figure
 from analysis.figures.mapview import MAP_WIDTH_PX, outline_bounds, view_of
 from analysis.i18n import household_type, region_name, t
+from analysis.regioncodes import NATIONAL
 from analysis.riskmap import METRICS, SOUTH_CHINA_SEA, classify, display_scale
 
 NO_DATA = "#e4e7eb"
@@ -149,6 +150,17 @@ def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tu
                            x=INSET_DOMAIN["x"][0] + 0.005, y=INSET_DOMAIN["y"][0] + 0.005, xanchor="left",
                            yanchor="bottom", font={"family": FONT_FAMILY, "size": 11, "color": MUTED})
     return fig
+
+
+def region_risk_map_figure(map_region: str, level: str, frame: pd.DataFrame, metric: str,
+                           breaks: tuple[float, ...], lang: str, *, title: str) -> go.Figure:
+    """The risk map of a province's counties, or of China's provinces or counties with the South China Sea inset."""
+    outlines = riskmap.map_outlines(map_region, level)
+    if map_region != NATIONAL:
+        return risk_map_figure(outlines, frame, metric, breaks, lang, title=title)
+    return risk_map_figure(outlines, frame, metric, breaks, lang, title=title, inset=riskmap.inset_outlines(outlines),
+                           maritime=riskmap.maritime_line(), islands=riskmap.island_points(),
+                           main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
 
 
 def units_bar_figure(frame: pd.DataFrame, metric: str, breaks: tuple[float, ...], lang: str, *, title: str,
