@@ -63,12 +63,13 @@ browser-deps:
 
 # LibreOffice renders the briefing's deck and Word file to PDF, so that tests look at them as a reader would
 # (tests/test_deck_render.py). Without recommends: 63 packages, ≈95 MB download, ≈300 MB installed, about a minute.
+# The Word file's 仿宋/小标宋/楷体 are rendered in Noto Serif CJK and AR PL UKai (≈8 MB; tests/fonts/fonts.conf).
 office-deps:
-	@if command -v soffice >/dev/null; then :; \
+	@if command -v soffice >/dev/null && fc-list | grep -q "AR PL UKai" && fc-list | grep -q "Noto Serif CJK"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			libreoffice-impress libreoffice-writer fonts-liberation2 >/dev/null; \
-	else echo "note: LibreOffice missing and not root: the deck render test will skip (sudo apt-get install libreoffice-impress libreoffice-writer)"; fi
+			libreoffice-impress libreoffice-writer fonts-liberation2 fonts-noto-cjk fonts-arphic-ukai >/dev/null; \
+	else echo "note: LibreOffice or fonts missing and not root: the deck render test will skip or fail (sudo apt-get install libreoffice-impress libreoffice-writer fonts-noto-cjk fonts-arphic-ukai)"; fi
 
 # The loopback OpenID Connect provider of the sign-in browser test (npm oidc-provider, pinned by package-lock.json).
 oidc-deps:

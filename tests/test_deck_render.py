@@ -10,6 +10,7 @@ Pages are rendered to PNG in test-artifacts/deck/ (ignored by git) to be looked 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +43,9 @@ PT = 72  # points per inch
 EMU_PER_PT = 12700
 SLACK = 1.5  # points: glyph boxes may poke out of their line by a hair
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# The Word report's GB/T 9704 fonts mapped to the closest installed ones (make office-deps installs them)
+FONTS_CONF = PROJECT_ROOT / "tests" / "fonts" / "fonts.conf"
+SERIF, KAI, SANS = "NotoSerifCJK", "UKai", "NotoSansCJK"  # PDF names: ABCDEF+NotoSerifCJKsc-Regular, ...
 
 
 def _pt(emu: int) -> float:
@@ -64,7 +68,8 @@ def rendered(demo_db, tmp_path_factory) -> dict:
     profile = (folder / "profile").as_uri()  # an own profile: no clash with a running LibreOffice or another test
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
                     "--outdir", str(folder), *map(str, sources)],
-                   check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
+                   check=True, capture_output=True, timeout=CONVERT_TIMEOUT,
+                   env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
     result = {lang: (briefings[lang], {fmt: folder / f"{fmt}-{lang}.pdf" for fmt in ("pptx", "docx")})
               for lang in LANGS}
     _keep_pictures(result)
@@ -183,8 +188,49 @@ def test_chinese_text_is_set_in_an_embedded_cjk_font(rendered, fmt):
         chars = [c for page in pdf.pages for c in page.chars if CJK.match(c["text"])]
     assert len(chars) > 200
     fonts = {c["fontname"] for c in chars}
-    assert all("CJK" in font or "WenQuanYi" in font for font in fonts), fonts  # never a Latin font's empty box
+    assert all(any(cjk in font for cjk in ("CJK", "WenQuanYi", KAI)) for font in fonts), fonts  # never a Latin font's box
     assert all("+" in font for font in fonts), "fonts must be embedded (subset) so that any reader shows them"
+
+
+def _fonts_of(path: Path, size: float, text: str, *, whole: bool = False) -> set[str]:
+    """Fonts of the CJK characters set at `size` points on the lines that are `text` (whole) or begin with
+    its first characters (PDF names without the subset prefix: NotoSerifCJKsc-Bold)."""
+    wanted = _flat(text)
+    fonts = set()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                flat = _flat(line["text"])
+                if flat == wanted if whole else flat.startswith(wanted[:12]):
+                    fonts |= {c["fontname"].split("+")[-1] for c in line["chars"]
+                              if CJK.match(c["text"]) and abs(c["size"] - size) < 0.5}
+    return fonts
+
+
+def _installed_families() -> str:
+    return subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_word_report_uses_serif_and_kai_where_gb_t_9704_asks(rendered):
+    """Title 小标宋 and body 仿宋 in a serif (Song) font, level-2 headings 楷体 in a Kai font, level-1 headings
+    黑体 in a sans, not everything in the sans LibreOffice falls back to (tests/fonts/fonts.conf maps them)."""
+    missing = [name for name in ("Noto Serif CJK SC", "AR PL UKai CN") if name not in _installed_families()]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed: `make office-deps` as root")
+    briefing, pdfs = rendered["zh"]
+    report, body_size = pdfs["docx"], word_layout.BODY_SIZE.pt
+    paragraph = next(text for section in briefing.sections for text in section.paragraphs if CJK.match(text))
+    section = briefing.sections[0]
+    found = {
+        "title": _fonts_of(report, word_layout.TITLE_SIZE.pt, briefing.title),
+        "body": _fonts_of(report, body_size, paragraph),
+        "level 1": _fonts_of(report, body_size, word_layout.heading_number(1, "zh") + section.heading, whole=True),
+        "level 2": _fonts_of(report, body_size, briefing.tables[0].title, whole=True),
+    }
+    assert all(found.values()), found
+    wanted = {"title": (SERIF, "Bold"), "body": (SERIF,), "level 1": (SANS,), "level 2": (KAI,)}
+    wrong = {part: fonts for part, fonts in found.items() if not all(all(w in f for w in wanted[part]) for f in fonts)}
+    assert wrong == {}, f"not in the font GB/T 9704 asks for: {wrong}"
 
 
 def _row_lines(path: Path, first_cell: str) -> list[str]:

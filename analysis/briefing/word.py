@@ -36,11 +36,19 @@ PRINT_WIDTH, PRINT_SCALE = 760, 3.0  # layout px across the 156 mm text: chart t
 WARNING = RGBColor(0xB0, 0x2A, 0x2A)
 
 
+THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
 def _fonts(style, east_asian: str, size: Pt, *, bold: bool = False) -> None:
-    """Word picks Chinese glyphs from the eastAsia font, which python-docx does not set by itself."""
+    """Word picks Chinese glyphs from the eastAsia font, which python-docx does not set by itself. The default
+    template's title and headings name theme fonts, which win over named ones (in Word and LibreOffice alike):
+    removed, so that 小标宋, 黑体 and 楷体 are asked for."""
     style.font.name, style.font.size, style.font.bold = LATIN_FONT, size, bold
     style.font.color.rgb = RGBColor(0, 0, 0)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for theme in THEME_FONTS:
+        fonts.attrib.pop(qn(theme), None)
+    fonts.set(qn("w:eastAsia"), east_asian)
 
 
 def _page(document) -> None:
