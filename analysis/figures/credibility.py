@@ -24,7 +24,9 @@ def flag_map_figure(frame: pd.DataFrame, outlines: dict, lang: str) -> go.Figure
     fig.add_trace(go.Choroplethmap(
         geojson=outlines, locations=frame["county_code"], z=frame["flags"], featureidkey="id",
         colorscale=FLAG_COLOURS, zmin=0, zmax=max(int(frame["flags"].max()), 1),
-        marker={"line": {"width": 0.6, "color": "white"}}, colorbar={"title": {"text": t("cred_map_flags", lang)}},
+        marker={"line": {"width": 0.6, "color": "white"}},
+        colorbar={"title": {"text": t("cred_map_flags", lang)}, "tickformat": ",d",  # whole flags, no 0.2 steps
+                  "dtick": max(1, int(frame["flags"].max()) // 5)},
         text=[f"{n}: {formatting.count(f, lang)}" for n, f in zip(names, frame["flags"], strict=True)],
         hovertemplate="%{text}<extra></extra>"))
     fig.update_layout(map=fit_view(outlines, 520, codes=list(frame["county_code"])), margin={"l": 0, "r": 0})

@@ -23,10 +23,11 @@ def county_map(counties: pd.DataFrame, geojson: dict, lang: str, title: str, val
     """Choropleth of `value` by county (`counties`: county_code, name, name_en, value)."""
     fig = new_figure(title, 520)
     names = [region_name(zh, en, lang) for zh, en in zip(counties["name"], counties["name_en"], strict=True)]
+    high = max(1, float(counties[value].max() or 0))
     fig.add_trace(go.Choroplethmap(
         geojson=geojson, locations=counties["county_code"], z=counties[value], featureidkey="id",
-        colorscale=MAP_COLOURS, zmin=0, zmax=max(1, float(counties[value].max() or 0)), marker_line_width=0.5,
-        marker_line_color="#7b8794", text=names, colorbar={"title": {"text": ""}, "thickness": 14},
+        colorscale=MAP_COLOURS, zmin=0, zmax=high, marker_line_width=0.5, marker_line_color="#7b8794", text=names,
+        colorbar={"title": {"text": ""}, "thickness": 14, "tickformat": ",d", "dtick": max(1, int(high) // 5)},
         customdata=[formatting.count(v, lang) for v in counties[value]],
         hovertemplate="%{text} · %{customdata}<extra></extra>",
     ))
