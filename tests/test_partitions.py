@@ -7,6 +7,7 @@ import threading
 import duckdb
 import pytest
 
+from analysis.commands import main as cli
 from analysis.overview import counties_at_risk, headline, monitored_households
 from analysis.store.connection import Database, connect_read_only, partition, write_transaction
 from analysis.store.ingest import ingest_files, remove_households
@@ -116,6 +117,15 @@ def test_county_import_rewrites_only_its_province_and_old_readers_keep_their_gen
     old_reader.close()
     with connect_read_only(split) as con:
         assert con.execute("SELECT sum(wage_income) FROM income").fetchone()[0] == pytest.approx(old_sum + 25_000)
+    assert _answers(split) == _answers(single)
+
+
+def test_refresh_rewrites_every_province_but_not_the_extracts(worlds):
+    single, split = worlds
+    before = _manifest(split)
+    assert cli(["refresh", "--db", str(split)]) == 0
+    after = _manifest(split)
+    assert after[EXTRACTS_PART] == before[EXTRACTS_PART] and after["62"] != before["62"]
     assert _answers(split) == _answers(single)
 
 

@@ -90,7 +90,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     if not Path(args.db).is_file():
         raise CommandError(f"database not found / 数据库不存在: {args.db}")
-    with write_transaction(args.db) as con:
+    with write_transaction(args.db, extracts=False) as con:  # county sums read no department extract
         refresh_county_year(con)
         counties, years = con.execute("SELECT count(DISTINCT county_code), count(DISTINCT year) FROM county_year"
                                       ).fetchone()
