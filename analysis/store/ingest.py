@@ -368,16 +368,17 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
     try:
         touched = _counties_touched(con, spec.name)
         same_key = " AND ".join(f"t.{k} = s.{k}" for k in spec.db_key)
-        result.replaced = con.execute(f"SELECT count(*) FROM staged s SEMI JOIN {spec.table} t ON {same_key}"
-                                      ).fetchall()[0][0]
-        con.execute(f"DELETE FROM {spec.table} t USING staged s WHERE {same_key}")
-        inserted = _INSERTERS.get(spec.name, _insert_plain)(con, spec)
+        # keys are unique in the file (validated) and in the table (every load replaces by key): rows deleted
+        # are the file's rows that replace a stored one
+        result.replaced = con.execute(f"DELETE FROM {spec.table} t USING staged s WHERE {same_key}").fetchall()[0][0]
+        inserted, counties = _INSERTERS.get(spec.name, _insert_plain)(con, spec)
+        touched |= counties
         if inserted != prepared.rows:
             raise RuntimeError(f"{prepared.name}: loaded {inserted} of {prepared.rows} rows")
         if spec.name == "households":
             _after_households(con, prepared)
             touched |= _counties_touched(con, spec.name)  # a household that moved changes its new county too
-        years = set(prepared.frame["year"].dropna().astype(int)) if spec.name == "income" else None
+        years = set(prepared.frame["year"].dropna().unique().astype(int).tolist()) if spec.name == "income" else None
     finally:
         con.unregister("staged")
     result.inserted = prepared.rows - result.replaced
@@ -392,10 +393,10 @@ def _load_file(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, result: F
 
 
 # Counties whose county_year sums a staged file can change, asked before it is loaded (and for households
-# after it too: a household that moves changes both its old and its new county).
+# after it too: a household that moves changes both its old and its new county). Income's are those of its
+# households, which its insert returns.
 _TOUCHED = {
     "households": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
-    "income": "SELECT DISTINCT county_code FROM households WHERE household_id IN (SELECT household_id FROM staged)",
     "thresholds": "SELECT DISTINCT county_code FROM county_year WHERE '000000' IN (SELECT province_code FROM staged)"
                   " OR substr(county_code, 1, 2) || '0000' IN (SELECT province_code FROM staged)",
 }
@@ -407,24 +408,27 @@ def _counties_touched(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
     return {code for (code,) in con.execute(_TOUCHED[kind]).fetchall()}
 
 
-def _insert_plain(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
+def _insert_plain(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> tuple[int, set[str]]:
+    """(rows inserted, no further counties: the caller asked the table)."""
     columns = ", ".join(F.DB_COLUMNS[spec.name])
     order = ", ".join(("county_code", "village_code", *spec.key) if spec.name == "households" else spec.db_key)
     return con.execute(f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM staged ORDER BY {order}"
-                       ).fetchall()[0][0]
+                       ).fetchall()[0][0], set()
 
 
-def _insert_income(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> int:
-    """Income rows take county, village and members from their household.
+def _insert_income(con: duckdb.DuckDBPyConnection, spec: F.Kind) -> tuple[int, set[str]]:
+    """Income rows take county, village and members from their household; returns (rows inserted, their
+    counties), both from the one join.
 
     Sorted by year, then region, like the demo world: zone maps then skip other years and other regions.
     """
     columns = F.DB_COLUMNS["income"]
     select = ", ".join(f"h.{c}" if c in _FROM_HOUSEHOLD else f"s.{c}" for c in columns)
-    return con.execute(  # one household row per id (loads replace by key); the caller checks the count
+    counties = con.execute(  # one household row per id (loads replace by key); the caller checks the count
         f"INSERT INTO income ({', '.join(columns)}) SELECT {select} FROM staged s JOIN households h"
         " ON h.household_id = s.household_id ORDER BY s.year, h.county_code, h.village_code, s.household_id"
-    ).fetchall()[0][0]
+        " RETURNING county_code").fetchnumpy()["county_code"]
+    return len(counties), set(pd.unique(counties).tolist())
 
 
 _INSERTERS = {"income": _insert_income}

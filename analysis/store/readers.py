@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -18,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import python_calamine
 
 from analysis.store import workbook
 from analysis.store.errors import ReadError
@@ -215,17 +219,88 @@ def _workbook_grid(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, pd.Dat
     if data.startswith(_ZIP):
         book = workbook.open_zip(data)
     try:
-        excel = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        excel = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise ReadError("无法读取 Excel 工作簿", f"cannot read the workbook ({type(exc).__name__})") from None
     used = _choose_sheet(book, excel, sheet) if book is not None else _named_or_first(excel, sheet)
-    grid = pd.read_excel(excel, sheet_name=used, header=None, dtype=object)
-    numeric = grid.apply(_is_number)
-    grid = grid.apply(_cell_text).fillna("")
-    return grid.set_axis(range(grid.shape[1]), axis=1), numeric.set_axis(range(grid.shape[1]), axis=1), used
+    text, numeric = _sheet_cells(excel, used)
+    return text, numeric, used
 
 
-def _named_or_first(excel: pd.ExcelFile, sheet: str | None) -> str:
+def _sheet_cells(excel: python_calamine.CalamineWorkbook, sheet: str, rows: int | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(text of every cell, True where the cell holds a number), from A1 (row 0 = spreadsheet row 1), read by
+    calamine directly and converted a column at a time."""
+    try:
+        cells = excel.get_sheet_by_name(sheet).to_python(skip_empty_area=False, **({"nrows": rows} if rows else {}))
+    except Exception as exc:  # calamine's errors for a damaged sheet
+        raise ReadError("无法读取 Excel 工作簿", f"cannot read the workbook ({type(exc).__name__})") from None
+    if not cells or not cells[0]:
+        return pd.DataFrame(), pd.DataFrame()
+    width = max(map(len, cells))
+    grid = np.empty((len(cells), width), dtype=object)
+    try:
+        grid[:] = cells
+    except ValueError:  # rows of different lengths: never from calamine, kept safe anyway
+        grid[:] = [list(row) + [""] * (width - len(row)) for row in cells]
+    columns = [_column_cells(grid[:, i]) for i in range(grid.shape[1])]
+    text = pa.table([c[0] for c in columns], names=[str(i) for i in range(len(columns))]).to_pandas()
+    numeric = pd.DataFrame({i: c[1] for i, c in enumerate(columns)})
+    return text.set_axis(range(len(columns)), axis=1), numeric
+
+
+def _column_cells(cells: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """One sheet column as (text, is-a-number): the usual column of text only or of numbers only converted in
+    bulk; a mixed one by masks, with dates, booleans and the like cell by cell."""
+    kinds = set(map(type, cells))
+    if kinds <= {str}:
+        return pa.array(cells, pa.string()), np.zeros(len(cells), dtype=bool)
+    if kinds == {float}:
+        return _number_text(cells.astype("float64")), np.ones(len(cells), dtype=bool)
+    types = list(map(type, cells))
+    number = _of_type(types, float) | (_of_type(types, int) if int in kinds else False)
+    text = cells.copy()
+    if number.any():
+        text[number] = _number_text(cells[number].astype("float64")).to_numpy(zero_copy_only=False)
+    other = ~number & ~_of_type(types, str)
+    if other.any():
+        text[other] = [_other_text(value) for value in cells[other]]
+    return pa.array(text, pa.string()), number
+
+
+def _of_type(types: list[type], kind: type) -> np.ndarray:
+    return np.fromiter(map(operator.is_, types, itertools.repeat(kind)), dtype=bool, count=len(types))
+
+
+def _number_text(numbers: np.ndarray) -> pa.Array:
+    """Numbers as a spreadsheet shows them: whole numbers without '.0'. Numbers of 16 digits or more lost
+    digits in the spreadsheet (an ID number typed as a number): they are shown in scientific notation so
+    that validation refuses them."""
+    with np.errstate(invalid="ignore"):
+        imprecise = ~(np.abs(numbers) < 1e15)  # NaN and inf too
+        whole = ~imprecise & (np.floor(numbers) == numbers)
+    as_whole = pc.cast(pa.array(np.where(whole, numbers, 0).astype(np.int64)), pa.string())
+    if whole.all():
+        return as_whole
+    text = as_whole.to_numpy(zero_copy_only=False)
+    fraction = ~whole & ~imprecise
+    text[fraction] = list(map(float.__repr__, numbers[fraction].tolist()))
+    text[imprecise] = [f"{value:.15E}" if np.isfinite(value) else repr(value) for value in numbers[imprecise].tolist()]
+    return pa.array(text, pa.string())
+
+
+def _other_text(value: object) -> str:
+    """Dates as 2023-07-31 00:00:00 (the validator reads that form), anything else as Python writes it."""
+    if isinstance(value, datetime.datetime):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return str(datetime.datetime.combine(value, datetime.time()))
+    if isinstance(value, datetime.timedelta):
+        return str(pd.Timedelta(value))
+    return str(value)
+
+
+def _named_or_first(excel: python_calamine.CalamineWorkbook, sheet: str | None) -> str:
     names = [str(n) for n in excel.sheet_names]
     if sheet is not None and sheet not in names:
         raise _sheet_not_found(sheet, names)
@@ -255,7 +330,7 @@ def _checked(book, listed: workbook.Sheet) -> workbook.Sheet:
     return listed
 
 
-def _choose_sheet(book, excel: pd.ExcelFile, sheet: str | None) -> str:
+def _choose_sheet(book, excel: python_calamine.CalamineWorkbook, sheet: str | None) -> str:
     """The visible sheet named, or the only visible sheet with a header of the import format."""
     listed = workbook.sheets(book)
     names = [s.name for s in listed]
@@ -280,26 +355,9 @@ def _choose_sheet(book, excel: pd.ExcelFile, sheet: str | None) -> str:
     return (with_header or visible)[0].name
 
 
-def _names_columns(excel: pd.ExcelFile, sheet: str) -> bool:
-    top = pd.read_excel(excel, sheet_name=sheet, header=None, dtype=str, nrows=HEADER_SEARCH_ROWS).fillna("")
+def _names_columns(excel: python_calamine.CalamineWorkbook, sheet: str) -> bool:
+    top, _ = _sheet_cells(excel, sheet, rows=HEADER_SEARCH_ROWS)
     return any(known_header_count(top.iloc[i].tolist()) >= 2 for i in range(len(top)))
-
-
-def _is_number(column: pd.Series) -> pd.Series:
-    return column.map(type).isin((int, float))  # bool is its own type: not a number here
-
-
-def _cell_text(column: pd.Series) -> pd.Series:
-    """Workbook cells as text. Numbers of 16 digits or more lost digits in the spreadsheet (an ID
-    number typed as a number): they are shown in scientific notation so validation refuses them."""
-    text = column.astype("str")
-    long = np.flatnonzero(text.str.len().fillna(0).to_numpy() >= 16)
-    values = column.to_numpy(dtype=object)
-    imprecise = [i for i in long if isinstance(values[i], (int, float)) and not isinstance(values[i], bool)
-                 and abs(values[i]) >= 1e15]
-    if imprecise:
-        text.iloc[imprecise] = [f"{float(values[i]):.15E}" for i in imprecise]
-    return text
 
 
 def _from_grid(grid: pd.DataFrame, numeric: pd.DataFrame, sheet: str | None) -> RawTable:

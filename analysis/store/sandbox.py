@@ -191,7 +191,7 @@ def _start_fork_server() -> None:
         for name, value in _CHILD_ENV.items():  # the fork server inherits these; the app's libraries are loaded
             os.environ.setdefault(name, value)
         multiprocessing.get_context("forkserver").set_forkserver_preload(
-            ["analysis.store.sandbox", "analysis.store.sandbox_warmup"])
+            ["analysis.store.sandbox_warmup", "analysis.store.sandbox"])
         _FORK_SERVER_STARTED = True
 
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from datetime import date
+
+# Arrow's default allocator (mimalloc) reserves 1 GiB of address space at its first allocation; every child
+# inherits the reservation, and under its address-space limit (RLIMIT_AS) that leaves a quarter less of the
+# default 4 GB, and nothing of a 1 GB limit (allocations then fail, and Arrow aborts the child). The system
+# allocator reserves nothing up front. Set before Arrow allocates: this module is the fork server's first import.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 _INCOME = [["户编号", "年度", "工资性收入", "种植业收入", "养殖业收入", "财产性收入", "转移性收入"],
            ["H0001", "2024", "12000", "3000", "-500", "200", "4100"]]
