@@ -182,75 +182,6 @@ def _to_stderr(message: str) -> None:
 
 # --- the job --------------------------------------------------------------------------------------------
 
-def _plan(cur: Any, compute: Callable[..., Any], fetch: Callable[..., Any]) -> None:
-    """The pages' expensive first calls, most valuable first, latest year, default settings: every page's first
-    view, national then each province; then the credibility audits and the briefings, which take their parts
-    from what is stored already (`fetch`).
-
-    The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
-    checks that none of these is computed again).
-    """
-    from analysis import cases, closing, drilldown, employment, riskmap, riskmodel, screening, trends
-    from analysis import department_warnings as dw
-    from analysis.briefing import build_briefing
-    from analysis.credibility import run_audit
-    from analysis.floods import events, whatif
-    from analysis.floods.estimate import effect_by_income_mix, estimation_scopes, flood_models
-    from analysis.prices import alerts, forecast
-    from analysis.prices.params import param
-    from analysis.regioncodes import NATIONAL
-    from analysis.simulate import engine, ranges, scenario
-
-    year = cur.execute("SELECT max(year) FROM income").fetchone()[0]
-    if year is None:
-        return
-    provinces = [code for (code,) in cur.execute(
-        "SELECT DISTINCT substr(county_code, 1, 2) || '0000' FROM county_year ORDER BY 1").fetchall()]
-    rules, warning_rules, deadlines = screening.load_rules(), dw.load_warning_rules(), cases.load_deadlines()
-    text = scenario.scenario_to_toml(scenario.scenario_from_toml(scenario.example_scenarios()[SCENARIO_FILE]))
-    horizon = int(param("forecast", "horizon"))
-
-    compute(riskmap.class_basis, year)
-    model = compute(riskmodel.fit_risk_model, year)
-    judged = compute(riskmodel.evaluation_year, year)
-    regions = (NATIONAL, *provinces)
-    for region in regions:
-        compute(trends.income_view, region, year)
-        compute(trends.income_bands, region, year)
-        compute(drilldown.income_trend, region, year)
-        compute(drilldown.households_by_type, region, year)
-        compute(employment.county_months, region, year)
-        compute(employment.workers_by_county, region, year)
-        compute(events.event_span, region)
-        compute(whatif.region_counties, region, year)
-        counts = compute(screening.screening_counts, region, year, rules)
-        if counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT:
-            compute(screening.flagged_households, region, year, rules)  # longer lists: the page asks to narrow
-            if model is not None:
-                compute(riskmodel.risk_scores, region, year, model)
-        if judged is not None:
-            compute(riskmodel.evaluate, region, judged)
-        if model is not None:
-            compute(riskmodel.highest_risk, region, year, model, TOP_HOUSEHOLDS)
-        compute(dw.warning_counts, region, year, warning_rules)
-        compute(dw.department_warnings, region, year, warning_rules)
-        compute(cases.case_summary, region, deadlines)
-        compute(cases.follow_through, region, deadlines)
-        compute(closing.closing_summary, region, year, warning_rules, deadlines)
-        compute(closing.closing_check, region, year, warning_rules, deadlines)
-        compute(alerts.commodities_in_stress, region, None)  # None: prices through the latest income year
-        compute(forecast.price_forecast, region, "live_cattle", horizon, None)
-        compute(engine.simulate_toml, region, year, text)
-        compute(ranges.scenario_range_toml, region, year, text)
-        for scope in estimation_scopes(region):
-            if compute(flood_models, scope) is not None:
-                compute(effect_by_income_mix, scope)
-    for region in regions:
-        compute(run_audit, region, year)
-        for lang in ("zh", "en"):  # the English briefing finds every number stored by the Chinese one
-            compute(build_briefing, region, year, lang, fetch=fetch)
-
-
 # The job's own share of the machine: the app's processes and an import may run beside it.
 JOB_MEMORY_ENV = "INCOMEWATCH_PRECOMPUTE_MEMORY"  # the job's memory budget, e.g. "6GB"; default a quarter of RAM
 JOB_THREADS_ENV = "INCOMEWATCH_PRECOMPUTE_THREADS"  # DuckDB threads of the job; default half the cores
@@ -404,6 +335,11 @@ class _Job:
         except Exception:
             return None
 
+    def store(self, query: Callable[..., Any], *args: Any, **options: Any) -> None:
+        """`compute` without reading back a result an earlier run stored (a restart then goes on at once)."""
+        if not is_stored(self.db_path, self.report.version, query, args):
+            self.compute(query, *args, **options)
+
     def _timed(self, step: dict, parent: dict | None, call: Callable[[], Any]) -> Any:
         """call(); the step's own seconds exclude the steps it asked for."""
         self.asking.append(step)
@@ -443,6 +379,77 @@ class _Job:
             self.progress(f"{step['seconds']:7.2f} s  {step['label']}")
 
 
+def _plan(cur: Any, job: _Job) -> None:
+    """The pages' expensive first calls, most valuable first, latest year, default settings: every page's first
+    view, national then each province; then the credibility audits and the briefings, which take their parts
+    from what is stored already (`job.fetch`). `job.compute` returns the result, `job.store` does not read back
+    what an earlier, killed run stored.
+
+    The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
+    checks that none of these is computed again).
+    """
+    from analysis import cases, closing, drilldown, employment, riskmap, riskmodel, screening, trends
+    from analysis import department_warnings as dw
+    from analysis.briefing import build_briefing
+    from analysis.credibility import run_audit
+    from analysis.floods import events, whatif
+    from analysis.floods.estimate import effect_by_income_mix, estimation_scopes, flood_models
+    from analysis.prices import alerts, forecast
+    from analysis.prices.params import param
+    from analysis.regioncodes import NATIONAL
+    from analysis.simulate import engine, ranges, scenario
+
+    year = cur.execute("SELECT max(year) FROM income").fetchone()[0]
+    if year is None:
+        return
+    provinces = [code for (code,) in cur.execute(
+        "SELECT DISTINCT substr(county_code, 1, 2) || '0000' FROM county_year ORDER BY 1").fetchall()]
+    rules, warning_rules, deadlines = screening.load_rules(), dw.load_warning_rules(), cases.load_deadlines()
+    text = scenario.scenario_to_toml(scenario.scenario_from_toml(scenario.example_scenarios()[SCENARIO_FILE]))
+    horizon = int(param("forecast", "horizon"))
+
+    job.store(riskmap.class_basis, year)
+    model = job.compute(riskmodel.fit_risk_model, year)
+    judged = job.compute(riskmodel.evaluation_year, year)
+    regions = (NATIONAL, *provinces)
+    for region in regions:
+        job.store(trends.income_view, region, year)
+        job.store(trends.income_bands, region, year)
+        job.store(drilldown.income_trend, region, year)
+        job.store(drilldown.households_by_type, region, year)
+        job.store(employment.county_months, region, year)
+        job.store(employment.workers_by_county, region, year)
+        job.store(events.event_span, region)
+        job.store(events.region_outlines, region)  # the floods page's map and the briefing's
+        job.store(whatif.region_counties, region, year)
+        counts = job.compute(screening.screening_counts, region, year, rules)
+        if counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT:
+            job.store(screening.flagged_households, region, year, rules)  # longer lists: the page asks to narrow
+            if model is not None:
+                job.store(riskmodel.risk_scores, region, year, model)
+        if judged is not None:
+            job.store(riskmodel.evaluate, region, judged)
+        if model is not None:
+            job.store(riskmodel.highest_risk, region, year, model, TOP_HOUSEHOLDS)
+        job.store(dw.warning_counts, region, year, warning_rules)
+        job.store(dw.department_warnings, region, year, warning_rules)
+        job.store(cases.case_summary, region, deadlines)
+        job.store(cases.follow_through, region, deadlines)
+        job.store(closing.closing_summary, region, year, warning_rules, deadlines)
+        job.store(closing.closing_check, region, year, warning_rules, deadlines)
+        job.store(alerts.commodities_in_stress, region, None)  # None: prices through the latest income year
+        job.store(forecast.price_forecast, region, "live_cattle", horizon, None)
+        job.store(engine.simulate_toml, region, year, text)
+        job.store(ranges.scenario_range_toml, region, year, text)
+        for scope in estimation_scopes(region):
+            if job.compute(flood_models, scope) is not None:
+                job.store(effect_by_income_mix, scope)
+    for region in regions:
+        job.store(run_audit, region, year)
+        for lang in ("zh", "en"):  # the English briefing finds every number stored by the Chinese one
+            job.store(build_briefing, region, year, lang, fetch=job.fetch)
+
+
 def run(db_path: Path | str, progress: Callable[[str], None] | None = None,
         only: Callable[[str, tuple], bool] | None = None) -> JobReport:
     """Compute and store the plan's results for the live data version (one job per database at a time).
@@ -478,7 +485,7 @@ def run(db_path: Path | str, progress: Callable[[str], None] | None = None,
                 report.settings = _bound(job.cur, job_settings(root / ".spill"))
                 if database.version != report.version:
                     raise _NewerWrite
-                _plan(job.cur, job.compute, job.fetch)
+                _plan(job.cur, job)
         except _NewerWrite:
             shutil.rmtree(target, ignore_errors=True)
             report.skipped = "a newer write replaced this data version"

@@ -136,6 +136,7 @@ def test_a_stored_briefing_chart_is_read_as_plain_data_and_drawn_the_same():
     figure = go.Figure(go.Bar(x=["甲", "乙"], y=[3, 4]), layout={"title": {"text": "全国 · 收入来源"}})
     read = pickle.loads(pickle.dumps(Chart("sources", figure)))
     assert "figure" not in read.__dict__  # not built on reading: unpickling figures was most of a briefing's cost
+    assert isinstance(read.__dict__["_json"], str)
     drawn = json.loads(pio.to_json(figure))
     assert json.loads(pio.to_json(read.figure)) == drawn and read == Chart("sources", figure)
     assert json.loads(pio.to_json(pickle.loads(pickle.dumps(read)).figure)) == drawn  # and again, from the cache

@@ -5,6 +5,7 @@ writers (Word, PowerPoint, the page, presentation mode) only read these objects.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analysis.i18n import t
 
@@ -42,31 +44,31 @@ class Context:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure and its key. Pickled (the precompute store, the pages' cache) as the figure's plain dict, and
-    built again only when `figure` is read: unpickling a go.Figure rebuilds and deep-copies every trace, which
-    for the maps' outlines cost more than anything else in a stored briefing."""
+    """A figure and its key. Pickled (the precompute store, the pages' cache) as the figure's JSON text, built
+    again only when `figure` is read: unpickling a go.Figure rebuilds and deep-copies every trace, which for
+    the maps' outlines was most of the cost of reading a stored briefing; text is read at the speed of bytes."""
     key: str  # stable, used in file names and widget keys
     figure: go.Figure
 
     def __reduce__(self) -> tuple:
-        plain = self.__dict__.get("_plain")
-        return (_unpickled_chart, (self.key, self.figure.to_dict() if plain is None else plain))
+        text = self.__dict__.get("_json")
+        return (_unpickled_chart, (self.key, pio.to_json(self.figure, validate=False) if text is None else text))
 
     def __getattr__(self, name: str) -> Any:
         """`figure` of an unpickled chart, built on first use (only missing attributes come here)."""
-        plain = self.__dict__.get("_plain")
-        if name != "figure" or plain is None:
+        text = self.__dict__.get("_json")
+        if name != "figure" or text is None:
             raise AttributeError(name)
-        figure = go.Figure(plain)
+        figure = go.Figure(json.loads(text))
         object.__setattr__(self, "figure", figure)
-        object.__setattr__(self, "_plain", None)  # the figure is the truth from now on (it may be changed)
+        object.__setattr__(self, "_json", None)  # the figure is the truth from now on (it may be changed)
         return figure
 
 
-def _unpickled_chart(key: str, plain: dict) -> Chart:
+def _unpickled_chart(key: str, text: str) -> Chart:
     chart = object.__new__(Chart)
     object.__setattr__(chart, "key", key)
-    object.__setattr__(chart, "_plain", plain)
+    object.__setattr__(chart, "_json", text)
     return chart
 
 
