@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,14 @@ def demo_db(tmp_path_factory) -> Path:
     """A small demo world (3,000 households in Gansu and Ningxia), built once per test session."""
     path = tmp_path_factory.mktemp("world") / "demo.duckdb"
     build_demo(path, households=3000, seed=7)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo world for a test that writes to it or to the files beside it."""
+    path = tmp_path / "world.duckdb"
+    shutil.copy(demo_db, path)
     return path
 
 

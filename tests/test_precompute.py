@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 
@@ -34,10 +33,8 @@ def only(*names: str):
 
 
 @pytest.fixture
-def world(demo_db, tmp_path):
-    path = tmp_path / "world.duckdb"
-    shutil.copy(demo_db, path)
-    return path
+def world(demo_copy):
+    return demo_copy
 
 
 def busiest_county(path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,10 +21,8 @@ WAIT = 600  # seconds a test waits for the job's child process before giving up 
 
 
 @pytest.fixture
-def world(demo_db, tmp_path):
-    path = tmp_path / "world.duckdb"
-    shutil.copy(demo_db, path)
-    return path
+def world(demo_copy):
+    return demo_copy
 
 
 def manifest(world) -> dict:
