@@ -117,6 +117,13 @@ def half_up(value: float | int | None, decimals: int = 0) -> float | None:
     return float(_round(Decimal(str(value)), decimals))
 
 
+def scaled_half_up(values: Iterable, scale: float, decimals: int = 1) -> list[float | None]:
+    """Stored values shown `scale` times larger (a share as %: 100), rounded half-up on their decimal digits as the
+    cards round them, so a table cell and a card never differ in the last digit."""
+    factor = Decimal(str(scale))
+    return [None if _is_missing(v) else float(_round(Decimal(str(v)) * factor, decimals)) for v in values]
+
+
 def rounded(values: Iterable, kind: str) -> list[float | None]:
     """Values of a column rounded once for display as `kind` (percent: to 0.1 of a percent)."""
     decimals = KINDS[kind] + (2 if kind == "percent" else 0)

@@ -162,8 +162,8 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     shell.chart(cached_figures.units_bars(frame, metric, breaks, lang, title), key=f"{key}-bars")
     table = frame.sort_values(["rank", "code"]).assign(
         unit=lambda f: [region_name(a, b, lang) for a, b in zip(f["name"], f["name_en"], strict=True)],
-        shown=lambda f: f["value"] * riskmap.display_scale(metric),
-        observed=lambda f: f["raw_value"] * riskmap.display_scale(metric))
+        shown=lambda f: formatting.scaled_half_up(f["value"], riskmap.display_scale(metric)),
+        observed=lambda f: formatting.scaled_half_up(f["raw_value"], riskmap.display_scale(metric)))
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
     shrunk = f"{metric}_shrunk" in frame
     columns = ["rank", "unit", "code", "shown", *(["observed"] if shrunk else []),

@@ -67,7 +67,7 @@ def unit_table(frame, metric: str, level: str) -> None:
     """The ranked units with the metric's value and the households behind it; downloads under it."""
     table = frame.sort_values(["rank", "code"])
     table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
-                         shown=table["value"] * riskmap.display_scale(metric))
+                         shown=formatting.scaled_half_up(table["value"], riskmap.display_scale(metric)))
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
     counted = ["count"] if metric in riskmap.COUNTS else []  # the households behind a share, beside it
     table = table[["rank", "unit", "code", "shown", *counted, "households"]].rename(columns={

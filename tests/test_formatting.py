@@ -101,3 +101,11 @@ def test_count_axes_are_labelled_in_wan():
 def test_a_parameter_reads_as_its_file_writes_it():
     assert [formatting.as_written(v) for v in (10_000, 0.30, 4, 2000.0, None, float("nan"))] == \
         ["10,000", "0.3", "4", "2,000", "—", "—"]
+
+
+def test_table_cells_scaled_to_percent_read_as_the_cards_read():
+    """Map and drill-down tables show shares in %; each half-way share (x.x5%) must round as `percent` does."""
+    shares = [k / 20_000 for k in range(20_001)]  # every 0.005 of a percent, half-way points included
+    cells = formatting.scaled_half_up(shares, 100)
+    assert [f"{cell:.1f}%" for cell in cells] == [formatting.percent(share) for share in shares]
+    assert formatting.scaled_half_up([None, float("nan"), 1.25], 1) == [None, None, 1.3]
