@@ -17,7 +17,6 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
-export.warm_up()  # starts the export browser while the numbers load, so the first build does not wait
 briefing: Briefing = shell.fetch(build_briefing, region, year, lang)
 if not briefing.sections:
     st.info(shell.t("no_data_region", region=shell.region_name, year=year))
