@@ -44,6 +44,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -61,9 +62,22 @@ def results_dir(db_path: Path | str) -> Path:
     return path.with_name(f".{path.name}.results")
 
 
+PACKAGE = Path(__file__).resolve().parent  # the analysis package whose code computed a result
+
+
+@functools.cache
+def code_fingerprint(package: Path = PACKAGE) -> str:
+    """This install's analysis code and pickling libraries: results stored by another release (after an upgrade
+    that kept the data) may hold other shapes or other numbers, so they are neither read nor resumed."""
+    digest = hashlib.sha256(f"{sys.version}\x00{metadata.version('pandas')}\x00{metadata.version('plotly')}".encode())
+    for source in sorted(package.rglob("*.py")):
+        digest.update(str(source.relative_to(package)).encode() + b"\x00" + source.read_bytes())
+    return digest.hexdigest()
+
+
 def _version_dir(db_path: Path | str, version: str) -> Path:
-    # The version string comes from file metadata; hashed so any form of it makes a safe folder name.
-    return results_dir(db_path) / hashlib.sha256(version.encode()).hexdigest()[:32]
+    # The version string comes from file metadata; hashed with the code's fingerprint into a safe folder name.
+    return results_dir(db_path) / hashlib.sha256(f"{version}\x00{code_fingerprint()}".encode()).hexdigest()[:32]
 
 
 def _canonical(value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,3 +138,14 @@ def test_a_stored_briefing_chart_is_read_as_plain_data_and_drawn_the_same():
     drawn = json.loads(pio.to_json(figure))
     assert json.loads(pio.to_json(read.figure)) == drawn and read == Chart("sources", figure)
     assert json.loads(pio.to_json(pickle.loads(pickle.dumps(read)).figure)) == drawn  # and again, from the cache
+
+
+def test_results_of_another_release_are_not_read(tmp_path):
+    """An upgrade that keeps the data must not serve results the old code stored: the folder names the code."""
+    package = precompute.PACKAGE
+    copy = tmp_path / "analysis"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert precompute.code_fingerprint(copy) == precompute.code_fingerprint(package)
+    (copy / "trends.py").write_text((copy / "trends.py").read_text() + "\n# a later release\n")
+    precompute.code_fingerprint.cache_clear()
+    assert precompute.code_fingerprint(copy) != precompute.code_fingerprint(package)
