@@ -61,7 +61,6 @@ def clear_results() -> None:
     """Forget every cached result (after an import: the old data version's results are never asked for again)."""
     st.cache_data.clear()
     _cached_scoped.clear()
-    _answered.clear()
 
 
 def run_query(db_path: str, version: str, query: Callable[..., Any], *args: Any) -> Any:
@@ -86,11 +85,6 @@ def _cached_scoped(module: str, name: str, db_path: str, version: str, args: tup
     with database(db_path).cursor() as cur:  # a result stored for this data version still passes the guard
         return guard.run_scoped(cur, precompute.stored_first(query, db_path, version), args,
                                 Scope(role, region, frozenset(permissions)), min_cell)
-
-
-# Keys `_cached_scoped` has answered in this process: no "computing" status line for them (a spinner per fetch
-# cost more than the cached answer). At most one key per cached result ever asked for.
-_answered: set[tuple] = set()
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -129,14 +123,13 @@ class Shell:
         """
         if self.scope is None:
             self.deny(AccessDenied(guard.query_name(query), "no scope"))
-        key = (query.__module__, query.__qualname__, self.db_path, self.version, args, self.scope.key(), self.min_cell)
-        quick = key in _answered or precompute.is_stored(self.db_path, self.version, query, args)
+        stored = precompute.is_stored(self.db_path, self.version, query, args)
         try:
-            with contextlib.nullcontext() if quick else st.spinner(self.t("precompute_computing")):
-                result = _cached_scoped(*key)
+            with contextlib.nullcontext() if stored else st.spinner(self.t("precompute_computing")):
+                result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
+                                        self.scope.key(), self.min_cell)
         except AccessDenied as refused:
             self.deny(refused)
-        _answered.add(key)
         if isinstance(result, pd.DataFrame) and guard.SUPPRESSED_COLUMN in result.columns \
                 and st.session_state.get("_suppression_noted") != id(self):
             st.session_state["_suppression_noted"] = id(self)
