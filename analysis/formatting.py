@@ -134,9 +134,8 @@ def for_display(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     """A copy with the named columns rounded as their text would be, percents as 12.3 (for printf "%.1f%%")."""
     out = frame.copy()
     for column, kind in kinds.items():
-        numbers = rounded(out[column], kind)
-        out[column] = [None if n is None else n * 100 for n in numbers] if kind == "percent" else numbers
-        out[column] = out[column].astype("float64")
+        numbers = scaled_half_up(out[column], 100, KINDS[kind]) if kind == "percent" else rounded(out[column], kind)
+        out[column] = pd.Series(numbers, index=out.index, dtype="float64")
     return out
 
 
