@@ -1,10 +1,12 @@
 """The single write path: atomic swap, untouched file on failure, readers see new data without restart."""
 import hashlib
+import os
+import shutil
 import threading
 
 import pytest
 
-from analysis.store.connection import Database, write_transaction
+from analysis.store.connection import Database, early_copy, write_transaction
 
 
 def _sha(path):
@@ -88,3 +90,41 @@ def test_memory_cap_from_the_environment_applies_to_readers_and_writers(tmp_path
         holder_limit = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     db.close()
     assert {writer_limit, reader_limit, holder_limit} == {"488.2 MiB"}
+
+
+def _thresholds(path):
+    db = Database(path)
+    try:
+        return _lines(db)
+    finally:
+        db.close()
+
+
+def test_an_early_copy_is_written_when_the_file_is_unchanged(tmp_path):
+    path = tmp_path / "e.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    with early_copy(path) as early:
+        with write_transaction(path, early=early) as con:
+            con.execute("INSERT INTO thresholds VALUES (2024, '000000', 7400)")
+        assert not early.file.exists()  # moved in as the staging file, not copied again
+    assert _thresholds(path) == [(2023, 7000.0), (2024, 7400.0)]
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
+def test_an_early_copy_of_a_file_swapped_since_is_not_used(tmp_path):
+    """A newer file was swapped in after the copy was made: the write starts from the new file, so its rows
+    are kept and the stale copy is removed."""
+    path, newer = tmp_path / "s.duckdb", tmp_path / "newer.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    shutil.copyfile(path, newer)
+    with write_transaction(newer) as con:
+        con.execute("INSERT INTO thresholds VALUES (2024, '000000', 7400)")
+    with early_copy(path) as early:
+        early._thread.join()
+        os.replace(newer, path)  # as a writer swaps its file in (a writer would also remove the early copy)
+        with write_transaction(path, early=early) as con:
+            con.execute("INSERT INTO thresholds VALUES (2025, '000000', 7800)")
+    assert _thresholds(path) == [(2023, 7000.0), (2024, 7400.0), (2025, 7800.0)]
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []

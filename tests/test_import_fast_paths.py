@@ -6,6 +6,9 @@ its time went (`make bench` prints it; no timing is asserted here).
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -75,3 +78,30 @@ def test_an_import_reports_where_its_time_went(tmp_path):
     assert {"read", "validate", "start", "transfer", "check", "copy", "load", "summaries", "commit_swap"} <= set(
         report.timings)
     assert all(seconds >= 0 for seconds in report.timings.values())
+    assert {"read", "validate", "child", "prepare", "check", "copy", "load", "summaries", "commit_swap"} <= set(
+        report.cpu)
+    assert all(seconds >= 0 for seconds in report.cpu.values()) and report.cpu["child"] > 0
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as text, one cell at a time: what the column-wise conversion must give."""
+    if type(value) is str:
+        return value
+    if type(value) in (float, int):
+        return readers._number_text(np.array([float(value)])).to_pylist()[0]
+    return readers._other_text(value)
+
+
+@pytest.mark.parametrize("cells", [
+    ["工资性收入", 1.0, 2.5, -3, 12000.0, "", "1,200", 1e16, 0.1 + 0.2],
+    ["户编号", "H01", 620102001.0, True, datetime(2024, 7, 31, 8, 30), date(2024, 7, 31), timedelta(days=2), ""],
+    ["年度", 2024.0, 2024.0],
+    ["", ""],
+    [3.0, 4],
+])
+def test_workbook_columns_convert_in_bulk_as_cell_by_cell(cells):
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    text, numeric = readers._column_cells(column)
+    assert text.to_pylist() == [_cell_text(value) for value in cells]
+    assert numeric.tolist() == [type(value) in (float, int) for value in cells]

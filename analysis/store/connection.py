@@ -205,16 +205,69 @@ def _write_error(exc: BaseException, path: Path) -> WriteError:
                       f"an input/output error occurred while writing the database; it is unchanged ({type(exc).__name__})")
 
 
-def _remove_leftovers(path: Path) -> None:
-    """Staging copies of writers that were killed (under the writer lock no other writer is running)."""
+def _remove_leftovers(path: Path, keep: Path | None = None) -> None:
+    """Staging copies of writers that were killed (under the writer lock no other writer is running), and early
+    copies: another importer's is only made again (see EarlyCopy); `keep` is the caller's own."""
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.staging*"):
+        if leftover == keep:
+            continue
         with contextlib.suppress(OSError):
             leftover.unlink()
 
 
+class EarlyCopy:
+    """The live file copied in a thread before its writer needs it (an import's children read and validate
+    meanwhile: the copy then costs the import no time). write_transaction takes the copy as its staging file
+    only if the live file is still the one copied (writers swap files in by rename: a new inode, so a changed
+    version); otherwise it copies again. A copy left by a killed process is removed like any staging leftover."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = path.with_name(f".{path.name}.{os.getpid()}.{id(self)}.early.staging")
+        self.version: str | None = None
+        self._thread = threading.Thread(target=self._copy, name="incomewatch-early-copy", daemon=True)
+        self._thread.start()
+
+    def _copy(self) -> None:
+        try:
+            before = file_version(self.path)
+            shutil.copyfile(self.path, self.file)
+            if file_version(self.path) == before:  # not swapped while copying
+                self.version = before
+        except OSError:  # disk full and the like: write_transaction copies again and reports it
+            self.version = None
+
+    def take(self, staging: Path) -> bool:
+        """Move the copy to `staging` if it is the live file's current version (call under the writer lock)."""
+        self._thread.join()
+        if self.version is None or self.version != file_version(self.path):
+            return False
+        try:
+            os.replace(self.file, staging)
+        except FileNotFoundError:  # removed as a leftover by a writer that ran meanwhile
+            return False
+        return True
+
+    def discard(self) -> None:
+        self._thread.join()
+        self.file.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def early_copy(path: Path) -> Iterator[EarlyCopy | None]:
+    """An EarlyCopy of the database for the write that may follow (None when there is no database yet)."""
+    copy = EarlyCopy(Path(path)) if Path(path).exists() else None
+    try:
+        yield copy
+    finally:
+        if copy is not None:
+            copy.discard()
+
+
 @contextlib.contextmanager
 def write_transaction(path: Path, *, fresh: bool = False, counties: Iterable[str] | None = None,
-                      extracts: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+                      extracts: bool | None = None, early: EarlyCopy | None = None
+                      ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside a transaction.
 
     On success the copy replaces the live file atomically; on any exception the copy is
@@ -226,15 +279,16 @@ def write_transaction(path: Path, *, fresh: bool = False, counties: Iterable[str
     (6-digit codes; every county when None) during the write, and the department extracts
     (partitions.EXTRACTS) are empty unless `extracts` (default: when `counties` is None): a writer that
     declares what it changes pays for those provinces, not for the whole country. A write that adds
-    extract rows without declaring them is refused. A single-file database ignores both.
+    extract rows without declaring them is refused. A single-file database ignores both. `early`: a copy of
+    the live file begun before (used if the file has not changed since).
     """
     path = Path(path)
     try:
         with _writer_lock(path):
-            _remove_leftovers(path)
+            _remove_leftovers(path, keep=None if early is None else early.file)
             split = not fresh and path.exists() and partitions.is_partitioned(path)
-            with (_partitioned_write(path, counties, counties is None if extracts is None else extracts) if split
-                  else _staged_write(path, fresh)) as con:
+            with (_partitioned_write(path, counties, counties is None if extracts is None else extracts, early)
+                  if split else _staged_write(path, fresh, early)) as con:
                 yield con
             if fresh:
                 partitions.remove_unlisted(path, (), drop_folder=True)
@@ -245,11 +299,11 @@ def write_transaction(path: Path, *, fresh: bool = False, counties: Iterable[str
     after_write(path)
 
 
-def _open_staging(path: Path, copy: bool) -> tuple[Path, duckdb.DuckDBPyConnection]:
+def _open_staging(path: Path, copy: bool, early: EarlyCopy | None = None) -> tuple[Path, duckdb.DuckDBPyConnection]:
     """A private copy of the live file (or a new file) beside it, opened for writing."""
     staging = path.with_name(f".{path.name}.{os.getpid()}.staging")
     try:
-        if copy:
+        if copy and not (early is not None and early.take(staging)):
             shutil.copyfile(path, staging)
         return staging, duckdb.connect(str(staging), config=duckdb_config())
     except BaseException:
@@ -258,8 +312,8 @@ def _open_staging(path: Path, copy: bool) -> tuple[Path, duckdb.DuckDBPyConnecti
 
 
 @contextlib.contextmanager
-def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    staging, con = _open_staging(path, copy=path.exists() and not fresh)
+def _staged_write(path: Path, fresh: bool, early: EarlyCopy | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    staging, con = _open_staging(path, copy=path.exists() and not fresh, early=early)
     try:
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
@@ -279,11 +333,11 @@ def _staged_write(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection
 
 
 @contextlib.contextmanager
-def _partitioned_write(path: Path, counties: Iterable[str] | None,
-                       extracts: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+def _partitioned_write(path: Path, counties: Iterable[str] | None, extracts: bool,
+                       early: EarlyCopy | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Like _staged_write, for a main file with province files: only the declared counties' rows (and the
     extracts if declared) are loaded, and only their files are copied and rewritten."""
-    staging, con = _open_staging(path, copy=True)
+    staging, con = _open_staging(path, copy=True, early=early)
     created: list[Path] = []
     try:
         partitions.remove_unlisted(path, partitions.manifest(con).values())  # files of killed writers

@@ -9,10 +9,11 @@ skipped without opening a write at all.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,7 +28,14 @@ from analysis.regioncodes import NATIONAL
 from analysis.regions import add_unnamed_units, ensure_real_regions
 from analysis.store import bounds as B
 from analysis.store import formats as F
-from analysis.store.connection import WriteError, connect_read_only, table_columns, write_transaction
+from analysis.store.connection import (
+    EarlyCopy,
+    WriteError,
+    connect_read_only,
+    early_copy,
+    table_columns,
+    write_transaction,
+)
 from analysis.store.partitions import EXTRACTS, is_partitioned
 from analysis.store.sandbox import Limits, PreparedFile, prepare_isolated, refused
 from analysis.store.summaries import keep_current
@@ -74,6 +82,7 @@ class IngestReport:
     problems: list[Problem]
     files: list[FileResult]
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # seconds per phase
+    cpu: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # CPU seconds per phase
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
@@ -106,67 +115,81 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
     step = _stepper(progress, len(files))
     key = _key_for(db_path)
     phases = _Phases()
-    prepared = []
-    for i, source in enumerate(files):
-        name = _source_name(source)
-        step(2 * i, f"读取并校验 / reading and validating {name}")
-        prepared.append(_prepare_source(source, kind, sheet, today, key, limits))
-        phases.add_child(prepared[-1].timings)
-    results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns,
-                          rows_read=p.rows_read, rows_skipped=p.rows_skipped) for p in prepared]
-    todo = _not_yet_loaded(db_path, prepared, results)
-    _check_income_households(db_path, prepared, todo)
-    phases.mark("check")
-    problems = [problem for i in todo for problem in prepared[i].problems]
-    if problems or not todo:
-        _finish(progress)
-        return IngestReport(not problems, problems, results, phases.seconds)
+    with early_copy(db_path) as early:  # the database is copied while the children read the files
+        prepared = []
+        for i, source in enumerate(files):
+            name = _source_name(source)
+            step(2 * i, f"读取并校验 / reading and validating {name}")
+            prepared.append(_prepare_source(source, kind, sheet, today, key, limits))
+            phases.add_child(prepared[-1])
+        results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns,
+                              rows_read=p.rows_read, rows_skipped=p.rows_skipped) for p in prepared]
+        with _reader(db_path) as con:
+            todo = _not_yet_loaded(con, prepared, results)
+            _check_income_households(con, prepared, todo)
+        phases.mark("check")
+        problems = [problem for i in todo for problem in prepared[i].problems]
+        if not problems and todo:
+            problems = _write(db_path, [(prepared[i], results[i]) for i in todo], early, phases,
+                              lambda k, message: step(2 * len(files) + k, message))
+            if problems:
+                for result in results:
+                    result.status, result.inserted, result.replaced = "refused", 0, 0
+    _finish(progress)
+    return IngestReport(not problems, problems, results, phases.seconds, phases.cpu)
+
+
+def _write(db_path: Path, todo: list[tuple[PreparedFile, FileResult]], early: EarlyCopy | None, phases: _Phases,
+           step: Callable[[int, str], None]) -> list[Problem]:
+    """Load the files in one transaction; [] when done, else the write's problem (the database is unchanged)."""
     try:
-        with write_transaction(db_path, counties=_counties_written(db_path, [prepared[i] for i in todo]),
-                               extracts=any(F.KINDS[prepared[i].kind].table in EXTRACTS for i in todo)) as con:
+        with write_transaction(db_path, counties=_counties_written(db_path, [p for p, _ in todo]),
+                               extracts=any(F.KINDS[p.kind].table in EXTRACTS for p, _ in todo), early=early) as con:
             phases.mark("copy")
             touched: set[str] = set()
             years: set[int] | None = set()  # the years whose sums change; None: every year
-            for k, i in enumerate(sorted(todo, key=lambda i: F.LOAD_ORDER.index(prepared[i].kind))):
-                step(2 * len(files) + k, f"写入 / loading {prepared[i].name}")
-                counties, file_years = _load_file(con, prepared[i], results[i])
+            for k, (p, result) in enumerate(sorted(todo, key=lambda pair: F.LOAD_ORDER.index(pair[0].kind))):
+                step(k, f"写入 / loading {p.name}")
+                counties, file_years = _load_file(con, p, result)
                 touched |= counties
                 if counties:
                     years = None if years is None or file_years is None else years | file_years
-            if any(prepared[i].kind == "households" for i in todo):
+            if any(p.kind == "households" for p, _ in todo):
                 con.execute("DELETE FROM meta WHERE key = 'id_hash'")
                 con.execute("INSERT INTO meta VALUES ('id_hash', $scheme)", {"scheme": HASH_SCHEME})
             phases.mark("load")
             keep_current(con, touched, years)
             phases.mark("summaries")
     except WriteError as error:
-        for result in results:
-            result.status, result.inserted, result.replaced = "refused", 0, 0
-        _finish(progress)
-        return IngestReport(False, [Problem(str(db_path.name), None, None, None, error.reason_zh, error.reason_en)],
-                            results, phases.seconds)
+        return [Problem(str(db_path.name), None, None, None, error.reason_zh, error.reason_en)]
     phases.mark("commit_swap")
-    _finish(progress)
-    return IngestReport(True, [], results, phases.seconds)
+    return []
 
 
 class _Phases:
-    """Seconds spent in each phase of an import, for `make bench`: the children's start, read, validate and
-    transfer (summed over files), then the parent's checks, copy, load, sums and commit with the swap."""
+    """Seconds and CPU seconds spent in each phase of an import, for `make bench`: the children's start, read,
+    validate and transfer (summed over files), then the parent's checks, copy, load, sums and commit with the
+    swap. CPU seconds of the children are under their own phases (read, validate, and `child` for all of a
+    child's CPU); the app's CPU while a child worked (start, wait, receive) is `prepare`."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
-        self._last = time.monotonic()
+        self.cpu: dict[str, float] = {}
+        self._last, self._last_cpu = time.monotonic(), time.process_time()
 
-    def add_child(self, timings: dict[str, float]) -> None:
-        for phase, seconds in timings.items():
+    def add_child(self, prepared: PreparedFile) -> None:
+        for phase, seconds in prepared.timings.items():
             self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds
-        self._last = time.monotonic()
+        for phase, seconds in prepared.cpu.items():
+            self.cpu[phase] = self.cpu.get(phase, 0.0) + seconds
+        self.mark("prepare", wall=False)
 
-    def mark(self, phase: str) -> None:
-        now = time.monotonic()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
-        self._last = now
+    def mark(self, phase: str, wall: bool = True) -> None:
+        now, cpu = time.monotonic(), time.process_time()
+        if wall:
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu - self._last_cpu
+        self._last, self._last_cpu = now, cpu
 
 
 def _key_for(db_path: Path) -> bytes:
@@ -225,12 +248,25 @@ def _read_db(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], set], d
         con.close()
 
 
-def _not_yet_loaded(db_path: Path, prepared: list[PreparedFile], results: list[FileResult]) -> list[int]:
+@contextlib.contextmanager
+def _reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One read-only connection for the checks before a write; an empty one where there is no database yet."""
+    con = connect_read_only(db_path) if db_path.exists() else duckdb.connect()
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _not_yet_loaded(con: duckdb.DuckDBPyConnection, prepared: list[PreparedFile],
+                    results: list[FileResult]) -> list[int]:
     """Indices of files to load; the others (same sha256 and kind loaded before or earlier in the batch) are skipped."""
     digests = sorted({p.sha256 for p in prepared})
-    done = _read_db(db_path, lambda con: set(con.execute(
-        "SELECT sha256, kind FROM import_log WHERE list_contains($digests, sha256)", {"digests": digests}
-    ).fetchall()), set())
+    try:
+        done = set(con.execute("SELECT sha256, kind FROM import_log WHERE list_contains($digests, sha256)",
+                               {"digests": digests}).fetchall())
+    except duckdb.CatalogException:  # an empty or older database has loaded nothing
+        done = set()
     todo = []
     for i, p in enumerate(prepared):
         if p.kind is not None and (p.sha256, p.kind) in done:
@@ -242,24 +278,24 @@ def _not_yet_loaded(db_path: Path, prepared: list[PreparedFile], results: list[F
     return todo
 
 
-def _check_income_households(db_path: Path, prepared: list[PreparedFile], todo: list[int]) -> None:
+def _check_income_households(con: duckdb.DuckDBPyConnection, prepared: list[PreparedFile], todo: list[int]) -> None:
     """Every income row's household must be in this batch or already in the database, and its income per
     member within the plausibility bounds."""
     files = [prepared[i] for i in todo]
     income = [p for p in files if p.kind in F.HOUSEHOLD_REFERENCES and "household_id" in p.frame]
     if not income:
         return
-    batch = _batch_members(files)
-    for p in income:
-        found, size = _row_members(db_path, batch, pa.array(p.frame["household_id"], type=pa.string()))
-        missing = ~found & p.frame["household_id"].notna().to_numpy(dtype=bool)
-        if missing.any():
-            p.log.add_rows(p.frame.index[missing], p.headers["household_id"],
-                           p.frame["household_id"][missing].to_numpy(),
-                           "户编号在农户表中不存在（本批文件和数据库中都没有）",
-                           "household_id not found in households (neither in this batch nor in the database)")
-        _check_per_capita(p, size)
-        p.problems = p.log.problems()
+    con.register("batch", _batch_members(files))
+    stored = "members" in table_columns(con, "households")  # a table, or a view over province files
+    known = "SELECT household_id, members FROM batch" + (
+        " UNION ALL SELECT household_id, members FROM households"
+        " WHERE household_id NOT IN (SELECT household_id FROM batch)" if stored else "")
+    try:
+        for p in income:
+            _check_rows(con, known, p)
+            p.problems = p.log.problems()
+    finally:
+        con.unregister("batch")
 
 
 def _batch_members(files: list[PreparedFile]) -> pa.Table:
@@ -274,40 +310,44 @@ def _batch_members(files: list[PreparedFile]) -> pa.Table:
                      "members": pa.array(batch["members"], type=pa.int64())})
 
 
-def _row_members(db_path: Path, batch: pa.Table, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(found, members) for each of `ids`: from the batch's households, else from the database's (one join)."""
-    con = connect_read_only(db_path) if db_path.exists() else duckdb.connect()
-    try:
-        stored = "members" in table_columns(con, "households")  # a table, or a view over province files
-        con.register("batch", batch)
-        con.register("wanted", pa.table({"household_id": ids, "position": pa.array(np.arange(len(ids)))}))
-        known = "SELECT household_id, members FROM batch" + (
-            " UNION ALL SELECT household_id, members FROM households"
-            " WHERE household_id NOT IN (SELECT household_id FROM batch)" if stored else "")
-        rows = con.sql(f"SELECT k.household_id IS NOT NULL AS found, k.members FROM wanted w"
-                       f" LEFT JOIN ({known}) k ON k.household_id = w.household_id ORDER BY w.position").to_arrow_table()
-    finally:
-        con.close()
-    return (rows["found"].to_numpy().astype(bool),
-            rows["members"].cast(pa.float64()).to_numpy().astype("float64"))
+# Only the rows with a problem come back from the join: a household not found, or a net income per member
+# outside its bounds (none when the net income or the members are missing, or the members are 0).
+_PROBLEM_ROWS = """
+SELECT w.position, k.household_id IS NULL AS missing, w.net / k.members AS per_capita
+FROM wanted w LEFT JOIN ({known}) k ON k.household_id = w.household_id
+WHERE w.household_id IS NOT NULL
+  AND (k.household_id IS NULL OR (k.members <> 0 AND NOT (w.net / k.members BETWEEN $low AND $high)))
+ORDER BY w.position
+"""
 
 
-def _check_per_capita(p: PreparedFile, size: np.ndarray) -> None:
-    """Net income per member within its bound (the components were each checked by the validator)."""
+def _check_rows(con: duckdb.DuckDBPyConnection, known: str, p: PreparedFile) -> None:
+    """Log the rows of `p` whose household is unknown, and those whose net income per member is implausible
+    (the components were each checked by the validator), from one join."""
     components = [c for c in B.NET_INCOME_COMPONENTS if c in p.headers]
-    if not components:
-        return
-    net = B.net_income(p.frame, components)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_capita = net / size
+    net = B.net_income(p.frame, components) if components else np.full(len(p.frame), np.nan)
     bound = B.column_bound("income", "per_capita_net_income")
-    outside = np.isfinite(per_capita) & ((per_capita < bound.low) | (per_capita > bound.high))
-    if outside.any():
-        zh, en = B.reasons(bound, per_capita[outside], 1.0)
-        header = p.headers[components[0]]
-        shown = [f"{v:,.0f} 元/人 (yuan per member)" for v in per_capita[outside]]
-        p.log.add_rows(p.frame.index[outside], header, shown, np.char.add("人均纯收入", zh.astype(str)),
-                       np.char.add("net income per member ", en.astype(str)))
+    con.register("wanted", pa.table({"household_id": pa.array(p.frame["household_id"], type=pa.string()),
+                                     "net": pa.array(net, from_pandas=True),  # NaN (no amounts) as NULL
+                                     "position": pa.array(np.arange(len(net)))}))
+    try:
+        rows = con.sql(_PROBLEM_ROWS.format(known=known), params={"low": bound.low, "high": bound.high}
+                       ).to_arrow_table()
+    finally:
+        con.unregister("wanted")
+    position = rows["position"].to_numpy()
+    missing = rows["missing"].to_numpy(zero_copy_only=False).astype(bool)
+    if missing.any():
+        p.log.add_rows(p.frame.index[position[missing]], p.headers["household_id"],
+                       p.frame["household_id"].to_numpy()[position[missing]],
+                       "户编号在农户表中不存在（本批文件和数据库中都没有）",
+                       "household_id not found in households (neither in this batch nor in the database)")
+    if (~missing).any():
+        per_capita = rows["per_capita"].to_numpy(zero_copy_only=False)[~missing]
+        zh, en = B.reasons(bound, per_capita, 1.0)
+        shown = [f"{v:,.0f} 元/人 (yuan per member)" for v in per_capita]
+        p.log.add_rows(p.frame.index[position[~missing]], p.headers[components[0]], shown,
+                       np.char.add("人均纯收入", zh.astype(str)), np.char.add("net income per member ", en.astype(str)))
 
 
 def _counties_written(db_path: Path, files: list[PreparedFile]) -> list[str] | None:

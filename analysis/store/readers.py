@@ -12,7 +12,6 @@ import csv
 import datetime
 import io
 import itertools
-import operator
 import re
 from dataclasses import dataclass
 
@@ -186,6 +185,9 @@ def _refuse_line_breaks(grid: pd.DataFrame, header_row: int) -> None:
 def _check_cell_length(table: RawTable) -> None:
     """No cell longer than a spreadsheet cell can be (32,767 characters)."""
     for position in table.cells.columns:
+        most_bytes = pc.max(pc.binary_length(pa.array(table.cells[position].astype("str")))).as_py()
+        if (most_bytes or 0) <= MAX_CELL_CHARS:
+            continue  # no cell has more bytes than the limit has characters: the usual column, not counted
         lengths = table.cells[position].astype("str").str.len().to_numpy()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
             index = int(np.argmax(lengths > MAX_CELL_CHARS))
@@ -249,27 +251,25 @@ def _sheet_cells(excel: python_calamine.CalamineWorkbook, sheet: str, rows: int 
     return text.set_axis(range(len(columns)), axis=1), numeric
 
 
+_NUMBER, _TEXT, _OTHER = 0, 1, 2
+_CELL_KINDS = {float: _NUMBER, int: _NUMBER, str: _TEXT}  # by exact type: a boolean is not a number here
+
+
 def _column_cells(cells: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-    """One sheet column as (text, is-a-number): the usual column of text only or of numbers only converted in
-    bulk; a mixed one by masks, with dates, booleans and the like cell by cell."""
-    kinds = set(map(type, cells))
-    if kinds <= {str}:
-        return pa.array(cells, pa.string()), np.zeros(len(cells), dtype=bool)
-    if kinds == {float}:
-        return _number_text(cells.astype("float64")), np.ones(len(cells), dtype=bool)
-    types = list(map(type, cells))
-    number = _of_type(types, float) | (_of_type(types, int) if int in kinds else False)
-    text = cells.copy()
-    if number.any():
-        text[number] = _number_text(cells[number].astype("float64")).to_numpy(zero_copy_only=False)
-    other = ~number & ~_of_type(types, str)
-    if other.any():
-        text[other] = [_other_text(value) for value in cells[other]]
-    return pa.array(text, pa.string()), number
-
-
-def _of_type(types: list[type], kind: type) -> np.ndarray:
-    return np.fromiter(map(operator.is_, types, itertools.repeat(kind)), dtype=bool, count=len(types))
+    """One sheet column as (text, is-a-number): its numbers, its text and its other cells (dates, booleans and
+    the like, cell by cell) each converted in bulk, then put back in sheet order. A header above numbers
+    makes most columns mixed: no cell becomes a Python string that was not one."""
+    kind = np.fromiter(map(_CELL_KINDS.get, map(type, cells), itertools.repeat(_OTHER)), dtype=np.int8,
+                       count=len(cells))
+    masks = [kind == k for k in (_NUMBER, _TEXT, _OTHER)]
+    parts = [_number_text(cells[masks[0]].astype("float64")), pa.array(cells[masks[1]], pa.string()),
+             pa.array([_other_text(value) for value in cells[masks[2]]], pa.string())]
+    order = np.empty(len(cells), dtype=np.int64)
+    start = 0
+    for mask, part in zip(masks, parts, strict=True):
+        order[mask] = np.arange(start, start + len(part))
+        start += len(part)
+    return pa.concat_arrays(parts).take(pa.array(order)), masks[0]
 
 
 def _number_text(numbers: np.ndarray) -> pa.Array:

@@ -60,6 +60,7 @@ class PreparedFile:
     rows_read: int = 0            # rows below the header: rows + rows_skipped
     rows_skipped: int = 0         # blank rows, 合计 rows and a closing note
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # seconds per phase
+    cpu: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # CPU seconds per phase
 
     @property
     def ok(self) -> bool:
@@ -100,18 +101,19 @@ def prepare_here(name: str, data: bytes, kind: str | None, sheet: str | None, to
 
     log = ProblemLog(name)
     digest = hashlib.sha256(data).hexdigest()
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     try:
         table = read_table(name, data, sheet)
     except ReadError as exc:
         log.add(exc.row, exc.column, None, exc.reason_zh, exc.reason_en)
         return PreparedFile(name, kind, pd.DataFrame(), log.problems(), [], digest, 0, log=log)
-    read = time.monotonic()
+    read, read_cpu = time.monotonic(), time.process_time()
     checked = validate_table(table, log, kind, today, key)
     return PreparedFile(name, checked.kind, checked.frame, log.problems(), checked.extra_columns, digest,
                         len(table.rows), table.encoding, table.sheet, checked.headers, log=log,
                         rows_read=table.rows_read, rows_skipped=table.rows_skipped,
-                        timings={"read": read - started, "validate": time.monotonic() - read})
+                        timings={"read": read - started, "validate": time.monotonic() - read},
+                        cpu={"read": read_cpu - started_cpu, "validate": time.process_time() - read_cpu})
 
 
 TOO_COMPLEX = ("文件过大或过于复杂：读取时超出了导入的内存或时间限制，已停止（服务器不受影响）。请拆分文件，或另存为 CSV 后重试",
@@ -260,6 +262,7 @@ def _child(sender, request: dict) -> None:
                          "an unexpected error occurred while reading the file; nothing was imported (logged on the "
                          "server)", request["kind"])
     used = resource.getrusage(resource.RUSAGE_SELF)
-    result.timings.update(began=began, finished=time.monotonic(), child_cpu=used.ru_utime + used.ru_stime)
+    result.timings.update(began=began, finished=time.monotonic())
+    result.cpu["child"] = used.ru_utime + used.ru_stime
     sender.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()
