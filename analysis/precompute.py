@@ -451,7 +451,7 @@ def _plan(cur: Any, job: _Job) -> None:
         job.store(cases.follow_through, region, deadlines)
         job.store(closing.closing_summary, region, year, warning_rules, deadlines)
         job.store(closing.closing_check, region, year, warning_rules, deadlines)
-        job.store(alerts.commodities_in_stress, region, None)  # None: prices through the latest income year
+        job.store(alerts.meeting_alerts, region, None)  # None: prices through the latest income year
         job.store(forecast.price_forecast, region, "live_cattle", horizon, None)
         job.store(engine.simulate_toml, region, year, text)
         job.store(ranges.scenario_range_toml, region, year, text)

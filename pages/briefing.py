@@ -91,6 +91,8 @@ def presentation() -> None:
         elif slide.table is not None:
             st.subheader(slide.table.title)
             st.table(slide.table.text.set_index(slide.table.text.columns[0]))
+            if slide.table.note:
+                st.caption(slide.table.note)
         else:
             st.title(briefing.title)
             key_figures()
@@ -139,6 +141,8 @@ def preview() -> None:
         for table in section.tables:
             st.caption(table.title)
             st.dataframe(table.text, hide_index=True)
+            if table.note:
+                st.caption(table.note)
             shell.table_downloads(table.frame, table.key, key=f"brief-{table.key}", kinds=table.kinds)
 
 

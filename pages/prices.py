@@ -10,7 +10,7 @@ import streamlit as st
 
 from analysis import dataset, formatting, prices
 from analysis.figures import prices as figures
-from analysis.prices.labels import band_name, commodity_name, direction_name
+from analysis.prices.labels import band_name, commodity_name, direction_name, selection_note
 from analysis.prices.params import param, sources
 from pages._common import current_shell, require_database
 
@@ -30,7 +30,9 @@ st.caption(shell.t("price_series_caption", series=series))
 
 st.subheader(shell.t("price_alerts_title"))
 bands = [float(b) for b in param("alerts", "bands")]
-stress = shell.fetch(prices.commodities_in_stress, region, through)
+alerts = shell.fetch(prices.meeting_alerts, region, through)
+stress = alerts[alerts["told"]]  # what the briefing's Word report and deck list too
+st.caption(selection_note(alerts, lang))
 if stress.empty:
     st.success(shell.t("price_no_alerts"))
 else:

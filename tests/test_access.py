@@ -46,7 +46,7 @@ def entry_points(region: str) -> list[tuple]:
         (trends.income_bands, (region, YEAR)), (employment.county_months, (region, YEAR)),
         (employment.workers_by_county, (region, YEAR)), (screening.screening_counts, (region, YEAR, rules)),
         (riskmodel.evaluate, (region, YEAR - 1)), (prices.available_commodities, (region,)),
-        (prices.commodities_in_stress, (region,)), (events.event_span, (region,)),
+        (prices.meeting_alerts, (region,)), (events.event_span, (region,)),
         (events.disaster_events, (region, ("flood",), (1, 4), (2019, YEAR))), (whatif.region_counties, (region, YEAR)),
         (flood_models, (region,)), (simulate.simulate_toml, (region, YEAR, SCENARIO)),
         (build_briefing, (region, YEAR, "zh")),

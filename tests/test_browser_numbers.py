@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import pytest
 from docx import Document
 from pptx import Presentation
@@ -30,8 +31,8 @@ from analysis.briefing.word import to_docx
 from analysis.figures import maps as map_figures
 from analysis.floods.estimate import flood_effect
 from analysis.i18n import region_name, t
-from analysis.prices.alerts import commodities_in_stress
-from analysis.prices.labels import band_name, commodity_name
+from analysis.prices.alerts import meeting_alerts
+from analysis.prices.labels import band_name, commodity_name, selection_note
 from analysis.selection import regions_with_data
 from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
 
@@ -50,7 +51,7 @@ READ_PAGE = """() => {
      ((m.querySelector('[data-testid="stMetricDelta"]') || {}).innerText || '').trim()]]));
   const tables = [...main.querySelectorAll('table')].map(table => [...table.querySelectorAll('tr')]
     .map(row => [...row.querySelectorAll('th, td')].map(cell => cell.textContent.trim())));
-  return {metrics, tables};
+  return {metrics, tables, text: main.innerText};
 }"""
 
 
@@ -127,9 +128,15 @@ def screening_page(cur, lang: str, year: int) -> list[Quote]:
     ]
 
 
+def told(cur) -> pd.DataFrame:
+    """The commodities a meeting is told about (analysis.prices.alerts.meeting_alerts), worst first."""
+    alerts = meeting_alerts(cur, PROVINCE)
+    return alerts[alerts["told"]]
+
+
 def _price_quotes(cur, lang: str, column: str, band_cell: Callable[[str], str]) -> list[Quote]:
     """The alert level word and the change on a year of the worst commodities in stress."""
-    stress = commodities_in_stress(cur, PROVINCE).head(TOP)
+    stress = told(cur).head(TOP)
     section = t("brief_prices_heading", lang)
     quotes = []
     for commodity, band in zip(stress["commodity"], stress["band"], strict=True):
@@ -141,7 +148,7 @@ def _price_quotes(cur, lang: str, column: str, band_cell: Callable[[str], str]) 
 
 def prices_page(cur, lang: str, year: int) -> list[Quote]:
     quotes = _price_quotes(cur, lang, t("price_band", lang), str)
-    stress = commodities_in_stress(cur, PROVINCE).head(TOP)
+    stress = told(cur).head(TOP)
     for commodity, change in zip(stress["commodity"], stress["change_12m"], strict=True):
         name = commodity_name(commodity, lang)
         quotes.append(Quote(f"{name}: change on a year", formatting.signed_percent(change),
@@ -289,7 +296,8 @@ def sources(demo_db) -> dict:
             numbers = {slide.key: number for number, slide in enumerate(briefing.slides, start=1)}
             out[lang] = {"year": year, "numbers": numbers,
                          "quotes": {page: make(cur, lang, year) for page, (*_, make) in PAGES.items()},
-                         "word": word_sections(to_docx(briefing, {})), "deck": deck_slides(to_pptx(briefing, {}))}
+                         "word": word_sections(to_docx(briefing, {})), "deck": deck_slides(to_pptx(briefing, {})),
+                         "alerts": meeting_alerts(cur, PROVINCE)}
     return out
 
 
@@ -331,3 +339,47 @@ def test_headline_figures_read_the_same_on_the_page_in_the_deck_and_in_word(serv
         problems += [f"{name} {lang} {quote.what} = {quote.text!r}: {problem}" for problem in found]
     assert outside == []
     assert problems == [], "\n".join(problems)
+
+
+def named_in_tables(lines: list[str], header: str) -> list[str]:
+    """The first cells of the rows of the table whose header row starts with `header` ("品种 | 月份 | …")."""
+    rows = [line.split(" | ") for line in lines if " | " in line]
+    start = next((i for i, row in enumerate(rows) if row[0] == header), None)
+    if start is None:
+        return []
+    named = []
+    for row in rows[start + 1:]:
+        if row[0] == header or len(row) != len(rows[start]):
+            break
+        named.append(row[0])
+    return named
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_prices_page_the_deck_and_word_name_the_same_commodities(server, browser, sources, lang):  # noqa: F811
+    """Not only the level words: the same commodities, in the same order, and the same line saying which are
+    left out (analysis.prices.alerts.meeting_alerts decides for all three)."""
+    source = sources[lang]
+    alerts = source["alerts"]
+    expected = [commodity_name(c, lang) for c in alerts.loc[alerts["told"], "commodity"]]
+    left_out = [commodity_name(c, lang) for c in alerts.loc[~alerts["told"], "commodity"]]
+    note = selection_note(alerts, lang)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+    refuse_outside(context, outside)
+    try:
+        path, ready, _ = PAGES["prices"]
+        shown = _read(context.new_page(), _link(server, path, lang, source["year"], source["numbers"]), ready)
+    finally:
+        context.close()
+    page_table = next((rows for rows in shown["tables"] if rows and t("price_band", lang) in rows[0]), [])
+    section = t("brief_prices_heading", lang)
+    named = {"page": [row[0] for row in page_table[1:]],
+             "word": named_in_tables(source["word"].get(section, []), t("brief_commodity", lang)),
+             "deck": named_in_tables(source["deck"].get(section, []), t("brief_commodity", lang))}
+    assert expected and left_out, "the demo should both list and leave out commodities, or this compares little"
+    assert named == {"page": expected, "word": expected, "deck": expected}
+    said = {"page": note in _flat(shown["text"]), "word": note in source["word"].get(section, []),
+            "deck": note in source["deck"].get(section, [])}
+    assert said == {"page": True, "word": True, "deck": True}, note
+    assert outside == []

@@ -144,7 +144,7 @@ def test_every_write_stores_results_for_its_new_version(tmp_path, monkeypatch):
 # Cheap enough for a test (national level; the forecast, briefing and audit take minutes on this machine).
 PAGE_CALLS = ("class_basis", "fit_risk_model", "evaluation_year", "evaluate", "highest_risk", "income_view",
               "income_bands", "screening_counts", "warning_counts", "case_summary", "closing_summary",
-              "commodities_in_stress", "simulate_toml", "scenario_range_toml", "flood_models", "effect_by_income_mix",
+              "meeting_alerts", "simulate_toml", "scenario_range_toml", "flood_models", "effect_by_income_mix",
               "income_trend", "households_by_type", "county_months", "workers_by_county", "event_span",
               "region_counties")
 PAGES = ("pages/risk_map.py", "pages/drilldown.py", "pages/income.py", "pages/employment.py", "pages/screening.py",

@@ -16,12 +16,12 @@ from analysis.prices import (
     available_commodities,
     backtest,
     backtest_forecasts,
-    commodities_in_stress,
     decompose,
     estimate_pass_through,
     forecast_series,
     harmful_direction,
     latest_alerts,
+    meeting_alerts,
     month_label,
     price_forecast,
     price_region,
@@ -187,7 +187,8 @@ def test_only_the_direction_that_hurts_is_listed_and_a_partial_month_says_to_dat
         con.execute("UPDATE prices SET price = price * 0.6 WHERE commodity IN ('maize', 'live_cattle') "
                     "AND date >= DATE '2025-11-01'")  # a deep fall: it hurts herders' sales, not their feed bill
         latest = latest_alerts(con, "620000").set_index("commodity")
-        listed = set(commodities_in_stress(con, "620000")["commodity"])
+        told = meeting_alerts(con, "620000")
+        listed = set(told.loc[told["told"], "commodity"])
     assert latest.loc["maize", "band"] == latest.loc["live_cattle", "band"] == "crisis"
     assert latest.loc["maize", "direction"] == latest.loc["live_cattle", "direction"] == "fall"
     assert "live_cattle" in listed and "maize" not in listed

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.bench import YEAR, BenchContext, ms, timed
-from analysis.prices import commodities_in_stress, pass_through, price_forecast
+from analysis.prices import meeting_alerts, pass_through, price_forecast
 from analysis.simulate import example_scenarios, scenario_from_toml, simulate
 from analysis.store.connection import Database
 
@@ -30,7 +30,7 @@ def simulation_timings(db_path: Path, label: str, repeat: int) -> list[tuple[str
 def price_timings(db_path: Path) -> list[tuple[str, str]]:
     db = Database(db_path)
     rows = []
-    for name, fn in (("price alerts table, 7 commodities", lambda cur: commodities_in_stress(cur, "620000")),
+    for name, fn in (("price alerts table, 7 commodities", lambda cur: meeting_alerts(cur, "620000")),
                      ("forecast + 36-origin backtest, live cattle", lambda cur: price_forecast(cur, "620000", "live_cattle")),
                      ("pass-through, 3 pairs", lambda cur: pass_through(cur, "620000"))):
         def run(fn=fn):

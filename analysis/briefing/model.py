@@ -80,6 +80,7 @@ class Table:
     frame: pd.DataFrame
     text: pd.DataFrame
     kinds: dict[str, str] = field(default_factory=dict)  # frame column -> analysis.formatting kind
+    note: str = ""  # one line said under the table wherever it is shown, e.g. which rows it holds and which not
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ FONT = "Microsoft YaHei"  # has Chinese glyphs on the Windows machines that open
 LANGUAGE = "zh-CN"  # Chinese glyph forms where a reader substitutes a CJK font (LibreOffice: Noto Sans CJK SC)
 MUTED = RGBColor(0x52, 0x60, 0x6D)
 TABLE_ROWS = 12  # rows a table slide holds at most
+NOTE_HEIGHT = Inches(0.45)  # a table's note: one line of 14 pt under it
 TABLE_SIZES = (16, 14, 12)  # pt: a table shrinks to these before it loses rows
 CELL_PADDING = Inches(0.2)  # left + right inner margins of a table cell (0.1 in each, the default)
 LINE_EM, EMU_PER_PT = 1.5, 12700
@@ -42,10 +43,10 @@ MAP_SHARE, MAP_FRAME = 0.8, 130  # a map's plot area: the width left by its colo
 WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
 
 
-def _room():
-    """Top, width and height of the space between title and footer."""
+def _room(reserve: int = 0):
+    """Top, width and height of the space between title and footer, less `reserve` EMU kept below it."""
     top = TITLE_TOP + TITLE_HEIGHT + Inches(0.05)
-    return top, WIDTH - 2 * MARGIN, HEIGHT - top - FOOTER_HEIGHT - Inches(0.1)
+    return top, WIDTH - 2 * MARGIN, HEIGHT - top - FOOTER_HEIGHT - Inches(0.1) - reserve
 
 
 def slide_picture(figure: go.Figure) -> bytes:
@@ -90,11 +91,10 @@ def _footer(slide, briefing: Briefing, number: int) -> None:
           MUTED)
 
 
-def _titled(deck, briefing: Briefing, title: str, number: int):
-    """A blank slide with its title and the footer every slide carries."""
+def _titled(deck, title: str):
+    """A blank slide with its title."""
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK])
     _text(slide, title, MARGIN, TITLE_TOP, WIDTH - 2 * MARGIN, TITLE_HEIGHT, 30)
-    _footer(slide, briefing, number)
     return slide
 
 
@@ -111,16 +111,17 @@ def _row_heights(rows: list[list[str]], size: int) -> list[float]:
     return [max(_lines(text, column_pt, size) for text in row) * size * LINE_EM + 7.2 for row in rows]
 
 
-def _fitting(rows: list[list[str]], size: int) -> int:
+def _fitting(rows: list[list[str]], size: int, reserve: int = 0) -> int:
     """How many of `rows` (the first one the header) fit under the title at `size`."""
-    room = _room()[2] / EMU_PER_PT
+    room = _room(reserve)[2] / EMU_PER_PT
     return sum(1 for used in itertools.accumulate(_row_heights(rows, size)) if used <= room)
 
 
-def _grid(slide, rows: list[list[str]], header: bool = True, sizes: tuple[int, ...] = TABLE_SIZES) -> None:
+def _grid(slide, rows: list[list[str]], header: bool = True, sizes: tuple[int, ...] = TABLE_SIZES,
+          reserve: int = 0) -> None:
     """A table in the largest size of `sizes` at which it fits, dropping rows only at the smallest."""
-    size = next((size for size in sizes if _fitting(rows, size) == len(rows)), sizes[-1])
-    rows = rows[:max(_fitting(rows, size), 2)]
+    size = next((size for size in sizes if _fitting(rows, size, reserve) == len(rows)), sizes[-1])
+    rows = rows[:max(_fitting(rows, size, reserve), 2)]
     heights = _row_heights(rows, size)
     top, width, _ = _room()
     table = slide.shapes.add_table(len(rows), len(rows[0]), MARGIN, top, width, Pt(sum(heights))).table
@@ -139,8 +140,13 @@ def _key_figures(slide, briefing: Briefing) -> None:
 
 
 def _table(slide, table: Table) -> None:
+    """The table, and its note (which rows it holds) on the last line of the room."""
     text = table.text.head(TABLE_ROWS)
-    _grid(slide, [list(map(str, text.columns)), *text.astype(str).values.tolist()])
+    reserve = NOTE_HEIGHT if table.note else 0
+    _grid(slide, [list(map(str, text.columns)), *text.astype(str).values.tolist()], reserve=reserve)
+    if table.note:
+        top, width, height = _room()
+        _text(slide, table.note, MARGIN, top + height - NOTE_HEIGHT, width, NOTE_HEIGHT, 14, MUTED)
 
 
 def _picture(slide, image: bytes) -> None:
@@ -153,7 +159,8 @@ def _picture(slide, image: bytes) -> None:
 
 
 def _slide(deck, briefing: Briefing, slide: Slide, images: dict[str, bytes], number: int) -> None:
-    page = _titled(deck, briefing, slide.heading, number)
+    """A slide's title, its content, then the footer every slide carries (read last: its number ends the slide)."""
+    page = _titled(deck, slide.heading)
     if slide.table is not None:
         _table(page, slide.table)
     elif slide.chart is None:
@@ -163,6 +170,7 @@ def _slide(deck, briefing: Briefing, slide: Slide, images: dict[str, bytes], num
     else:
         _text(page, t("brief_chart_missing", briefing.lang, reason=export.INSTALL_HINT), MARGIN, Inches(2),
               WIDTH - 2 * MARGIN, Inches(1), 18)
+    _footer(page, briefing, number)
 
 
 def to_pptx(briefing: Briefing, images: dict[str, bytes], *, today: date | None = None) -> bytes:

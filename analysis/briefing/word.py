@@ -136,6 +136,8 @@ def _table(document, table: Table) -> None:
     for row in table.text.itertuples(index=False):
         for cell, value in zip(grid.add_row().cells, row, strict=True):
             _cell_text(cell, str(value))
+    if table.note:
+        document.add_paragraph(table.note, style="Caption")
 
 
 def _figure(document, briefing: Briefing, number: int, chart, image: bytes | None) -> None:

@@ -35,11 +35,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_price_alerts(args: argparse.Namespace) -> int:
-    from analysis.prices import commodities_in_stress, latest_alerts, price_region
+    from analysis.prices import meeting_alerts, price_region
     from analysis.store.connection import connect_read_only
 
     with connect_read_only(args.db) as con:
-        frame = latest_alerts(con, args.region) if args.all else commodities_in_stress(con, args.region)
+        frame = meeting_alerts(con, args.region)
+        frame = frame if args.all else frame[frame["told"]]
         series = price_region(con, args.region)
     frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m"), through=frame["through"].dt.strftime("%Y-%m-%d"))
     rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}

@@ -2,9 +2,9 @@
 from analysis.prices.alerts import (
     BANDS,
     alert_scores,
-    commodities_in_stress,
     harmful_direction,
     latest_alerts,
+    meeting_alerts,
     month_label,
     price_alerts,
 )
@@ -22,6 +22,6 @@ from analysis.prices.series import (
 )
 
 __all__ = ["BANDS", "FREQUENCIES", "PassThrough", "PriceForecast", "alert_scores", "available_commodities",
-           "backtest", "backtest_forecasts", "commodities_in_stress", "decompose", "estimate_pass_through", "forecast_series",
-           "harmful_direction", "latest_alerts", "month_label", "monthly_prices", "pass_through", "price_alerts", "price_decomposition",
+           "backtest", "backtest_forecasts", "decompose", "estimate_pass_through", "forecast_series",
+           "harmful_direction", "latest_alerts", "meeting_alerts", "month_label", "monthly_prices", "pass_through", "price_alerts", "price_decomposition",
            "price_forecast", "price_region", "price_series", "series_label"]

@@ -107,13 +107,19 @@ def latest_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, through_year
     return frame.assign(current=age <= int(param("alerts", "max_age_months")))
 
 
-def commodities_in_stress(cur: duckdb.DuckDBPyConnection, region_code: str,
-                          through_year: int | None = None) -> pd.DataFrame:
-    """The current alerts table: commodities whose latest month is in stress or worse in the direction that
-    hurts, worst first."""
+def told_to_meeting(latest: pd.DataFrame) -> pd.Series:
+    """Which commodities a meeting is told about: current prices, stress or worse, moving the way that hurts.
+    The one choice behind the prices page, the briefing's Word report and its deck (issue 16)."""
+    return latest["current"] & (latest["band"] != "normal") & latest["hurts"]
+
+
+def meeting_alerts(cur: duckdb.DuckDBPyConnection, region_code: str, through_year: int | None = None) -> pd.DataFrame:
+    """`latest_alerts` with `told` (told_to_meeting): the told commodities first, worst first, then the others."""
     frame = latest_alerts(cur, region_code, through_year)
-    frame = frame[frame["current"] & (frame["band"] != "normal") & frame["hurts"]]
-    return frame.assign(order=frame["score"].abs()).sort_values("order", ascending=False).drop(columns="order")
+    frame = frame.assign(told=told_to_meeting(frame) if len(frame) else pd.Series(dtype=bool),
+                         order=frame["score"].abs())
+    return (frame.sort_values(["told", "order"], ascending=False, kind="stable").drop(columns="order")
+            .reset_index(drop=True))
 
 
 def month_label(month: pd.Timestamp, through: pd.Timestamp, to_date: bool, lang: str) -> str:

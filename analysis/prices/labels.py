@@ -1,7 +1,9 @@
 """UI string keys for data values of the price pages (commodities, bands, directions, species)."""
 from __future__ import annotations
 
-from analysis.glossary import term
+import pandas as pd
+
+from analysis.glossary import level_at_least, term
 from analysis.i18n import t
 
 COMMODITY_KEYS = {
@@ -38,3 +40,20 @@ def species_name(species: str, lang: str) -> str:
 
 def response_name(response: str, lang: str) -> str:
     return _label(RESPONSE_KEYS, response, lang)
+
+
+def selection_note(alerts: pd.DataFrame, lang: str) -> str:
+    """What a meeting is told and what not, from `meeting_alerts`: "列出关注及以上、且向对农户不利方向变动的品种
+    6 个；其余 1 个品种：向有利方向变动 1 个。" The page, the Word report and the deck say this same line."""
+    told = alerts["told"]
+    rest = alerts[~told]
+    normal = rest["current"] & (rest["band"] == "normal")
+    stale = ~rest["current"]
+    counts = {"price_rest_normal": int(normal.sum()), "price_rest_helps": int((~normal & ~stale).sum()),
+              "price_rest_stale": int(stale.sum())}
+    level = level_at_least("stress", lang)
+    head = t("price_told", lang, n=int(told.sum()), level=level.lower() if lang == "en" else level)
+    if rest.empty:
+        return head + t("price_told_all", lang)
+    parts = t("brief_list_sep", lang).join(t(key, lang, k=k) for key, k in counts.items() if k)
+    return head + t("price_told_rest", lang, m=len(rest), parts=parts)

@@ -104,10 +104,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "规则及其参数见 data/screening_rules.toml（可编辑，注明单位与来源）；名单见「筛查预警」页，可导出 Excel。",
         "The rules and their parameters are in data/screening_rules.toml (editable, with units and sources); the "
         "lists are on the Screening page and export to Excel."),
-    "brief_prices_text": ("截至{date}（{area}价格），处于预警及以上的品种：{items}。",
-                          "As of {date} ({area} prices), commodities at alert level or worse: {items}."),
-    "brief_prices_calm": ("截至{date}（{area}价格），没有品种处于预警及以上。",
-                          "As of {date} ({area} prices), no commodity is at alert level or worse."),
+    "brief_prices_text": ("截至{date}（{area}价格），{level}且向对农户不利方向变动的品种：{items}。",
+                          "As of {date} ({area} prices), commodities at {level} moving the way that hurts: {items}."),
+    "brief_prices_calm": ("截至{date}（{area}价格），没有品种处于{level}且向对农户不利方向变动。",
+                          "As of {date} ({area} prices), no commodity is at {level} moving the way that hurts."),
     "brief_prices_method": ("预警方法：按世界粮食计划署 ALPS 方法，以趋势和季节拟合价格，偏离越大等级越高"
                             "（正常、关注、预警、危机）。",
                             "Method: WFP ALPS — the price is compared with its fitted trend and season; the larger "

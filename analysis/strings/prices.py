@@ -37,6 +37,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "Only moves in the direction that hurts households are listed: live-animal prices "
                               "falling (herders earn less), feed (maize) rising (costs more); meat in both directions. "
                               "Each commodity's direction: data/livestock.toml [alert_direction]."),
+    # What a meeting is told about prices (analysis.prices.labels.selection_note): page, Word and deck alike.
+    "price_told": ("列出{level}、且向对农户不利方向变动的品种 {n} 个", "Listed: {n} at {level}, moving the way that hurts"),
+    "price_told_rest": ("；其余 {m} 个品种：{parts}。", "; the other {m}: {parts}."),
+    "price_told_all": ("。", "."),
+    "price_rest_normal": ("正常 {k} 个", "{k} normal"),
+    "price_rest_helps": ("向有利方向变动 {k} 个", "{k} moving the way that helps"),
+    "price_rest_stale": ("价格过旧、不作预警 {k} 个", "{k} with prices too old to warn on"),
     "price_alert_chart": ("{commodity}预警得分", "{commodity} alert score"),
     "price_score": ("得分", "Score"),
     "price_band": ("级别", "Band"),

@@ -6,9 +6,10 @@ import pandas as pd
 from analysis import formatting
 from analysis.briefing import narrative
 from analysis.briefing.model import Context, Section, Table
-from analysis.glossary import term
+from analysis.glossary import level_at_least, term
 from analysis.i18n import t
-from analysis.prices.alerts import latest_alerts
+from analysis.prices.alerts import meeting_alerts
+from analysis.prices.labels import selection_note
 from analysis.prices.series import price_region
 
 ORDER = 33
@@ -24,7 +25,7 @@ def commodity_name(name: str, lang: str) -> str:
     return t(COMMODITY_KEYS[name], lang) if name in COMMODITY_KEYS else name
 
 
-def _table(ctx: Context, alerts: pd.DataFrame) -> Table:
+def _table(ctx: Context, alerts: pd.DataFrame, note: str) -> Table:
     names = [commodity_name(name, ctx.lang) for name in alerts["commodity"]]
     bands = [term("alert_level", band, ctx.lang) for band in alerts["band"]]
     directions = [term("price_direction", d, ctx.lang) if isinstance(d, str) else "" for d in alerts["direction"]]
@@ -37,26 +38,29 @@ def _table(ctx: Context, alerts: pd.DataFrame) -> Table:
             [formatting.signed_percent(v) for v in alerts["change_12m"]], [f"{v:+.2f}" for v in alerts["score"]],
             numbers[-1]]
     frame = pd.DataFrame(dict(zip(columns, numbers, strict=True)))
-    return Table("prices", ctx.t("brief_prices_table"), frame, pd.DataFrame(dict(zip(columns, text, strict=True))))
+    return Table("prices", ctx.t("brief_prices_table"), frame, pd.DataFrame(dict(zip(columns, text, strict=True))),
+                 note=note)
 
 
 def prices_section(ctx: Context) -> Section | None:
-    alerts = ctx.query(latest_alerts, ctx.region)
+    """The commodities `meeting_alerts` tells a meeting about, as the prices page lists them, and what it leaves out."""
+    alerts = ctx.query(meeting_alerts, ctx.region, None)  # as the page and the precompute job ask
     if alerts.empty:
         return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_none"),))
-    alerts = alerts[alerts["current"]].assign(order=lambda f: -f["score"].abs()).sort_values("order")
-    values = {"date": pd.Timestamp(alerts["date"].max()).strftime("%Y-%m"),
-              "area": narrative.region_label(ctx.cur, price_region(ctx.cur, ctx.region), ctx.lang)}
-    warned = alerts[alerts["band"].isin(("alert", "crisis")) & alerts["hurts"]]  # the direction that hurts (issue 14)
-    if warned.empty:
-        paragraph = ctx.t("brief_prices_calm", **values)
-    else:
-        pairs = [(commodity_name(name, ctx.lang),
-                  ctx.t("brief_price_item", change=formatting.signed_percent(change), level=term("alert_level", band, ctx.lang)))
-                 for name, change, band in zip(warned["commodity"], warned["change_12m"], warned["band"], strict=True)]
-        paragraph = ctx.t("brief_prices_text", items=narrative.items(ctx, pairs), **values)
+    told, note = alerts[alerts["told"]], selection_note(alerts, ctx.lang)
+    level = level_at_least("stress", ctx.lang)
+    values = {"date": pd.Timestamp(alerts.loc[alerts["current"], "date"].max()).strftime("%Y-%m"),
+              "area": narrative.region_label(ctx.cur, price_region(ctx.cur, ctx.region), ctx.lang),
+              "level": level.lower() if ctx.lang == "en" else level}
+    if told.empty:
+        return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_calm", **values), note,
+                                                       ctx.t("brief_prices_method")))
+    pairs = [(commodity_name(name, ctx.lang),
+              ctx.t("brief_price_item", change=formatting.signed_percent(change), level=term("alert_level", band, ctx.lang)))
+             for name, change, band in zip(told["commodity"], told["change_12m"], told["band"], strict=True)]
+    paragraph = ctx.t("brief_prices_text", items=narrative.items(ctx, pairs), **values)
     return Section(ctx.t("brief_prices_heading"), (paragraph, ctx.t("brief_prices_method")),
-                   tables=(_table(ctx, alerts.drop(columns="order")),))
+                   tables=(_table(ctx, told, note),))
 
 
 SECTIONS = (prices_section,)
