@@ -6,13 +6,14 @@ its time went (`make bench` prints it; no timing is asserted here).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.store import readers
+from analysis.store import readers, workbook
 from analysis.store.ingest import ingest_files
 from analysis.store.validate import _all_numbers, _numbers
 from tests.helpers_ingest import TODAY, make_db
@@ -105,3 +106,17 @@ def test_workbook_columns_convert_in_bulk_as_cell_by_cell(cells):
     text, numeric = readers._column_cells(column)
     assert text.to_pylist() == [_cell_text(value) for value in cells]
     assert numeric.tolist() == [type(value) in (float, int) for value in cells]
+
+
+def _widest_by_regex(piece: bytes) -> int:
+    """The definition: the largest column letters of any whitespace-preceded r="..." attribute."""
+    return max((workbook.column_number(m.group(1)) for m in re.finditer(rb'[ \t\r\n]r="([A-Z]{1,3})', piece)),
+               default=0)
+
+
+@pytest.mark.parametrize("piece", [
+    b'<c r="XFD1048576"/>', b'<c\tr="AB3"><v>1</v></c>', b'<row r="5"><c\nr="Z5"/><c\rr="C5"/></row>',
+    b'x r="A1"', b' r="', b"", b'<c r="a1">', b' r="ZZZ9"', b'<c r="B2"/>' * 1000 + b'<c r="AA2"/>', b'r="Q1"',
+])
+def test_the_widest_column_found_in_bulk_equals_the_regex(piece):
+    assert workbook._widest_column(piece) == _widest_by_regex(piece)

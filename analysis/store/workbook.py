@@ -186,17 +186,22 @@ _IS_LETTER = np.zeros(256, dtype=bool)
 _IS_LETTER[ord("A"):ord("Z") + 1] = True
 _IS_SPACE = np.zeros(256, dtype=bool)
 _IS_SPACE[list(b" \t\r\n")] = True
+_R_QUOTE = int.from_bytes(b'\0r="', "little")  # r=" after any first byte (a word's lowest byte)
 
 
 def _widest_column(piece: bytes) -> int:
-    """The largest column among the cell references (r="XFD12") in this piece, found with numpy over the bytes.
+    """The largest column among the cell references (r="XFD12") in this piece, found with numpy over the bytes:
+    every 4 bytes read as one word, so whitespace, r, = and the quote are matched in one pass.
 
     Any attribute r="..." counts (a row's holds digits only, so 0): an overstatement at worst, never less.
     """
-    raw = np.frombuffer(piece + b"\0\0\0\0\0\0\0\0", dtype=np.uint8)
     n = len(piece)
-    at = np.flatnonzero(_IS_SPACE[raw[:n]] & (raw[1:n + 1] == ord("r")) & (raw[2:n + 2] == ord("="))
-                        & (raw[3:n + 3] == ord('"'))) + 4
+    if n < 4:
+        return 0
+    raw = np.frombuffer(piece + b"\0\0\0\0\0\0\0\0", dtype=np.uint8)
+    words = np.ndarray((n - 3,), dtype="<u4", buffer=raw, strides=(1,))  # the 4 bytes from each position
+    at = np.flatnonzero((words & 0xFFFFFF00) == _R_QUOTE)
+    at = at[_IS_SPACE[raw[at]]] + 4
     if not len(at):
         return 0
     first, second, third = (raw[at + i].astype(np.int64) for i in range(3))
