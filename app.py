@@ -31,6 +31,7 @@ from pages._common import (
     current_shell,
     database,
     favicon,
+    page_status,
     presentation_style,
     presenting,
     run_query,
@@ -245,7 +246,7 @@ def main() -> None:
     if presenting() and page.url_path != "meeting":  # presentation mode shows the briefing's slides
         st.switch_page("pages/briefing.py", query_params=st.query_params.to_dict())
     current_shell().audit_once("view_page", target=page.url_path)
-    with st.spinner(t("status_page_loading", lang), show_time=True):  # first visits compute for seconds
+    with page_status(t("status_page_loading", lang)):  # first visits compute for seconds
         page.run()
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 from PIL import Image
+from streamlit.runtime.scriptrunner import add_script_run_ctx
 
 from analysis import dataset, export, formatting, precompute, tables
 from analysis.access import guard
@@ -28,6 +30,8 @@ from analysis.regioncodes import NATIONAL, region_level
 from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
+STATUS_ICON = "hourglass_top"  # the status line's icon: tests look for a line left on screen by it
+_RUN = threading.local()  # the page run on this thread (Streamlit runs each session's script on its own thread)
 _EXPORT_LABELS = {"png": "export_png", "svg": "export_svg", "pdf": "export_pdf"}
 _PERMISSION_LABELS = {"aggregates": "access_perm_aggregates", "models": "access_perm_models",
                       "households": "access_perm_households", "export": "access_perm_export",
@@ -41,6 +45,75 @@ def favicon() -> Image.Image:
     for left, top in ((6, 20), (14, 13), (22, 6)):
         icon[top:27, left:left + 5] = 255
     return Image.fromarray(icon)
+
+
+class StatusLine:
+    """A line above the page saying what it is doing, shown once a run has taken longer than `delay` seconds.
+
+    A plain element in a placeholder, not st.spinner: spinners are Streamlit "transient" elements, and in the
+    browser walk under load the page-wide one stayed on screen, its clock counting, after the run had
+    finished (script_finished received, no script running on the server; Streamlit 1.67). A placeholder's
+    element is replaced by the next delta at its place like any other.
+    """
+
+    def __init__(self, text: str, delay: float = 0.5) -> None:
+        self._slot = st.empty()
+        self._text = text
+        self._lock = threading.Lock()  # the timer thread and the script thread both write the slot
+        self._shown = self._closed = False
+        self._timer = threading.Timer(delay, self._show)
+        add_script_run_ctx(self._timer)
+        self._timer.start()
+
+    def _write(self) -> None:
+        self._slot.caption(f":material/{STATUS_ICON}: {self._text}")
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._write()
+                self._shown = True
+
+    def say(self, text: str) -> str:
+        """Show `text` instead (at once if the line is already on screen); returns the text it replaced."""
+        with self._lock:
+            before, self._text = self._text, text
+            if self._shown and not self._closed:
+                self._write()
+        return before
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._shown:
+                self._slot.empty()
+            self._closed = True
+
+
+@contextlib.contextmanager
+def page_status(text: str) -> Iterator[StatusLine]:
+    """The status line of a page run: `working` blocks inside the run say what they do on it."""
+    line = StatusLine(text)
+    _RUN.status = line
+    try:
+        yield line
+    finally:
+        _RUN.status = None
+        line.close()
+
+
+@contextlib.contextmanager
+def working(text: str) -> Iterator[None]:
+    """Say `text` on the page's status line while the block runs (nothing outside a page run, e.g. AppTest)."""
+    line: StatusLine | None = getattr(_RUN, "status", None)
+    if line is None:
+        yield
+        return
+    before = line.say(text)
+    try:
+        yield
+    finally:
+        line.say(before)
 
 
 @st.cache_resource(show_spinner=False)
@@ -108,7 +181,7 @@ class Shell:
             self.deny(AccessDenied(guard.query_name(query), "no scope"))
         stored = precompute.is_stored(self.db_path, self.version, query, args)
         try:
-            with contextlib.nullcontext() if stored else st.spinner(self.t("precompute_computing")):
+            with contextlib.nullcontext() if stored else working(self.t("precompute_computing")):
                 result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
                                         self.scope.key(), self.min_cell)
         except AccessDenied as refused:

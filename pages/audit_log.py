@@ -12,7 +12,7 @@ from analysis.access.audit_query import AuditFilter, count, query
 from analysis.access.policy import load_policy
 from analysis.access.scope import NotPermitted
 from analysis.regioncodes import is_region_code
-from pages._common import current_shell
+from pages._common import current_shell, working
 
 PAGE_SIZE = 100
 
@@ -28,7 +28,7 @@ moved = log.archive(days)
 if moved:
     st.info(shell.t("audit_archived", n=moved, days=f"{days:g}"))
 full = st.button(shell.t("auditlog_full_check"), key="audit_full_check", icon=":material/fact_check:")
-with st.spinner(shell.t("auditlog_verifying")):
+with working(shell.t("auditlog_verifying")):
     check = log.verify(resume=not full)
 if check.ok:
     st.success(shell.t("audit_verified", n=check.entries, hash=check.last_hash), icon=":material/verified:")

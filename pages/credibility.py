@@ -14,7 +14,7 @@ from analysis.figures import credibility as figures
 from analysis.i18n import region_name
 from analysis.regioncodes import below_county
 from analysis.regions import county_outlines
-from pages._common import income_page_shell
+from pages._common import income_page_shell, working
 
 SHOWN_ROWS = 500
 DIGIT_REASONS = {"round_amounts", "last_digit", "benford"}
@@ -25,7 +25,7 @@ settings = load_settings()
 
 st.title(shell.t("cred_title", region=shell.region_name, year=year))
 st.caption(shell.t("cred_intro", alpha=settings("testing", "alpha")))
-with st.spinner(shell.t("cred_running")):
+with working(shell.t("cred_running")):
     audit = shell.fetch(run_audit, region, year)
 names = shell.fetch(unit_names, region)
 label = {row.code: region_name(row.name, row.name_en, lang) for row in names.itertuples()}

@@ -16,7 +16,7 @@ from analysis.i18n import household_type, region_name
 from analysis.regioncodes import NATIONAL, below_county, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
 from pages import _figures as cached_figures
-from pages._common import income_page_shell, link_followed, show_region
+from pages._common import income_page_shell, link_followed, show_region, working
 
 SEEN = "drill_region_seen"  # the shell region of this page's last run: a change means the user chose another
 
@@ -141,7 +141,7 @@ def metric_choice() -> str:
 
 def units_section(region: str, child: str, metric: str, key: str) -> None:
     """Bar chart and selectable table of the child units; choosing a row goes down to it."""
-    with st.spinner(shell.t("map_basis_spinner")):
+    with working(shell.t("map_basis_spinner")):
         counties = shell.fetch(riskmap.class_basis, year)
     chosen = riskmap.MapSettings(metric, settings.method, settings.classes, settings.thresholds)
     if region_level(region) == "county":  # one scan serves the township and the village sections

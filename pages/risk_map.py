@@ -11,7 +11,7 @@ from analysis.i18n import region_name
 from analysis.regioncodes import NATIONAL, below_county
 from analysis.selection import RegionTree, regions_with_data, shown_value
 from pages import _figures as cached_figures
-from pages._common import income_page_shell, show_region
+from pages._common import income_page_shell, show_region, working
 
 shell = income_page_shell()
 lang, year = shell.lang, shell.year
@@ -97,7 +97,7 @@ if villages:
                "village")
     st.caption(shell.t(figures.DEFINITIONS[metric]))
     st.stop()
-with st.spinner(shell.t("map_basis_spinner")):  # one cached query serves every province and the country
+with working(shell.t("map_basis_spinner")):  # one cached query serves every province and the country
     counties = shell.fetch(riskmap.class_basis, year)
 frame = riskmap.ranked(riskmap.units_from_counties(counties, shell.fetch(regions_with_data), map_region, level), metric)
 breaks = settings.breaks(counties)

@@ -21,6 +21,7 @@ import pytest
 
 from analysis import formatting, overview
 from analysis.config import PROJECT_ROOT
+from pages._common import STATUS_ICON
 from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
 from tests.test_browser_meeting import CUT_TEXT
 
@@ -185,6 +186,8 @@ def _check_view(page, url_path: str, lang: str, numbers: tuple[list[str], list[s
                                                         '[data-testid="stAlertContentError"]').first.inner_text()[:200])
     if page.get_by_text(DEMO_LABEL).count() == 0:
         problems.append("no demo label")
+    if main.locator('[data-testid="stIconMaterial"]', has_text=STATUS_ICON).count():
+        problems.append("the status line stayed on screen after the run")
     if "Page not found" in page.inner_text("body"):
         problems.append("Streamlit's 'Page not found' box")
     texts, cells = numbers

@@ -250,3 +250,24 @@ def test_a_database_from_before_the_county_sums_says_how_to_upgrade(demo_db, tmp
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert _problems(at) == []
     assert [e.value for e in at.error] == [t("db_needs_refresh", lang, path=str(old)) for lang in ("zh", "en")]
+
+
+def _slow_run_with_a_status_line() -> None:
+    import time
+
+    import streamlit as st
+
+    from pages._common import page_status, working
+
+    with page_status("loading"):
+        with working("computing"):
+            time.sleep(1.0)  # past the line's 0.5 s delay: the timer thread has shown it
+        st.write("done")
+
+
+def test_the_status_line_of_a_slow_run_is_gone_when_the_run_ends():
+    """The line is written by a timer thread once a run takes over 0.5 s and emptied by the run itself."""
+    at = AppTest.from_function(_slow_run_with_a_status_line).run(timeout=30)
+    assert not at.exception
+    assert [m.value for m in at.markdown] == ["done"]
+    assert [c.value for c in at.caption] == []
