@@ -7,6 +7,10 @@ into the widgets on every run, so a page switch (or a changed widget identity) n
 """
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +21,7 @@ from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL, is_region_code
+from analysis.regions import county_boundaries, province_boundaries, real_regions
 from analysis.selection import (
     RegionTree,
     first_village,
@@ -71,6 +76,34 @@ PAGES = (
     ("pages/audit_log.py", "audit_page", ":material/policy:", "audit", "section_data"),
 )
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
+# What the pages import on their first view in a new process (figures, statistics for the fits done on view).
+WARM_UP_MODULES = ("plotly.graph_objects", "analysis.figures.overview", "analysis.figures.maps",
+                   "analysis.figures.trends", "analysis.figures.employment", "analysis.figures.screening",
+                   "analysis.figures.departments", "analysis.figures.prices", "analysis.figures.simulate",
+                   "analysis.figures.floods", "analysis.figures.credibility", "analysis.briefing", "scipy.stats",
+                   "statsmodels.api")
+
+
+def _warm_up(provinces: tuple[str, ...]) -> None:
+    """Imports and county outlines (China's units, then each province with data) for the pages' first views."""
+    try:
+        for module in WARM_UP_MODULES:
+            importlib.import_module(module)
+        real_regions()
+        province_boundaries()
+        county_boundaries(None)
+        for province in provinces:
+            county_boundaries(province)
+    except Exception:  # a page loads what it needs itself; warming up never fails a visit
+        logging.getLogger(__name__).exception("warm-up failed")
+
+
+@st.cache_resource(show_spinner=False)
+def _start_warm_up(provinces: tuple[str, ...]) -> threading.Thread:
+    """Once per process, at its first visit, in the background: the first visitor's page is not held up."""
+    thread = threading.Thread(target=_warm_up, args=(provinces,), name="incomewatch-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _remember(key: str) -> None:
@@ -199,6 +232,7 @@ def main() -> None:
         regions = pd.concat([regions, run_query(db_path, version, townships_with_data),
                              run_query(db_path, version, first_village)], ignore_index=True)
     tree = RegionTree(regions)
+    _start_warm_up(tuple(regions.loc[regions["level"] == "province", "code"]))
     years = run_query(db_path, version, dataset.income_years) if ready else []
     audit_path = str(access_settings.audit_log_path(db_path))
     lang = st.session_state[VIEW]["lang"] if VIEW in st.session_state else st.query_params.get("lang", "zh")

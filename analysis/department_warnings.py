@@ -297,11 +297,21 @@ def warned_households(warnings: pd.DataFrame, rules: tuple[WarningRule, ...], la
     out = first[["county_code", "township_code", "village_code", "village_name", "head_name_masked",
                  "household_type", "members", "labor_count", "enrolled", "eliminated"]].copy()
     out["first_warning"] = grouped["event_date"].min()
-    out["departments"] = grouped["department"].agg(
-        lambda d: separator.join(DEPARTMENTS[x][1 if lang == "en" else 0] for x in dict.fromkeys(d)))
-    out["reasons"] = grouped["rule_id"].agg(lambda r: separator.join(names[x] for x in r))
+    department = warnings["department"].map({code: pair[1 if lang == "en" else 0] for code, pair in DEPARTMENTS.items()})
+    once = ~warnings.duplicated(["household_id", "department"]).to_numpy()
+    out["departments"] = _joined(out.index, warnings["household_id"][once], department[once], separator)
+    out["reasons"] = _joined(out.index, warnings["household_id"], warnings["rule_id"].map(names), separator)
     out["n_reasons"] = grouped.size()
     return out.reset_index()
+
+
+def _joined(households: pd.Index, keys: pd.Series, texts: pd.Series, separator: str) -> list[str]:
+    """Each household's texts joined in the order of its rows (one pass: pandas' per-group join took over a
+    second for a province's 20,000 warned households)."""
+    joined: dict = {}
+    for key, text in zip(keys, texts, strict=True):
+        joined[key] = text if key not in joined else joined[key] + separator + text
+    return [joined[key] for key in households]
 
 
 @dataclass(frozen=True)

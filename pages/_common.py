@@ -130,6 +130,12 @@ def _cached(module: str, name: str, db_path: str, version: str, args: tuple) -> 
         return query(cur, *args)
 
 
+def clear_results() -> None:
+    """Forget every cached result (after an import: the old data version's results are never asked for again)."""
+    st.cache_data.clear()
+    _cached_scoped.clear()
+
+
 def run_query(db_path: str, version: str, query: Callable[..., Any], *args: Any) -> Any:
     """`query(cursor, *args)` for an analysis function, cached per data version.
 
@@ -138,15 +144,26 @@ def run_query(db_path: str, version: str, query: Callable[..., Any], *args: Any)
     return _cached(query.__module__, query.__qualname__, db_path, version, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
+@st.cache_resource(show_spinner=False, max_entries=2048)
 def _cached_scoped(module: str, name: str, db_path: str, version: str, args: tuple, scope_key: tuple,
                    min_cell: int) -> Any:
-    """`module.name(cur, *args)` as the scope may see it; keyed by data version AND scope (never by user name)."""
+    """`module.name(cur, *args)` as the scope may see it; keyed by data version AND scope (never by user name).
+
+    One object per process, handed to every visitor as it is: results are read-only (pages and figure builders
+    never change them in place; tests/test_pages.py checks that a second visitor sees what the first saw).
+    st.cache_data would pickle each result and unpickle a copy for every visit (seconds for a national briefing).
+    """
     role, region, permissions = scope_key
     query = getattr(importlib.import_module(module), name)
     with database(db_path).cursor() as cur:  # a result stored for this data version still passes the guard
         return guard.run_scoped(cur, precompute.stored_first(query, db_path, version), args,
                                 Scope(role, region, frozenset(permissions)), min_cell)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_derived(module: str, name: str, source_key: tuple, more: tuple, _source: Any) -> Any:
+    """`module.name(_source, *more)`; `source_key` names `_source` (its query, arguments, version and scope)."""
+    return getattr(importlib.import_module(module), name)(_source, *more)
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,13 @@ class Shell:
             self.audit_once("view_household", target=str(args[0]) if args else "",
                             filters={"query": guard.query_name(query), "args": [str(a) for a in args[1:3]]})
         return result
+
+    def derive(self, build: Callable[..., Any], query: Callable[..., Any], args: tuple, *more: Any) -> Any:
+        """`build(self.fetch(query, *args), *more)`, cached like the fetch: for a page's slow pure reshaping of a
+        result (a Python loop over every warned household), computed once per data version, scope and `more`."""
+        source = self.fetch(query, *args)
+        key = (query.__module__, query.__qualname__, self.db_path, self.version, args, self.scope.key(), self.min_cell)
+        return _cached_derived(build.__module__, build.__qualname__, key, more, _source=source)
 
     def allows(self, permission: str) -> bool:
         """Whether the user's role grants `permission` (analysis.access.policy.PERMISSIONS)."""

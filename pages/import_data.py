@@ -25,7 +25,7 @@ from analysis.store.problem_report import (
     problems_frame,
 )
 from analysis.store.validate import MAX_PROBLEMS
-from pages._common import current_shell
+from pages._common import clear_results, current_shell
 
 PREVIEW_ROWS = 20
 STATUS = {"loaded": "import_status_loaded", "already_loaded": "import_status_already_loaded",
@@ -197,7 +197,7 @@ if st.button(shell.t("confirm_import"), type="primary", disabled=bool(problems) 
     shell.audit("import", target=", ".join(Path(u.name).name for u in uploads),
                 rows=sum(f.rows or 0 for f in report.files), filters={"ok": report.ok, "kind": kind})
     if report.ok:
-        st.cache_data.clear()
+        clear_results()
         st.session_state["upload_round"] = round_ + 1
     st.session_state["last_import"] = (report, headers)
     st.rerun()

@@ -64,10 +64,13 @@ def township_workbook(frame: pd.DataFrame, townships: pd.Series, names: dict, na
     if frame.empty or not shell.allows("export"):
         return
     stem = shell.file_stem(name)
-    sheets = cases.by_township_sheets(frame.assign(_township=townships.to_numpy()), "_township", pd.Series(names))
+
+    def workbook() -> bytes:  # built on click: splitting and writing thousands of rows takes seconds
+        return tables.to_excel_bytes(cases.by_township_sheets(frame.assign(_township=townships.to_numpy()),
+                                                              "_township", pd.Series(names)))
+
     st.download_button(shell.t("dept_by_township_download"), key=key, file_name=f"{stem}-townships.xlsx",
-                       data=shell.logged_export(lambda: tables.to_excel_bytes(sheets), f"{stem}-townships.xlsx",
-                                                len(frame)),
+                       data=shell.logged_export(workbook, f"{stem}-townships.xlsx", len(frame)),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:")
 
@@ -104,8 +107,7 @@ def warnings_tab() -> None:
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return
-    warnings = shell.fetch(dw.department_warnings, region, year, rules)
-    warned = dw.warned_households(warnings, rules, lang)
+    warned = shell.derive(dw.warned_households, dw.department_warnings, (region, year, rules), rules, lang)
     flagged = shell.fetch(screening.flagged_households, region, year, income_rules)
     income_names = {rule.id: rule.name(lang) for rule in income_rules}
     income_reasons = flagged.set_index("household_id")["reasons"].map(

@@ -53,6 +53,26 @@ def test_every_page_runs_with_the_demo_banner(open_app, page, lang):
         at.run()
 
 
+def _drawn(at: AppTest) -> list[str]:
+    """Every element a run drew, as Streamlit sends it: figures, tables, numbers and text (ids new for every run
+    left out: a download's file, a styled table's CSS)."""
+    return [re.sub(r'deferred_file_id: "\w+"|uuid: "\w+"|#T_\w+?_', "", str(node.proto)) for node in at.main
+            if getattr(node, "proto", None) is not None]
+
+
+# The audit log shows the first visit's own entries to the second; importing reads no results.
+SHARED_RESULT_PAGES = tuple(page for page in PAGES if page not in ("pages/audit_log.py", "pages/import_data.py"))
+
+
+def test_a_second_visitor_sees_what_the_first_saw(open_app):
+    # Cached results are shared by every visitor of a process (st.cache_resource, no copy): a page or figure
+    # builder that changed one in place would show the next visitor something else. National: the results
+    # are shared unfiltered (a scoped result is cut into new frames).
+    for page in SHARED_RESULT_PAGES:
+        first, second = (_drawn(open_app(page, region=NATIONAL, lang="zh")) for _ in range(2))
+        assert first == second, page
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_shows_the_headline_numbers_formatted(open_app, facts, lang):
     at = open_app(lang=lang)
