@@ -102,11 +102,18 @@ KINDS = {
     "yuan": 0,      # per-capita or per-household yuan: whole yuan
     "yuan_total": 0,
     "percent": 1,   # shares and changes, stored as fractions (0.123), shown as 12.3%
-    "ratio": 2,     # multiples and scores (1.23×, +0.85)
+    "ratio": 2,     # scores and coefficients (+0.85)
     "price": 2,     # yuan per kilogram
+    "per_mille": 1,  # rates stored as per mille (12.3), shown as 12.3‰
+    "multiple": 2,  # multiples of a line (1.23×)
+    "odds_ratio": 3,  # a model's odds ratios and their bounds (1.234)
+    "rank": 0,      # a place in a ranking (1, 2, 3): no separators, it is a position, not an amount
+    "sequence": 0,  # an entry's number in a log (1024): an identifier, never grouped
 }
+UNGROUPED = ("rank", "sequence")
 EXCEL_FORMATS = {
     "count": "#,##0", "yuan": "#,##0", "yuan_total": "#,##0", "percent": "0.0%", "ratio": "0.00", "price": "#,##0.00",
+    "per_mille": '0.0"‰"', "multiple": '0.00"×"', "odds_ratio": "0.000", "rank": "0", "sequence": "0",
 }
 
 
@@ -139,7 +146,9 @@ def for_display(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-PRINTF = {"count": "%,d", "yuan": "%,d", "yuan_total": "%,d", "percent": "%.1f%%", "ratio": "%.2f", "price": "%,.2f"}
+PRINTF = {"count": "%,d", "yuan": "%,d", "yuan_total": "%,d", "percent": "%.1f%%", "ratio": "%.2f", "price": "%,.2f",
+          "per_mille": "%.1f‰", "multiple": "%.2f×", "odds_ratio": "%.3f", "rank": "%d", "sequence": "%d"}
+SUFFIXES = {"per_mille": "‰", "multiple": "×"}  # written after the number, as the kind's printf writes it
 
 
 def printf(kind: str, lang: str = "zh", *, signed: bool = False) -> str:
@@ -162,7 +171,9 @@ def as_text(number: float | int | None, kind: str, lang: str = "zh") -> str:
         return percent(number)
     if _is_missing(number):
         return MISSING
-    return _grouped(Decimal(str(number)), KINDS[kind])
+    if kind in UNGROUPED:
+        return str(int(_round(Decimal(str(number)), 0)))
+    return _grouped(Decimal(str(number)), KINDS[kind]) + SUFFIXES.get(kind, "")
 
 
 def as_written(value: float | int | None) -> str:

@@ -441,6 +441,11 @@ def parse_thresholds(text: str) -> tuple[float, ...] | None:
     return values if values and all(np.isfinite(values)) and len(values) <= 9 else None
 
 
+def value_kind(metric: str) -> str:
+    """The analysis.formatting kind of a metric's stored value: shares and growth "percent", rates "per_mille"."""
+    return "per_mille" if METRICS[metric].kind == "per_mille" else "percent"
+
+
 def display_scale(metric: str) -> float:
     """Factor from stored value to the unit users read and type (% for shares and growth, ‰ stays per mille)."""
     return 1.0 if METRICS[metric].kind == "per_mille" else 100.0

@@ -76,8 +76,12 @@ number = int(st.number_input(shell.t("auditlog_page_number"), 1, pages, 1, key="
 shown = query(log, wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
 st.caption(shell.t("auditlog_showing", first=(number - 1) * PAGE_SIZE + 1, last=(number - 1) * PAGE_SIZE + len(shown),
                    total=total))
-st.dataframe(shown, hide_index=True, column_config={
-    "seq": st.column_config.NumberColumn(format="%d"), "rows": st.column_config.NumberColumn(format="%,d")})
+HEADERS = {"seq": "auditlog_col_seq", "time": "auditlog_col_time", "user": "auditlog_col_user",
+           "role": "auditlog_col_role", "scope": "auditlog_col_scope", "action": "auditlog_col_action",
+           "target": "auditlog_col_target", "rows": "auditlog_col_rows", "filters": "auditlog_col_filters",
+           "hash": "auditlog_col_hash"}
+shell.table(shown.rename(columns={column: shell.t(key) for column, key in HEADERS.items()}),
+            {shell.t("auditlog_col_seq"): "sequence", shell.t("auditlog_col_rows"): "count"})
 
 
 def _export() -> bytes:

@@ -162,8 +162,7 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
     shell.chart(cached_figures.units_bars(frame, metric, breaks, lang, title), key=f"{key}-bars")
     table = frame.sort_values(["rank", "code"]).assign(
         unit=lambda f: [region_name(a, b, lang) for a, b in zip(f["name"], f["name_en"], strict=True)],
-        shown=lambda f: formatting.scaled_half_up(f["value"], riskmap.display_scale(metric)),
-        observed=lambda f: formatting.scaled_half_up(f["raw_value"], riskmap.display_scale(metric)))
+        shown=lambda f: f["value"], observed=lambda f: f["raw_value"])
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
     shrunk = f"{metric}_shrunk" in frame
     columns = ["rank", "unit", "code", "shown", *(["observed"] if shrunk else []),
@@ -174,15 +173,15 @@ def units_section(region: str, child: str, metric: str, key: str) -> None:
         "observed": shell.t("map_observed", unit=unit), "count": shell.t("map_counted"),
         "households": shell.t("households"), "income_per_capita": shell.t("income_per_capita")})
     st.caption(shell.t("map_drill_pick_row") + (" " + shell.t("map_shrunk_caption") if shrunk else ""))
-    kinds = {shell.t("households"): "count", shell.t("income_per_capita"): "yuan",
+    value_kind = riskmap.value_kind(metric)  # shares as fractions (12.3%), per mille as read (12.3‰)
+    kinds = {shell.t("map_rank"): "rank", shown.columns[3]: value_kind,
+             **({shell.t("map_observed", unit=unit): value_kind} if shrunk else {}),
+             shell.t("households"): "count", shell.t("income_per_capita"): "yuan",
              **({shell.t("map_counted"): "count"} if metric in riskmap.COUNTS else {})}
-    one_decimal = [shown.columns[3], *([shell.t("map_observed", unit=unit)] if shrunk else [])]
     event = st.dataframe(formatting.for_display(shown, kinds), hide_index=True, key=f"{key}-table-{region}",
                          on_select="rerun", selection_mode="single-row", column_config={
-                             shell.t("map_rank"): st.column_config.NumberColumn(format="%d"),
-                             **{column: st.column_config.NumberColumn(format="%.1f") for column in one_decimal},
-                             **{column: st.column_config.NumberColumn(format=formatting.printf(kind, lang))
-                                for column, kind in kinds.items()}})
+                             column: st.column_config.NumberColumn(format=formatting.printf(kind, lang))
+                             for column, kind in kinds.items()})
     shell.table_downloads(shown, f"{child}-{metric}", key=f"{key}-downloads", kinds=kinds)
     rows = event.selection.rows if event else []
     if rows:

@@ -114,7 +114,7 @@ if counties["growth"].notna().sum() >= 2:
     shell.chart(figures.county_scatter_figure(counties, lang, title=shell.t(UNIT["scatter"], year=year)),
                 key="trend-counties")
     st.caption(shell.t("trend_scatter_caption", span=int(counties["span"].max())))
-    kinds = {"households": "count", "income_per_capita": "yuan", "level": "ratio", "growth": "percent",
+    kinds = {"households": "count", "income_per_capita": "yuan", "level": "multiple", "growth": "percent",
              "growth_before": "percent"}
     table = low_slow.assign(
         county=[region_name(n, e, lang) for n, e in zip(low_slow["name"], low_slow["name_en"], strict=True)]
@@ -125,7 +125,7 @@ if counties["growth"].notna().sum() >= 2:
         "households": st.column_config.NumberColumn(shell.t("households"), format=formatting.printf("count")),
         "income_per_capita": st.column_config.NumberColumn(shell.t("income_per_capita"),
                                                            format=formatting.printf("yuan", lang)),
-        "level": st.column_config.NumberColumn(shell.t("trend_line_multiple"), format="%.2f×"),
+        "level": st.column_config.NumberColumn(shell.t("trend_line_multiple"), format=formatting.printf("multiple")),
         "growth": st.column_config.NumberColumn(shell.t("trend_growth_axis"),
                                                 format=formatting.printf("percent", signed=True)),
         "growth_before": st.column_config.NumberColumn(shell.t("trend_growth_before_axis"),

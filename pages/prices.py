@@ -138,4 +138,7 @@ if shell.fetch(dataset.is_synthetic):
     st.info(shell.t("price_passthrough_demo"))
 
 with st.expander(shell.t("price_params")):
-    st.dataframe(pd.DataFrame(sources()), hide_index=True)
+    headers = {"section": "price_param_section", "name": "price_param_name", "value": "price_param_value",
+               "unit": "price_param_unit", "source": "price_param_source"}
+    st.dataframe(pd.DataFrame(sources()).rename(columns={column: shell.t(key) for column, key in headers.items()}),
+                 hide_index=True)

@@ -64,28 +64,25 @@ def controls() -> riskmap.MapSettings:
 
 
 def unit_table(frame, metric: str, level: str) -> None:
-    """The ranked units with the metric's value and the households behind it; downloads under it."""
+    """The ranked units with the metric's value and the households behind it; downloads under it.
+    Screen, Excel and CSV on formatting kinds: shares as fractions (12.3%), per mille as read (12.3‰)."""
     table = frame.sort_values(["rank", "code"])
-    table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)],
-                         shown=formatting.scaled_half_up(table["value"], riskmap.display_scale(metric)))
+    table = table.assign(unit=[region_name(a, b, lang) for a, b in zip(table["name"], table["name_en"], strict=True)])
     unit = shell.t(figures.UNIT_LABELS[riskmap.METRICS[metric].kind])
     counted = ["count"] if metric in riskmap.COUNTS else []  # the households behind a share, beside it
-    table = table[["rank", "unit", "code", "shown", *counted, "households"]].rename(columns={
+    table = table[["rank", "unit", "code", "value", *counted, "households"]].rename(columns={
         "rank": shell.t("map_rank"), "unit": shell.t(figures.LEVEL_LABELS[level]), "code": shell.t("map_code"),
-        "shown": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "count": shell.t("map_counted"),
+        "value": f"{shell.t(figures.METRIC_LABELS[metric])} ({unit})", "count": shell.t("map_counted"),
         "households": shell.t("households")})
+    kinds = {shell.t("map_rank"): "rank", table.columns[3]: riskmap.value_kind(metric)} \
+        | dict.fromkeys(table.columns[4:], "count")
     # The code column is left to the downloads: at laptop width the unit and its value must stay in view.
-    st.dataframe(table.drop(columns=shell.t("map_code")), hide_index=True, height=520, column_config={
-        shell.t("map_rank"): st.column_config.NumberColumn(format="%d", width="small"),
-        table.columns[1]: st.column_config.TextColumn(pinned=True),
-        table.columns[3]: st.column_config.NumberColumn(format="%.1f"),
-        **{column: st.column_config.NumberColumn(format=formatting.printf("count"))
-           for column in (shell.t("map_counted"), shell.t("households")) if column in table}})
-    # The files hold shares as fractions (Excel shows 12.3%) and per mille as read, on formatting kinds
-    shown, counts = table.columns[3], [shell.t("map_rank"), *table.columns[4:]]
-    kinds = {shown: "ratio" if riskmap.METRICS[metric].kind == "per_mille" else "percent"} | dict.fromkeys(counts, "count")
-    shell.table_downloads(table.assign(**{shown: table[shown] / riskmap.display_scale(metric)}), "riskmap",
-                          key="map-table", kinds=kinds)
+    st.dataframe(formatting.for_display(table.drop(columns=shell.t("map_code")), kinds), hide_index=True, height=520,
+                 column_config={column: st.column_config.NumberColumn(format=formatting.printf(kind, lang))
+                                for column, kind in kinds.items()}
+                 | {shell.t("map_rank"): st.column_config.NumberColumn(format=formatting.printf("rank"), width="small"),
+                    table.columns[1]: st.column_config.TextColumn(pinned=True)})
+    shell.table_downloads(table, "riskmap", key="map-table", kinds=kinds)
 
 
 settings = controls()

@@ -66,11 +66,11 @@ with right:
     shell.chart(figures.odds_figure(odds, lang), key="risk-odds")
 st.caption(shell.t("risk_fit_caption", observations=formatting.count(result.model.observations, lang),
                    positives=formatting.count(result.model.positives, lang), through=result.model.outcome_through))
-ODDS = ("risk_odds_ratio", "risk_lower", "risk_upper")  # a model's estimates: three decimals, no kind of amount
-st.dataframe(pd.DataFrame({
+ODDS = ("risk_odds_ratio", "risk_lower", "risk_upper")  # a model's estimates: three decimals, half-up
+shell.table(pd.DataFrame({
     shell.t("risk_feature"): [figures.feature_label(name, lang) for name in odds["feature"]],
-    **{shell.t(key): odds[column].round(3) for key, column in zip(ODDS, ("odds_ratio", "lower", "upper"), strict=True)},
-}), hide_index=True, column_config={shell.t(key): st.column_config.NumberColumn(format="%.3f") for key in ODDS})
+    **{shell.t(key): odds[column] for key, column in zip(ODDS, ("odds_ratio", "lower", "upper"), strict=True)},
+}), dict.fromkeys(map(shell.t, ODDS), "odds_ratio"))
 
 try:
     model = shell.fetch(riskmodel.fit_risk_model, year)

@@ -32,11 +32,15 @@ totals = screening.screening_totals(counts, rules)
 
 
 def show_rules() -> None:
+    """The rules' parameters as their file writes them ("10,000", "0.3"): units differ by row, so the value column
+    is text (formatting.as_written), not a kind of amount, as on the department-warnings page."""
     with st.expander(shell.t("screen_rules_title")):
-        st.dataframe(screening.rules_table(rules, lang).rename(columns={
-            "rule": shell.t("screen_rule"), "parameter": shell.t("screen_parameter"), "value": shell.t("value"),
-            "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}), hide_index=True,
-            column_config={shell.t("value"): st.column_config.NumberColumn(format="localized")})  # thresholds as written, grouped
+        shown = screening.rules_table(rules, lang)
+        shown["value"] = [formatting.as_written(value) for value in shown["value"]]
+        st.dataframe(shown.rename(columns={
+            "rule": shell.t("screen_rule"), "rule_id": shell.t("screen_rule_id"), "parameter": shell.t("screen_parameter"),
+            "value": shell.t("value"), "unit": shell.t("screen_unit"), "source": shell.t("screen_source")}),
+            hide_index=True)
 
 
 def share_note(part: int) -> dict:

@@ -197,5 +197,7 @@ with st.expander(shell.t("dept_rules_title")):
     rules_shown["province"] = [shell.t("dept_all_provinces") if code == "000000" else province_names.get(code, code)
                                for code in rules_shown["province"]]
     rules_shown["value"] = [formatting.as_written(value) for value in rules_shown["value"]]  # units differ by row
-    st.dataframe(rules_shown.rename(columns={"rule": shell.t("dept_rule"), "department": shell.t("dept_department")}),
-                 hide_index=True)
+    headers = {"rule": "dept_rule", "rule_id": "dept_col_rule_id", "department": "dept_department",
+               "province": "dept_col_province", "years": "dept_col_years", "parameter": "dept_col_parameter",
+               "value": "dept_col_value", "unit": "dept_col_unit", "source": "dept_col_source"}
+    st.dataframe(rules_shown.rename(columns={column: shell.t(key) for column, key in headers.items()}), hide_index=True)

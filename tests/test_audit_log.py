@@ -15,6 +15,7 @@ from analysis.access import audit_head
 from analysis.access.audit import AuditLog, entry_hash
 from analysis.access.audit_query import AuditFilter, as_entries, count, query
 from analysis.config import PROJECT_ROOT
+from analysis.i18n import t
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 COUNTY = "621122"
@@ -374,7 +375,7 @@ def test_the_auditor_page_filters_pages_and_audits_its_export(demo_db, tmp_path,
     assert len(at.dataframe[0].value) == 100
     at.text_input(key="audit_user").input("u1").run()
     shown = at.dataframe[0].value
-    assert len(shown) == 65 and set(shown["user"]) == {"u1"}
+    assert len(shown) == 65 and set(shown[t("auditlog_col_user", "zh")]) == {"u1"}  # headers in the UI's language
     csv = downloads[-1][1]().decode("utf-8-sig").splitlines()  # what the browser gets on click
     assert downloads[-1][0].startswith("incomewatch-audit-log") and len(csv) == 66 and "u0" not in "".join(csv)
     export = log.entries(action="export")[-1]

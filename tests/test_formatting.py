@@ -109,3 +109,34 @@ def test_table_cells_scaled_to_percent_read_as_the_cards_read():
     cells = formatting.scaled_half_up(shares, 100)
     assert [f"{cell:.1f}%" for cell in cells] == [formatting.percent(share) for share in shares]
     assert formatting.scaled_half_up([None, float("nan"), 1.25], 1) == [None, None, 1.3]
+
+
+def test_every_kind_has_a_rounding_a_screen_format_and_an_excel_format():
+    assert set(formatting.KINDS) == set(formatting.PRINTF) == set(formatting.EXCEL_FORMATS)
+
+
+@pytest.mark.parametrize(("kind", "value", "text", "cell", "csv"), [
+    ("rank", 12_345, "12345", "%d", "12345"),            # a position: never "1.23万", never "12,345"
+    ("sequence", 1_024, "1024", "%d", "1024"),           # a log entry's number
+    ("multiple", 1.235, "1.24×", "%.2f×", "1.24"),       # half-up on the decimal value (float 1.235 < 1.235)
+    ("odds_ratio", 1.2345, "1.235", "%.3f", "1.235"),
+    ("per_mille", 12.35, "12.4‰", "%.1f‰", "12.4"),
+])
+def test_positions_multiples_estimates_and_rates_read_alike_on_screen_in_csv_and_excel(kind, value, text, cell, csv):
+    """The kinds the map, drill-down, income, risk-model and audit tables use: one rounding for every path."""
+    import io
+    import re
+    import zipfile
+
+    import pandas as pd
+
+    from analysis import tables
+
+    frame = pd.DataFrame({"x": [value]})
+    assert formatting.as_text(value, kind) == text
+    assert formatting.printf(kind) == cell and cell % formatting.for_display(frame, {"x": kind})["x"][0] == text
+    assert tables.to_csv_bytes(frame, {"x": kind}).decode("utf-8-sig").splitlines() == ["x", csv]
+    with zipfile.ZipFile(io.BytesIO(tables.to_excel_bytes({"s": frame}, kinds={"x": kind}))) as book:
+        styles = book.read("xl/styles.xml").decode()
+    expected = formatting.EXCEL_FORMATS[kind]
+    assert expected in {"0", "0.000"} or re.sub("&quot;", '"', styles).count(expected) == 1

@@ -3,6 +3,16 @@ from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
     "auditlog_role": ("角色", "Role"),
+    "auditlog_col_seq": ("序号", "No."),
+    "auditlog_col_time": ("时间", "Time"),
+    "auditlog_col_user": ("用户", "User"),
+    "auditlog_col_role": ("角色", "Role"),
+    "auditlog_col_scope": ("范围", "Scope"),
+    "auditlog_col_action": ("操作", "Action"),
+    "auditlog_col_target": ("对象", "Target"),
+    "auditlog_col_rows": ("行数", "Rows"),
+    "auditlog_col_filters": ("筛选条件", "Filters"),
+    "auditlog_col_hash": ("哈希", "Hash"),
     "auditlog_region": ("地区代码（含下级）", "Area code (and places inside it)"),
     "auditlog_target": ("对象包含", "Target contains"),
     "auditlog_page_number": ("页码", "Page"),

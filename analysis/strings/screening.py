@@ -58,6 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "screen_parameter": ("参数", "Parameter"),
     "screen_unit": ("单位", "Unit"),
     "screen_source": ("来源", "Source"),
+    "screen_rule_id": ("规则编号", "Rule ID"),
     "screen_flagged_col": ("预警户", "Flagged"),
     # Risk model
     "risk_page": ("返贫风险预测", "Risk model"),
