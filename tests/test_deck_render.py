@@ -3,7 +3,8 @@
 Both files are exported from the demo world exactly as the briefing page does (`build_briefing`, then
 `documents`, charts rendered by the export browser), converted to PDF by LibreOffice (headless, its own profile),
 and checked on the PDF: page size, every text and picture inside its page, slide titles whole in their box,
-nothing running into the footer, pictures within the text width, page numbers, CJK text in a CJK font,
+nothing running into the footer, pictures within the text width, page numbers, CJK text in a CJK font (in
+Simplified Chinese glyph forms, told by the glyphs' outlines),
 the demo label on every slide and under every figure, and the same numbers as on the page.
 Pages are rendered to PNG in test-artifacts/deck/ (ignored by git) to be looked at.
 """
@@ -14,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,13 @@ from analysis.i18n import t
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pdfium = pytest.importorskip("pypdfium2")
+fontTools = pytest.importorskip("fontTools")
+from fontTools import t1Lib  # noqa: E402 - after the skip above
+from fontTools.pens.boundsPen import BoundsPen  # noqa: E402
+from fontTools.ttLib import TTCollection  # noqa: E402
+from pdfminer.pdfdocument import PDFDocument  # noqa: E402 - pdfplumber's parser
+from pdfminer.pdfparser import PDFParser  # noqa: E402
+from pdfminer.pdftypes import resolve1  # noqa: E402
 
 SOFFICE = shutil.which("soffice")
 pytestmark = [
@@ -45,7 +54,7 @@ SLACK = 1.5  # points: glyph boxes may poke out of their line by a hair
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # The Word report's GB/T 9704 fonts mapped to the closest installed ones (make office-deps installs them)
 FONTS_CONF = PROJECT_ROOT / "tests" / "fonts" / "fonts.conf"
-SERIF, KAI, SANS = "NotoSerifCJK", "UKai", "NotoSansCJK"  # PDF names: ABCDEF+NotoSerifCJKsc-Regular, ...
+SERIF, KAI, SANS = "NotoSerifCJK", "UKai", "NotoSansCJK"  # PDF names: ABCDEF+NotoSerifCJKjp-Regular-VKana (FACES)
 
 
 def _pt(emu: int) -> float:
@@ -192,9 +201,89 @@ def test_chinese_text_is_set_in_an_embedded_cjk_font(rendered, fmt):
     assert all("+" in font for font in fonts), "fonts must be embedded (subset) so that any reader shows them"
 
 
+# Noto CJK collections share one CFF table between their faces (SC, TC, HK, JP, KR), named after the JP face:
+# a PDF names every face it embeds "NotoSerifCJKjp-Regular…", so the names cannot tell a Japanese face from a
+# Chinese one. The glyphs can: where the SC and JP faces draw a character differently (骨, 直, 户, 说…), the
+# embedded outline has the bounds of one of them. The forms follow the text's language (HarfBuzz applies the
+# font's `locl` feature: zh-CN gives SC forms from any face of the collection, ja-JP gives JP forms).
+FACES = ("sc", "jp")
+
+
+def _collection_faces(postscript: str) -> dict[str, tuple[dict, object]]:
+    """{"sc": (cmap, glyph set), "jp": ...} of the installed collection holding the face `postscript`."""
+    path = subprocess.run(["fc-list", "-f", "%{file}\n", f":postscriptname={postscript}"], capture_output=True,
+                          text=True, check=True).stdout.split("\n")[0]
+    faces = {}
+    for font in TTCollection(path).fonts:
+        face = re.search(r"CJK(\w\w)-", font["name"].getDebugName(6)).group(1)
+        if face in FACES:
+            faces[face] = (font.getBestCmap(), font.getGlyphSet())
+    return faces
+
+
+def _bounds(glyphs, name: str) -> tuple:
+    pen = BoundsPen(glyphs)
+    glyphs[name].draw(pen)
+    return pen.bounds
+
+
+def _to_unicode(stream) -> dict[int, str]:
+    text = stream.get_data().decode("latin-1")
+    return {int(code, 16): chr(int(unicode[:4], 16)) for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S)
+            for code, unicode in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)}
+
+
+def _embedded_fonts(path: Path):
+    """(base font name, font dictionary) of every font of the PDF."""
+    with open(path, "rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        for xref in document.xrefs:
+            for number in xref.get_objids():
+                font = resolve1(document.getobj(number))
+                if isinstance(font, dict) and getattr(font.get("Type"), "name", "") == "Font":
+                    yield font["BaseFont"].name, font
+
+
+def _face_votes(name: str, font: dict) -> dict[str, int]:
+    """For each character the SC and JP faces draw differently: whose outline the embedded glyph has."""
+    data = resolve1(resolve1(font["FontDescriptor"])["FontFile"]).get_data()  # LibreOffice embeds Type 1
+    with tempfile.NamedTemporaryFile(suffix=".pfa") as file:
+        file.write(data)
+        file.flush()
+        embedded = t1Lib.T1Font(file.name)
+        embedded.parse()
+    encoding, glyphs = embedded["Encoding"], embedded.getGlyphSet()
+    faces = _collection_faces("-".join(name.split("+")[-1].split("-")[:2]))  # ABCDEF+NotoSerifCJKjp-Regular-VKana
+    votes = dict.fromkeys(FACES, 0)
+    for code, char in _to_unicode(resolve1(font["ToUnicode"])).items():
+        names = {face: cmap.get(ord(char)) for face, (cmap, _) in faces.items()}
+        if None in names.values():
+            continue
+        drawn = {face: _bounds(faces[face][1], names[face]) for face in FACES}
+        if drawn["sc"] == drawn["jp"]:
+            continue
+        bounds = _bounds(glyphs, encoding[code])
+        votes[min(FACES, key=lambda face: sum(abs(a - b) for a, b in zip(bounds, drawn[face], strict=True)))] += 1
+    return votes
+
+
+def cjk_glyph_forms(path: Path) -> dict[str, dict[str, int]]:
+    """Embedded Noto CJK font -> how many of its telling glyphs have SC and how many JP forms."""
+    return {name: _face_votes(name, font) for name, font in _embedded_fonts(path) if "CJK" in name}
+
+
+@pytest.mark.parametrize("fmt", ["pptx", "docx"])
+def test_chinese_is_set_in_simplified_chinese_glyph_forms_not_japanese(rendered, fmt):
+    """骨 and 直 as printed in China, not in Japan: no embedded glyph has the Japanese face's form."""
+    _, pdfs = rendered["zh"]
+    forms = cjk_glyph_forms(pdfs[fmt])
+    assert sum(votes["sc"] + votes["jp"] for votes in forms.values()) >= 20, forms  # enough glyphs that tell
+    assert {font: votes for font, votes in forms.items() if votes["jp"]} == {}, "Japanese glyph forms embedded"
+
+
 def _fonts_of(path: Path, size: float, text: str, *, whole: bool = False) -> set[str]:
     """Fonts of the CJK characters set at `size` points on the lines that are `text` (whole) or begin with
-    its first characters (PDF names without the subset prefix: NotoSerifCJKsc-Bold)."""
+    its first characters (PDF names without the subset prefix: NotoSerifCJKjp-Bold-VKana)."""
     wanted = _flat(text)
     fonts = set()
     with pdfplumber.open(path) as pdf:
