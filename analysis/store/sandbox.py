@@ -136,6 +136,7 @@ def prepare_isolated(name: str, data: bytes | None = None, path: Path | None = N
         return refused(name, digest, f"文件过大（{size / 1e6:,.1f} MB，上限 {limits.max_bytes / 1e6:,.0f} MB）：请拆分后导入",
                        f"file too large ({size / 1e6:,.1f} MB, the limit is {limits.max_bytes / 1e6:,.0f} MB): split it",
                        kind)
+    _start_fork_server()  # it boots (imports, warm-up) while this process builds the county reference
     request = {"name": name, "data": data, "path": None if path is None else str(path), "kind": kind, "sheet": sheet,
                "today": today or date.today(), "key": key, "memory": limits.memory_bytes, "seconds": limits.seconds,
                "counties": county_reference()}
@@ -159,7 +160,6 @@ def _child_timings(timings: dict[str, float], started: float, received: float) -
 
 def _run_child(request: dict, seconds: float, name: str) -> bytes | None:
     """The child's pickled result, or None when it was killed, ran out of memory or out of time."""
-    _start_fork_server()
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = _Child(target=_child, args=(sender, request), name="incomewatch-import", daemon=True)
     started = time.perf_counter()
@@ -195,6 +195,7 @@ def _start_fork_server() -> None:
         multiprocessing.get_context("forkserver").set_forkserver_preload(
             ["analysis.store.sandbox_warmup", "analysis.store.sandbox"])
         _FORK_SERVER_STARTED = True
+    forkserver.ensure_running()  # returns once the server is spawned; it imports and warms up on its own
 
 
 class _Popen(popen_forkserver.Popen):
