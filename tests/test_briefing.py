@@ -223,3 +223,24 @@ def test_briefing_page_builds_both_files(demo_db, open_app, year, lang):
     assert [s.value for s in at.success if s.value.startswith(t("brief_ready", lang, seconds="")[:3])]
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("brief_download_docx", lang) in labels and t("brief_download_pptx", lang) in labels
+
+
+def test_a_calm_market_keeps_its_price_table_and_says_what_it_left_out(demo_db, tmp_path):
+    """No commodity to warn about: the deck still has its price slide, empty, with the line saying why (all normal)."""
+    import shutil
+
+    from analysis.briefing.model import Context
+    from analysis.briefing.sections.prices import prices_section
+    from analysis.prices.alerts import meeting_alerts
+    from analysis.prices.labels import selection_note
+
+    path = tmp_path / "calm.duckdb"
+    shutil.copyfile(demo_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE prices SET price = 10.0")  # flat prices: every score 0, every commodity normal
+    with duckdb.connect(str(path), read_only=True) as con:
+        section = prices_section(Context(con, PROVINCE, "甘肃省", 2024, "zh"))
+        alerts = meeting_alerts(con, PROVINCE)
+    (table,) = section.tables
+    assert table.text.empty and list(table.text.columns)[0] == t("brief_commodity", "zh")
+    assert table.note == selection_note(alerts, "zh") and "品种 0 个" in table.note and f"正常 {len(alerts)} 个" in table.note

@@ -52,9 +52,9 @@ def prices_section(ctx: Context) -> Section | None:
     values = {"date": pd.Timestamp(alerts.loc[alerts["current"], "date"].max()).strftime("%Y-%m"),
               "area": narrative.region_label(ctx.cur, price_region(ctx.cur, ctx.region), ctx.lang),
               "level": level.lower() if ctx.lang == "en" else level}
-    if told.empty:
-        return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_calm", **values), note,
-                                                       ctx.t("brief_prices_method")))
+    if told.empty:  # the table stays, empty, so that its slide and its note say what was left out and why
+        return Section(ctx.t("brief_prices_heading"), (ctx.t("brief_prices_calm", **values),
+                                                       ctx.t("brief_prices_method")), tables=(_table(ctx, told, note),))
     pairs = [(commodity_name(name, ctx.lang),
               ctx.t("brief_price_item", change=formatting.signed_percent(change), level=term("alert_level", band, ctx.lang)))
              for name, change, band in zip(told["commodity"], told["change_12m"], told["band"], strict=True)]
