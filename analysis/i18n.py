@@ -6,6 +6,7 @@ types, region names) are translated by their own functions here, never by the pa
 """
 from __future__ import annotations
 
+from analysis.formatting import MISSING
 from analysis.strings import collect
 from analysis.textsafe import Escaped, format_markdown
 
@@ -163,6 +164,11 @@ HOUSEHOLD_TYPES_EN = {
     "突发严重困难户": "Sudden severe hardship", "一般农户": "Other rural",
 }
 
+RISK_CAUSES_EN = {  # analysis.store.formats.RISK_CAUSES
+    "因病": "Illness", "因残": "Disability", "因学": "Schooling costs", "因灾": "Disaster", "因意外事故": "Accident",
+    "因产业项目失败": "Failed farm or business project", "因务工就业不稳": "Unstable work", "其他": "Other",
+}
+
 
 def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
@@ -186,6 +192,13 @@ def table_name(table: str, lang: str = DEFAULT_LANG) -> str:
 
 def household_type(name: str, lang: str = DEFAULT_LANG) -> str:
     return HOUSEHOLD_TYPES_EN.get(name, name) if lang == "en" else name
+
+
+def risk_cause(name: str | None, lang: str = DEFAULT_LANG) -> str:
+    """A household's main risk cause (the import vocabulary, analysis.store.formats.RISK_CAUSES) in `lang`."""
+    if not isinstance(name, str) or not name:
+        return MISSING
+    return RISK_CAUSES_EN.get(name, name) if lang == "en" else name
 
 
 def region_name(name: str, name_en: str | None, lang: str = DEFAULT_LANG) -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from analysis import drilldown, formatting, riskmap, riskmodel
 from analysis.figures import maps as figures
-from analysis.i18n import household_type, region_name
+from analysis.i18n import household_type, region_name, risk_cause
 from analysis.regioncodes import NATIONAL, below_county, region_level
 from analysis.selection import RegionTree, regions_with_data, shown_value
 from pages import _figures as cached_figures
@@ -266,7 +266,7 @@ def household_view() -> None:
     cols[1].metric(shell.t("household_type"), household_type(profile["household_type"], lang), border=True)
     cols[2].metric(shell.t("map_drill_members"), f"{profile['members']} / {profile['labor_count'] or 0}", border=True,
                    help=shell.t("map_drill_members_help"))
-    cols[3].metric(shell.t("map_drill_risk_cause"), profile["risk_cause"] or formatting.MISSING, border=True)
+    cols[3].metric(shell.t("map_drill_risk_cause"), risk_cause(profile["risk_cause"], lang), border=True)
 
     st.metric(shell.t("map_drill_risk_score"), risk_score(profile), border=True,
               help=shell.t("map_drill_risk_score_help", year=year))
@@ -292,7 +292,10 @@ def household_view() -> None:
         shell.t("map_drill_flood_severity"): [shell.t(figures.SEVERITY_LABELS[int(s)]) for s in years["flood_severity"]],
     })
     kinds = {column: "yuan" for column in detail.columns[1:5]} | {column: "count" for column in detail.columns[5:8]}
-    shell.table(detail, kinds, name="household", key="card-downloads")
+    # Two tables of five columns: nine side by side hide the animals and floods at laptop widths
+    for columns in (detail.columns[:5], [detail.columns[0], *detail.columns[5:]]):
+        shell.table(detail[columns], {column: kinds[column] for column in columns if column in kinds})
+    shell.table_downloads(detail, "household", key="card-downloads", kinds=kinds)
 
 
 st.title(shell.t("map_drill_title", place=label(current) if level != "household" else

@@ -18,6 +18,7 @@ from analysis.simulate.summary import (
     comparison_numbers,
     comparison_table,
     example_name,
+    in_language,
     responses_plainly,
     scenario_description,
     summary_sentence,
@@ -147,10 +148,10 @@ def _results(result: simulate.SimulationResult) -> None:
     if not totals["households"]:
         st.info(shell.t("no_data_region", region=shell.region_name, year=year))
         return
-    st.subheader(shell.t("sim_result_title", name=result.scenario.name))
+    st.subheader(shell.t("sim_result_title", name=in_language(result.scenario.name, lang)))
     st.caption(shell.t("sim_desc_auto", text=scenario_description(result.scenario, lang)))
     if result.scenario.description:
-        st.caption(markdown_text(result.scenario.description))  # the user's own note, from a file: text only
+        st.caption(markdown_text(in_language(result.scenario.description, lang)))  # a user's note, from a file: text only
     st.info(summary_sentence(result, lang, shell.region_name))
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric(shell.t("sim_baseline_below"), formatting.count(totals["baseline_below_line"], lang), border=True)
@@ -266,7 +267,7 @@ if len(compared) >= MAX_COMPARED:
 if compared:
     st.subheader(shell.t("sim_comparison"))
     results = [shell.fetch(simulate.simulate_toml, region, year, saved) for saved in compared]
-    shell.chart(figures.comparison_figure(comparison_numbers(results), lang, shell.t("sim_compare_chart")),
+    shell.chart(figures.comparison_figure(comparison_numbers(results, lang), lang, shell.t("sim_compare_chart")),
                 key="sim-compare")
     st.dataframe(comparison_table(results, lang))  # side by side, as text of the numbers' kinds
     numbers, number_kinds = comparison_frame(results, lang)

@@ -12,20 +12,12 @@ import pytest
 from analysis.config import PROJECT_ROOT
 from analysis.glossary import term
 from analysis.i18n import t
+from tests.browser_walk import CUT_TEXT
 from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 WIDTHS = ((1024, 768), (1366, 768), (1920, 1080))
 PROVINCE = "620000"
-# Text cut by its box: a visible element outside charts holding a short text, whose box clips it (an ellipsis
-# or hidden overflow) while the text is wider, or which runs past the right edge of the window.
-CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
-  const text = e.innerText || '';
-  if (!text.trim() || text.length > 120 || e.offsetParent === null || e.closest('.js-plotly-plot, svg')) return false;
-  const style = getComputedStyle(e), box = e.getBoundingClientRect();
-  const clipped = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
-  return (clipped && e.scrollWidth > e.clientWidth + 1) || (box.width > 0 && box.right > window.innerWidth + 1);
-}).map(e => e.innerText)"""
 
 
 def _open(browser, width: int, height: int, outside: list[str]):  # noqa: F811

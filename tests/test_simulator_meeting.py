@@ -7,7 +7,7 @@ import pytest
 from analysis.i18n import t
 from analysis.simulate import example_scenarios, scenario_from_toml
 from analysis.simulate.scenario import LINK_LIMIT, scenario_from_link, scenario_to_link
-from analysis.simulate.summary import example_name, scenario_description
+from analysis.simulate.summary import example_name, in_language, scenario_description
 
 YEAR = "2024"
 
@@ -25,6 +25,11 @@ def test_examples_have_names_in_both_languages():
     scenario = scenario_from_toml(example_scenarios()["cattle_insured.toml"])
     assert example_name(scenario, "zh") == "活牛再降20%，价格保险"
     assert example_name(scenario, "en") == "Cattle −20% with price insurance"
+    plain = scenario_from_toml(example_scenarios()["cattle_minus20_6m.toml"])  # no space before its "·"
+    assert example_name(plain, "zh") == "活牛再降20%（6个月）"
+    assert in_language(plain.description, "en").startswith("Live cattle prices fall") and "·" not in \
+        in_language(plain.description, "zh")
+    assert in_language("羊价 · 春节前", "en") == "羊价 · 春节前"  # a user's own name: whole, in both languages
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -51,21 +51,25 @@ def decile_figure(deciles: pd.DataFrame, lang: str, title: str) -> go.Figure:
 def comparison_figure(numbers: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Scenarios side by side: households kept above the line, cost, and yuan per household kept.
 
-    `numbers`: scenario, kept, cost, per_household (analysis.simulate.summary.comparison_numbers).
+    `numbers`: scenario, kept, cost, per_household (analysis.simulate.summary.comparison_numbers). One row of
+    horizontal bars per measure, scenarios named on each: three narrow columns squeezed the labels at 1024 wide.
     """
     panels = (("kept", "sim_compare_kept", formatting.count), ("cost", "sim_compare_cost", formatting.yuan_total),
               ("per_household", "sim_compare_per_household", formatting.yuan))
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[t(key, lang) for _, key, _ in panels], horizontal_spacing=0.08)
-    fig.update_layout(template=TEMPLATE, title={"text": title}, height=360, showlegend=False,
-                      margin={"t": 100, "l": 40, "r": 20, "b": 40})
-    labels = [str(i) for i in range(1, len(numbers) + 1)]  # the comparison table's numbers; names are long
-    for column, (field, _, text) in enumerate(panels, start=1):
+    row_height = 40 * len(numbers) + 60
+    fig = make_subplots(rows=len(panels), cols=1, subplot_titles=[t(key, lang) for _, key, _ in panels],
+                        vertical_spacing=min(0.5, 70 / (row_height * len(panels))))
+    fig.update_layout(template=TEMPLATE, title={"text": title}, height=row_height * len(panels) + 80,
+                      showlegend=False, margin={"t": 80, "l": 10, "r": 20, "b": 10})
+    for row, (field, _, text) in enumerate(panels, start=1):
         values = numbers[field]
-        shown = [text(v, lang) for v in values]
-        fig.add_bar(x=labels, y=values.fillna(0), marker_color=COMPARE_COLOURS[column - 1], text=shown,
-                    textposition="outside", cliponaxis=False, customdata=numbers["scenario"],
-                    hovertemplate="%{customdata}: %{text}<extra></extra>", row=1, col=column)
-        fig.update_yaxes(showticklabels=False, showgrid=False, row=1, col=column,
-                         range=[0, max(float(values.max() or 0), 1.0) * 1.25])
-        fig.update_xaxes(type="category", row=1, col=column)
+        fig.add_bar(y=numbers["scenario"], x=values.fillna(0), orientation="h", marker_color=COMPARE_COLOURS[row - 1],
+                    text=[text(v, lang) for v in values], textposition="outside", constraintext="none",
+                    textfont={"size": 15}, cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
+                    row=row, col=1)
+        # room right of the longest bar for its label
+        fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, row=row, col=1,
+                         range=[0, max(float(values.max() or 0), 1.0) * 1.6])
+        fig.update_yaxes(type="category", autorange="reversed", automargin=True, row=row, col=1)
+    fig.update_annotations(xanchor="left", x=0, font={"size": 15})  # the subplot titles, over the scenario names
     return fig

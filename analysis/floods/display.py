@@ -35,7 +35,7 @@ def events_kinds(lang: str) -> dict[str, str]:
 
 def village_kinds(lang: str) -> dict[str, str]:
     """analysis.formatting kinds of `village_table`'s numbers: all household counts."""
-    keys = ("households", "flood_col_below_now", "flood_newly_below", "flood_near_after")
+    keys = ("households", "flood_col_below_now", "flood_col_newly_below", "flood_col_near_after")
     return {t(key, lang): "count" for key in keys}
 
 
@@ -66,8 +66,8 @@ def village_table(result: WhatIf, lang: str) -> pd.DataFrame:
         t("flood_col_village", lang): _names(v, "village", lang),
         t("households", lang): v.households,
         t("flood_col_below_now", lang): v.below_now,
-        t("flood_newly_below", lang): v.newly_below_central,
+        t("flood_col_newly_below", lang): v.newly_below_central,
         t("flood_col_range", lang): [f"{lo}–{hi}" for lo, hi in zip(v.newly_below_milder, v.newly_below_worse,
                                                                     strict=True)],
-        t("flood_near_after", lang): v.near_after_central,
-    }).sort_values(t("flood_newly_below", lang), ascending=False, kind="stable", ignore_index=True)
+        t("flood_col_near_after", lang): v.near_after_central,
+    }).sort_values(t("flood_col_newly_below", lang), ascending=False, kind="stable", ignore_index=True)

@@ -1,6 +1,8 @@
 """What a simulation says, in one plain sentence and in a few comparable numbers."""
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pandas as pd
 
@@ -31,7 +33,7 @@ def changes_phrase(result: SimulationResult, lang: str) -> str:
 def summary_sentence(result: SimulationResult, lang: str, region_name: str) -> str:
     """One sentence in `lang`: the shock, income lost, households newly below and near the line, responses."""
     totals = result.totals
-    text = t("sim_sentence", lang, name=result.scenario.name, region=region_name, year=result.year,
+    text = t("sim_sentence", lang, name=in_language(result.scenario.name, lang), region=region_name, year=result.year,
              changes=changes_phrase(result, lang), loss=formatting.yuan_total(totals["income_loss"], lang),
              newly=formatting.count(totals["newly_below_line"], lang),
              people=formatting.count(totals["newly_below_people"], lang),
@@ -57,7 +59,7 @@ def comparison_frame(results: list[SimulationResult], lang: str) -> tuple[pd.Dat
     column's formatting kind (analysis.formatting): the comparison's downloads."""
     costs = {name: f"{t('sim_cost', lang)} · {response_name(name, lang)}" for name in COSTED}
     kinds = {t(key, lang): kind for key, _, kind in HEADLINES} | dict.fromkeys(costs.values(), "yuan_total")
-    rows = [{t("sim_name", lang): f"{number}. {result.scenario.name}",
+    rows = [{t("sim_name", lang): f"{number}. {in_language(result.scenario.name, lang)}",
              **{t(key, lang): result.totals[total] for key, total, _ in HEADLINES},
              **{label: float(result.responses.set_index("response").loc[name, "cost"]) for name, label in costs.items()}}
             for number, result in enumerate(results, 1)]
@@ -65,11 +67,11 @@ def comparison_frame(results: list[SimulationResult], lang: str) -> tuple[pd.Dat
 
 
 def comparison_table(results: list[SimulationResult], lang: str) -> pd.DataFrame:
-    """One column per scenario, one row per headline number, as text by the numbers' kinds."""
+    """One column per scenario, headed by its number in the comparison chart (names made it too wide for a
+    laptop), one row per headline number, as text by the numbers' kinds."""
     numbers, kinds = comparison_frame(results, lang)
-    return pd.DataFrame({row[t("sim_name", lang)]: [formatting.as_text(row[column], kind, lang)
-                                                    for column, kind in kinds.items()]
-                         for _, row in numbers.iterrows()}, index=list(kinds))
+    return pd.DataFrame({str(number): [formatting.as_text(row[column], kind, lang) for column, kind in kinds.items()]
+                         for number, (_, row) in enumerate(numbers.iterrows(), start=1)}, index=list(kinds))
 
 
 def scenario_description(scenario: Scenario, lang: str) -> str:
@@ -88,10 +90,17 @@ def scenario_description(scenario: Scenario, lang: str) -> str:
     return t("sim_desc_sep", lang).join(parts)
 
 
+def in_language(text: str, lang: str) -> str:
+    """A scenario's name or note in `lang`: the examples write them "中文 · English"; a text without a Latin part
+    after its last "·" (a user's own) is shown as it is in both languages."""
+    zh, dot, en = text.rpartition("·")
+    if not dot or not zh.strip() or re.search(r"[\u3400-\u9fff]", en):
+        return text.strip()
+    return en.strip() if lang == "en" else zh.strip()
+
+
 def example_name(scenario: Scenario, lang: str) -> str:
-    """An example's name in `lang`: names are written "中文 · English"."""
-    zh, _, en = scenario.name.partition(" · ")
-    return (en or zh) if lang == "en" else zh
+    return in_language(scenario.name, lang)
 
 
 def responses_plainly(result: SimulationResult, lang: str) -> str:
@@ -105,12 +114,12 @@ def responses_plainly(result: SimulationResult, lang: str) -> str:
              total=formatting.count(result.totals["newly_below_line"], lang))
 
 
-def comparison_numbers(results: list[SimulationResult]) -> pd.DataFrame:
+def comparison_numbers(results: list[SimulationResult], lang: str) -> pd.DataFrame:
     """Per scenario: households kept above the line by its responses, their cost, and yuan per household kept."""
     rows = []
     for number, result in enumerate(results, start=1):
         kept = result.totals["newly_below_line"] - result.totals["newly_below_with_responses"]
         cost = float(result.responses["cost"].sum())
-        rows.append({"scenario": f"{number}. {result.scenario.name}", "kept": kept, "cost": cost,
+        rows.append({"scenario": f"{number}. {in_language(result.scenario.name, lang)}", "kept": kept, "cost": cost,
                      "per_household": cost / kept if kept else None})
     return pd.DataFrame(rows)

@@ -131,7 +131,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Households newly below the line by county, before 低保/兜底 support (bars: milder–worse "
                            "income mix)"),
     "flood_col_below_now": ("现已低于监测线", "Already below"),
-    "flood_col_range": ("新增（农户差异范围）", "Newly below, household range"),
+    "flood_col_range": ("新增（农户差异范围）", "Range by household"),
+    # the what-if's village table: short headers (the cards above it say "before support")
+    "flood_col_newly_below": ("新增低于线", "Newly below"),
+    "flood_col_near_after": ("灾后临界", "Near after"),
     "flood_green_count": ("绿色通道名单", "Green-channel list"),
     "flood_green_title": ("因灾返贫风险 · 绿色通道名单", "Green-channel list: risk of relapse into poverty"),
     "flood_green_caption": (
