@@ -19,7 +19,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## run: set up, build the synthetic demo world on first start, open the dashboard
 run: $(STAMP)
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
-	INCOMEWATCH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) \
+	INCOMEWATCH_DB=$(DB) $(PY) -m pages._server run app.py --server.port $(PORT) \
 		$(if $(ADDRESS),--server.address $(ADDRESS)) $(if $(DEBUG),--client.showErrorDetails full --server.fileWatcherType auto --server.runOnSave true)
 
 ## serve: several app processes behind nginx with sticky sessions (PROCS=4; ADDRESS=0.0.0.0 to serve the network)

@@ -7,8 +7,6 @@ into the widgets on every run, so a page switch (or a changed widget identity) n
 """
 from __future__ import annotations
 
-import importlib
-import logging
 import threading
 
 import pandas as pd
@@ -21,7 +19,6 @@ from analysis.config import resolve_db_path
 from analysis.figures import IMAGE_FORMATS
 from analysis.i18n import LANG_NAMES, LANGS, t
 from analysis.regioncodes import NATIONAL, is_region_code
-from analysis.regions import county_boundaries, province_boundaries, real_regions
 from analysis.selection import (
     RegionTree,
     first_village,
@@ -44,6 +41,7 @@ from pages._common import (
     set_presenting,
     set_shell,
     show_region,
+    warm_up,
 )
 from pages._errors import guarded
 
@@ -76,32 +74,10 @@ PAGES = (
     ("pages/audit_log.py", "audit_page", ":material/policy:", "audit", "section_data"),
 )
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
-# What the pages import on their first view in a new process (figures, statistics for the fits done on view).
-WARM_UP_MODULES = ("plotly.graph_objects", "analysis.figures.overview", "analysis.figures.maps",
-                   "analysis.figures.trends", "analysis.figures.employment", "analysis.figures.screening",
-                   "analysis.figures.departments", "analysis.figures.prices", "analysis.figures.simulate",
-                   "analysis.figures.floods", "analysis.figures.credibility", "analysis.briefing", "scipy.stats",
-                   "statsmodels.api")
-
-
-def _warm_up(provinces: tuple[str, ...]) -> None:
-    """Imports and county outlines (China's units, then each province with data) for the pages' first views."""
-    try:
-        for module in WARM_UP_MODULES:
-            importlib.import_module(module)
-        real_regions()
-        province_boundaries()
-        county_boundaries(None)
-        for province in provinces:
-            county_boundaries(province)
-    except Exception:  # a page loads what it needs itself; warming up never fails a visit
-        logging.getLogger(__name__).exception("warm-up failed")
-
-
 @st.cache_resource(show_spinner=False)
 def _start_warm_up(provinces: tuple[str, ...]) -> threading.Thread:
     """Once per process, at its first visit, in the background: the first visitor's page is not held up."""
-    thread = threading.Thread(target=_warm_up, args=(provinces,), name="incomewatch-warm-up", daemon=True)
+    thread = threading.Thread(target=warm_up, args=(provinces,), name="incomewatch-warm-up", daemon=True)
     thread.start()
     return thread
 

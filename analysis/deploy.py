@@ -131,7 +131,7 @@ def app_environment(db: Path, env: dict | None = None) -> dict[str, str]:
 def start_app(db: Path, port: int, log: Path, address: str | None = "127.0.0.1", env: dict | None = None,
               args: Sequence[str] = ()) -> subprocess.Popen:
     """One `streamlit run app.py` on `port` (address None: the configured default), with extra env and args."""
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    command = [sys.executable, "-m", "pages._server", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                *(["--server.address", address] if address else []), *args]
     return spawn(command, log, cwd=PROJECT_ROOT, env=app_environment(db, env))

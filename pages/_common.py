@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from analysis.figures import plotly_config
 from analysis.figures.base import COLUMN_WIDTH, FULL_WIDTH, fit_title
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL, region_level
+from analysis.regions import county_boundaries, province_boundaries, real_regions
 from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
@@ -45,6 +47,28 @@ def favicon() -> Image.Image:
     for left, top in ((6, 20), (14, 13), (22, 6)):
         icon[top:27, left:left + 5] = 255
     return Image.fromarray(icon)
+
+
+# What the pages import on their first view in a new process (figures, statistics for the fits done on view).
+WARM_UP_MODULES = ("plotly.graph_objects", "analysis.figures.overview", "analysis.figures.maps",
+                   "analysis.figures.trends", "analysis.figures.employment", "analysis.figures.screening",
+                   "analysis.figures.departments", "analysis.figures.prices", "analysis.figures.simulate",
+                   "analysis.figures.floods", "analysis.figures.credibility", "analysis.briefing", "scipy.stats",
+                   "statsmodels.api")
+
+
+def warm_up(provinces: tuple[str, ...] = ()) -> None:
+    """Imports and county outlines (China's units, then each of `provinces`) for the pages' first views."""
+    try:
+        for module in WARM_UP_MODULES:
+            importlib.import_module(module)
+        real_regions()
+        province_boundaries()
+        county_boundaries(None)
+        for province in provinces:
+            county_boundaries(province)
+    except Exception:  # a page loads what it needs itself; warming up never fails a visit
+        logging.getLogger(__name__).exception("warm-up failed")
 
 
 class StatusLine:
