@@ -38,8 +38,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "falling (herders earn less), feed (maize) rising (costs more); meat in both directions. "
                               "Each commodity's direction: data/livestock.toml [alert_direction]."),
     # What a meeting is told about prices (analysis.prices.labels.selection_note): page, Word and deck alike.
-    "price_told": ("列出{level}、且向对农户不利方向变动的品种 {n} 个", "Listed: {n} at {level}, moving the way that hurts"),
-    "price_told_rest": ("；其余 {m} 个品种：{parts}。", "; the other {m}: {parts}."),
+    "price_told": ("列出{level}、且向对农户不利方向变动的品种 {n} 个", "Listed: {n} commodities at {level} moving the way that hurts farmers"),
+    "price_told_rest": ("；其余 {m} 个品种：{parts}。", "; not listed: {m} ({parts})."),
     "price_told_all": ("。", "."),
     "price_rest_normal": ("正常 {k} 个", "{k} normal"),
     "price_rest_helps": ("向有利方向变动 {k} 个", "{k} moving the way that helps"),
