@@ -143,5 +143,8 @@ def what_if_figure(by_county: pd.DataFrame, lang: str, *, title: str = "") -> go
     )
     fig.add_bar(x=counties, y=by_county.near_after_central, name=t("flood_near_after", lang),
                 marker_color=ELIMINATED, hovertemplate="%{x}: %{y}<extra></extra>")
-    fig.update_layout(barmode="group", xaxis={"type": "category"})
+    # Household counts tick whole numbers: a maximum of 1 read "0, 0, 0, 1, 1, 1" on the screen
+    top = max(by_county.newly_below_worse.max(), by_county.near_after_central.max(), 0)
+    fig.update_layout(barmode="group", xaxis={"type": "category"},
+                      yaxis={"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if top <= 5 else {})})
     return fig

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import formatting
 from analysis.floods.estimate import FloodEstimate
 from analysis.floods.labels import hazard_label, severity_label, term_label
 from analysis.floods.whatif import WhatIf
@@ -67,7 +68,7 @@ def village_table(result: WhatIf, lang: str) -> pd.DataFrame:
         t("households", lang): v.households,
         t("flood_col_below_now", lang): v.below_now,
         t("flood_col_newly_below", lang): v.newly_below_central,
-        t("flood_col_range", lang): [f"{lo}–{hi}" for lo, hi in zip(v.newly_below_milder, v.newly_below_worse,
-                                                                    strict=True)],
+        t("flood_col_range", lang): [formatting.value_range(formatting.count(lo, lang), formatting.count(hi, lang))
+                                     for lo, hi in zip(v.newly_below_milder, v.newly_below_worse, strict=True)],
         t("flood_col_near_after", lang): v.near_after_central,
     }).sort_values(t("flood_col_newly_below", lang), ascending=False, kind="stable", ignore_index=True)
