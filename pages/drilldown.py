@@ -108,6 +108,11 @@ _CRUMB_CSS = """<style>
 .st-key-drill-breadcrumb [data-testid="stMarkdown"] p { font-size: 1.15rem; color: #6b7280; margin: 0; }
 </style>"""
 
+# Words (household type, risk cause) in metric cards: at the metric's number size "边缘易致贫户" broke mid-word at 1366.
+_PROFILE_CSS = """<style>
+.st-key-household-profile [data-testid="stMetricValue"] { font-size: 1.6rem; }
+</style>"""
+
 
 def breadcrumb() -> None:
     """全国 › 省 › 市 › 县 › 乡 › 村 › 户: every level above the current one is a link-like button back to it."""
@@ -261,22 +266,23 @@ def household_view() -> None:
     """The household card: profile, income by source against the line, expenses, animals sold, floods."""
     card = shell.fetch(drilldown.household_card, path.household)
     profile = card.profile
-    cols = st.columns(4)
+    st.html(_PROFILE_CSS)
+    cols = st.container(key="household-profile").columns(4)
     cols[0].metric(shell.t("map_drill_head"), profile["head_name_masked"] or formatting.MISSING, border=True)
     cols[1].metric(shell.t("household_type"), household_type(profile["household_type"], lang), border=True)
     cols[2].metric(shell.t("map_drill_members"), f"{profile['members']} / {profile['labor_count'] or 0}", border=True,
                    help=shell.t("map_drill_members_help"))
     cols[3].metric(shell.t("map_drill_risk_cause"), risk_cause(profile["risk_cause"], lang), border=True)
 
-    st.metric(shell.t("map_drill_risk_score"), risk_score(profile), border=True,
-              help=shell.t("map_drill_risk_score_help", year=year))
-
     def day(value: object) -> str:
         return formatting.MISSING if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
-    st.markdown(shell.t("map_drill_card_facts", id=profile["id_number_masked"] or formatting.MISSING,
-                        since=day(profile["monitored_since"]), eliminated=day(profile["risk_eliminated_on"]),
-                        relocated=shell.t("map_drill_yes" if profile["relocated"] else "map_drill_no")))
+    score, facts = st.columns([1, 3], vertical_alignment="center")  # the score beside the facts, not a row alone
+    score.metric(shell.t("map_drill_risk_score"), risk_score(profile), border=True,
+                 help=shell.t("map_drill_risk_score_help", year=year))
+    facts.markdown(shell.t("map_drill_card_facts", id=profile["id_number_masked"] or formatting.MISSING,
+                           since=day(profile["monitored_since"]), eliminated=day(profile["risk_eliminated_on"]),
+                           relocated=shell.t("map_drill_yes" if profile["relocated"] else "map_drill_no")))
     years = card.years
     shell.chart(figures.household_income_figure(years, lang, title=shell.t("map_drill_household_income")),
                 key="household-income")

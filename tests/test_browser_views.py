@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from analysis import drilldown, formatting, simulate
+from analysis import drilldown, formatting, riskmodel, simulate
 from analysis.floods import whatif
 from analysis.floods.estimate import effect_by_income_mix, flood_models
 from analysis.i18n import household_type, risk_cause, t
@@ -74,14 +74,16 @@ def _walk(browser, open_view, numbers: tuple[list[str], list[str]], name: str, l
 
 
 def _card_numbers(cur, household_id: str, lang: str) -> tuple[list[str], list[str]]:
-    """The card's words (type, risk cause) and its last year's per-capita income and medical expense as the
-    table holds them (rounded by formatting.for_display)."""
+    """The card's words (type, risk cause), the risk model's chance of falling below the line, and its last year's
+    per-capita income and medical expense as the table holds them (rounded by formatting.for_display)."""
     card = drilldown.household_card(cur, household_id)
+    scores = riskmodel.risk_scores(cur, card.profile["village_code"], YEAR, riskmodel.fit_risk_model(cur, YEAR))
+    score = formatting.percent(float(scores.loc[scores["household_id"] == household_id, "risk_score"].iloc[0]))
     last = card.years.iloc[-1]
     shown = formatting.for_display(last[["income_per_capita", "medical_expense"]].to_frame().T,
                                    {"income_per_capita": "yuan", "medical_expense": "yuan"}).iloc[0]
     return ([household_type(card.profile["household_type"], lang), risk_cause(card.profile["risk_cause"], lang),
-             card.profile["id_number_masked"]],
+             card.profile["id_number_masked"], score],
             [f"{shown['income_per_capita']:g}", f"{shown['medical_expense']:g}"])
 
 
