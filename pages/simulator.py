@@ -269,7 +269,7 @@ if compared:
     results = [shell.fetch(simulate.simulate_toml, region, year, saved) for saved in compared]
     shell.chart(figures.comparison_figure(comparison_numbers(results, lang), lang, shell.t("sim_compare_chart")),
                 key="sim-compare")
-    st.dataframe(comparison_table(results, lang))  # side by side, as text of the numbers' kinds
+    st.table(comparison_table(results, lang))  # text that wraps: a grid cut the third scenario's column at 1024
     numbers, number_kinds = comparison_frame(results, lang)
     shell.table_downloads(numbers, "simulation-comparison", key="sim-compare-table", kinds=number_kinds)
 

@@ -50,7 +50,7 @@ def test_the_page_describes_counts_compares_and_shares(open_app, lang):
     at.number_input(key="sim_w_sub_cattle").set_value(500.0).run()
     at.button(key="sim-add").click().run()
     assert [e.value for e in at.exception] == []
-    assert at.dataframe[0].value.shape[1] == 2  # two scenarios compared (the chart sits above the table)
+    assert at.table[0].value.shape[1] == 2  # two scenarios compared (the chart sits above the table)
 
     shared = open_app("pages/simulator.py", lang=lang, region="620000", year=YEAR, scenario=link)
     assert [e.value for e in shared.exception] == []
