@@ -33,6 +33,7 @@ from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
 STATUS_ICON = "hourglass_top"  # the status line's icon: tests look for a line left on screen by it
+STATUS_KEY = "incomewatch-status"  # its container: drawn over the page's corner (_LAYOUT_CSS), not in its flow
 _RUN = threading.local()  # the page run on this thread (Streamlit runs each session's script on its own thread)
 _EXPORT_LABELS = {"png": "export_png", "svg": "export_svg", "pdf": "export_pdf"}
 _PERMISSION_LABELS = {"aggregates": "access_perm_aggregates", "models": "access_perm_models",
@@ -72,16 +73,18 @@ def warm_up(provinces: tuple[str, ...] = ()) -> None:
 
 
 class StatusLine:
-    """A line above the page saying what it is doing, shown once a run has taken longer than `delay` seconds.
+    """A line saying what the page is doing, shown once a run has taken longer than `delay` seconds.
 
-    A plain element in a placeholder, not st.spinner: spinners are Streamlit "transient" elements, and in the
-    browser walk under load the page-wide one stayed on screen, its clock counting, after the run had
-    finished (script_finished received, no script running on the server; Streamlit 1.67). A placeholder's
-    element is replaced by the next delta at its place like any other.
+    It is drawn over the main area's lower right corner, out of the page's flow: a line above the title moved
+    everything below it down when it came and up when it went, under the reader's eyes and pointer (the likely
+    cause of a missed click on a download button in a browser test under load). A plain element in a
+    placeholder, not st.spinner: spinners are Streamlit "transient" elements, and in the browser walk under load
+    the page-wide one stayed on screen, its clock counting, after the run had finished (script_finished
+    received, no script running on the server; Streamlit 1.67).
     """
 
     def __init__(self, text: str, delay: float = 0.5) -> None:
-        self._slot = st.empty()
+        self._slot = st.container(key=STATUS_KEY).empty()
         self._text = text
         self._lock = threading.Lock()  # the timer thread and the script thread both write the slot
         self._shown = self._closed = False
@@ -404,6 +407,10 @@ def viewport_height() -> int | None:
 # values wrap instead of ending in "…", and a row of columns too narrow for its content wraps onto two
 # lines (four metrics become two by two; a chart narrower than 340 px goes below its neighbour). Presentation mode keeps rows.
 _LAYOUT_CSS = """<style>
+.st-key-incomewatch-status { position: fixed; right: 1.5rem; bottom: 1rem; z-index: 999990; width: auto !important;
+  max-width: min(36rem, 80vw); background: #ffffff; border: 1px solid #c9d6e3; border-radius: 0.5rem;
+  padding: 0.3rem 0.8rem; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); }
+.st-key-incomewatch-status:not(:has([data-testid="stCaptionContainer"])) { display: none; }
 [data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
   overflow: visible !important; text-overflow: clip !important; white-space: normal !important; }
 [data-testid="stMetricValue"] { overflow-wrap: anywhere; }
