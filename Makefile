@@ -32,9 +32,11 @@ serve: $(STAMP) browser-deps
 demo: $(STAMP)
 	$(PY) -m analysis demo --db $(DB)
 
-## test: set up and run the whole test suite (lint first)
+## test: set up and run the whole test suite (lint first), in WORKERS processes (pytest-xdist; a test module
+## stays on one worker, so its server and browser fixtures are made once). WORKERS=0 runs it in this process.
+WORKERS ?= 2
 test: $(STAMP) browser-deps office-deps oidc-deps lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
