@@ -246,6 +246,26 @@ class Shell:
         key = (query.__module__, query.__qualname__, self.db_path, self.version, args, self.scope.key(), self.min_cell)
         return _cached_derived(build.__module__, build.__qualname__, key, more, _source=source)
 
+    def uploader_words(self, types: tuple[str, ...]) -> None:
+        """Streamlit's uploader has no parameters for its own words (streamlit/streamlit#13500, open), and shows
+        them in English: a page with an uploader hides them and writes its language's words with CSS ::after
+        content (`types`: the file types it takes, e.g. ("CSV", "XLSX")). Static text, never data."""
+        size = st.get_option("server.maxUploadSize")
+        kinds = ("、" if self.lang == "zh" else ", ").join(types)
+        zone = '[data-testid="stFileUploaderDropzone"]'
+        words = (  # (selector, words, font size)
+            (f'{zone} > span > button [data-testid="stMarkdownContainer"] p', self.t("import_upload_button"),
+             "0.875rem"),
+            ('[data-testid="stFileUploaderDropzoneInstructions"] span', self.t("import_upload_limit", mb=size, types=kinds),
+             "0.75rem"),
+            (f"{zone} > div:not([data-testid]) > span", self.t("import_upload_drop"), "1rem"),  # a file dragged over
+            ('[data-testid="stTooltipErrorContent"]', self.t("import_upload_refused", mb=size, types=kinds),
+             "0.875rem"),
+        )
+        st.html("<style>" + "".join(
+            f'{selector} {{ font-size: 0 !important; }} {selector}::after {{ content: "{text}"; font-size: {font}; }}'
+            for selector, text, font in words) + "</style>")
+
     def allows(self, permission: str) -> bool:
         """Whether the user's role grants `permission` (analysis.access.policy.PERMISSIONS)."""
         return self.scope is not None and self.scope.allows(permission)

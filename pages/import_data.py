@@ -49,23 +49,6 @@ def kind_label(kind: str | None) -> str:
     return f"{formats.KINDS[kind].zh} · {kind}"
 
 
-def uploader_words() -> None:
-    """Streamlit's uploader has no parameters for its own words (streamlit/streamlit#13500, open), and shows
-    them in English: the page hides them and writes its language's words with CSS ::after content. Static
-    text from analysis/strings only, never data."""
-    size = st.get_option("server.maxUploadSize")
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    words = (  # (selector, words, font size)
-        (f'{zone} > span > button [data-testid="stMarkdownContainer"] p', shell.t("import_upload_button"), "0.875rem"),
-        ('[data-testid="stFileUploaderDropzoneInstructions"] span', shell.t("import_upload_limit", mb=size), "0.75rem"),
-        (f"{zone} > div:not([data-testid]) > span", shell.t("import_upload_drop"), "1rem"),  # while a file is dragged
-        ('[data-testid="stTooltipErrorContent"]', shell.t("import_upload_refused", mb=size), "0.875rem"),  # refused file
-    )
-    st.html("<style>" + "".join(
-        f'{selector} {{ font-size: 0 !important; }} {selector}::after {{ content: "{text}"; font-size: {font}; }}'
-        for selector, text, font in words) + "</style>")
-
-
 def template_downloads(chosen: str | None) -> None:
     """Blank templates of every kind (the department kinds too), built only when clicked."""
     with st.expander(shell.t("import_templates"), icon=":material/download:"):
@@ -158,7 +141,7 @@ def run_import(uploads: list, kind: str | None):
 
 st.title(shell.t("import_title"))
 st.caption(shell.t("import_intro"))
-uploader_words()
+shell.uploader_words(("CSV", "XLSX"))
 if "last_import" in st.session_state:
     show_report(*st.session_state.pop("last_import"))
 

@@ -95,6 +95,7 @@ def _builder() -> dict:
     pick, upload = st.columns(2)
     pick.selectbox(shell.t("sim_example"), examples, key="sim_example", on_change=_on_example,
                    format_func=lambda f: _example_label(f) if f else shell.t("sim_example_none"))
+    shell.uploader_words(("TOML",))
     upload.file_uploader(shell.t("sim_upload"), type=["toml"], key="sim_upload", on_change=_on_upload)
     name, description = st.columns([1, 2])
     data: dict = {"name": name.text_input(shell.t("sim_name"), key="sim_w_name"),

@@ -26,10 +26,14 @@ def world(demo_db, tmp_path, monkeypatch):
     return path
 
 
-def open_import(lang: str) -> AppTest:
+def open_import(lang: str, page: str = "pages/import_data.py") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = lang
-    return at.run().switch_page("pages/import_data.py").run()
+    return at.run().switch_page(page).run()
+
+
+def uploader_style(at: AppTest) -> str:
+    return "".join(element.proto.body for element in at.get("html"))
 
 
 def download_labels(at: AppTest) -> list[str]:
@@ -41,11 +45,18 @@ def test_templates_and_uploader_words_in_the_pages_language(world, lang):
     at = open_import(lang)
     assert [e.value for e in at.exception] == []
     assert download_labels(at) == [t("import_template_xlsx", lang), t("import_template_csv", lang)]
-    style = "".join(element.proto.body for element in at.get("html"))
+    style, types = uploader_style(at), "CSV、XLSX" if lang == "zh" else "CSV, XLSX"
     assert f'content: "{t("import_upload_button", lang)}"' in style
-    assert "content: \"" + t("import_upload_limit", lang, mb=500) + "\"" in style
-    assert t("import_upload_refused", lang, mb=500) in style and t("import_upload_drop", lang) in style
+    assert "content: \"" + t("import_upload_limit", lang, mb=500, types=types) + "\"" in style
+    assert t("import_upload_refused", lang, mb=500, types=types) in style and t("import_upload_drop", lang) in style
     assert at.selectbox(key="template_kind").options[-1].endswith("measures")  # department kinds too
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_what_if_uploader_speaks_the_pages_language_and_names_its_file_type(world, lang):
+    style = uploader_style(open_import(lang, "pages/simulator.py"))
+    assert f'content: "{t("import_upload_button", lang)}"' in style
+    assert "content: \"" + t("import_upload_limit", lang, mb=500, types="TOML") + "\"" in style
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -41,8 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import_template_csv": ("下载 CSV 模板", "Download the CSV template"),
     # The uploader's own words (Streamlit shows them in English only: replaced by pages/import_data.py's CSS)
     "import_upload_button": ("选择文件", "Browse files"),
-    "import_upload_limit": ("每个文件不超过 {mb} MB · CSV、XLSX", "Limit {mb} MB per file • CSV, XLSX"),
+    "import_upload_limit": ("每个文件不超过 {mb} MB · {types}", "Limit {mb} MB per file • {types}"),
     "import_upload_drop": ("将文件拖放到这里", "Drop files here"),
-    "import_upload_refused": ("只能上传 CSV 或 XLSX 文件，每个不超过 {mb} MB：请删除此文件后重新选择",
-                              "Only CSV or XLSX files of at most {mb} MB each: remove this file and choose again"),
+    "import_upload_refused": ("只能上传 {types} 文件，每个不超过 {mb} MB：请删除此文件后重新选择",
+                              "Only {types} files of at most {mb} MB each: remove this file and choose again"),
 }
