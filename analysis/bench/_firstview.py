@@ -1,13 +1,20 @@
 """`make bench`, browser side: the first view of every page in a real browser against a freshly started server.
 
     python -m analysis.bench._firstview [--db PATH] [--regions 620000,000000] [--modes before,after]
+                                        [--visitors new,returning]
 
 For each mode and region a new app process is started (nothing cached in it) and every page of app.PAGES is
 opened in turn, each in a new browser context (a new visitor): the time from navigation until the page has
 settled — no running indicator or spinner, a title drawn and every visible chart drawn (maps with their
 tiles) — is printed per page. Mode `before`: a copy of the database without stored results (what the
 first visitor after an import waited before analysis.precompute); `after`: the same file once the
-precompute job has stored its results (its duration is printed too). Nothing is asserted.
+precompute job has stored its results (its duration is printed too). Visitor `new`: every page in a new browser
+context (nothing cached: Streamlit's and plotly's scripts are fetched and compiled for each page); `returning`:
+one context for all pages of a column, which first opens the overview of another region (640000), untimed, so
+the browser holds the scripts as a colleague's browser would, while the server has computed nothing for the
+measured region; `navigating`: one tab that opens the dataset page of the region (untimed) and then each page by
+its link in the menu, as a reader moves through the app (no page load: Streamlit swaps the page in place).
+Nothing is asserted.
 
 Without --db it uses the bench demo (bench-out/demo.duckdb, 200,000 households; built if missing). The
 national world (30 million households) is never built here: pass its file with --db.
@@ -63,7 +70,13 @@ def settle(page) -> None:
             return
 
 
-def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Path) -> dict[str, str]:
+WARM_REGION = "640000"  # a returning visitor's browser has opened another region's overview before
+VISITORS = ("new", "returning", "navigating")
+START_PAGE = "dataset"  # where a navigating visitor starts (untimed) before clicking through the menu
+
+
+def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Path,
+                visitor: str = "new") -> dict[str, str]:
     """Seconds to a settled first view of each page, and the server's CPU seconds for it, on a freshly
     started server for `db` (the browser shares the machine: its time is in the first figure, not the second)."""
     from playwright.sync_api import sync_playwright
@@ -77,18 +90,34 @@ def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Pa
         wait_healthy(url, server)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _, path in pages:
-                context = browser.new_context(viewport={"width": 1366, "height": 900})
-                page = context.new_page()
+            kept = None if visitor == "new" else browser.new_context(viewport={"width": 1366, "height": 900})
+            tab = kept.new_page() if kept else None
+            if tab is not None:
+                start = f"/{START_PAGE}?lang=zh&region={region}" if visitor == "navigating" \
+                    else f"/?lang=zh&region={WARM_REGION}"
+                tab.goto(url + start, timeout=PAGE_TIMEOUT_MS)
+                settle(tab)
+            for index, (_, path) in enumerate(pages):
+                if visitor == "navigating" and path == START_PAGE:
+                    continue
+                context = kept or browser.new_context(viewport={"width": 1366, "height": 900})
+                page = tab if visitor == "navigating" else context.new_page()
                 started, cpu = time.perf_counter(), cpu_seconds([server.pid])
                 try:
-                    page.goto(f"{url}/{path}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
+                    if visitor == "navigating":  # the menu's link, as a reader moves between pages
+                        page.locator('[data-testid="stSidebarNav"] a').nth(index).click(timeout=PAGE_TIMEOUT_MS)
+                        page.wait_for_url(f"**/{'' if path == 'home' else path}?*", timeout=PAGE_TIMEOUT_MS)
+                    else:
+                        page.goto(f"{url}/{path}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
                     settle(page)
                     times[path] = f"{time.perf_counter() - started:.1f} ({cpu_seconds([server.pid]) - cpu:.1f})"
                 except Exception as error:  # a page that never settles is reported, not fatal
                     times[path] = f"{type(error).__name__}"
                 finally:
-                    context.close()
+                    if visitor == "new":
+                        context.close()
+                    elif visitor == "returning":
+                        page.close()
             browser.close()
     finally:
         stop(server)
@@ -110,11 +139,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="database (default: the bench demo)")
     parser.add_argument("--regions", default="000000,620000", help="regions, comma-separated")
     parser.add_argument("--modes", default="before,after", help="before (no stored results), after, or both")
+    parser.add_argument("--visitors", default=",".join(VISITORS),
+                        help="new (nothing cached), returning (scripts cached), navigating (the menu's links)")
     args = parser.parse_args(argv)
     db = args.db or demo_world()
-    regions, modes = args.regions.split(","), args.modes.split(",")
+    regions, modes, visitors = args.regions.split(","), args.modes.split(","), args.visitors.split(",")
     pages = app_pages()
-    results: dict[tuple[str, str], dict] = {}
+    results: dict[tuple[str, str, str], dict] = {}
     with tempfile.TemporaryDirectory(prefix="incomewatch-firstview-") as work:
         workdir = Path(work)
         files = {}
@@ -127,20 +158,19 @@ def main(argv: list[str] | None = None) -> None:
             print(f"precompute job for {db.name}: {report.stored} results in {time.perf_counter() - started:.1f} s"
                   + (f" ({report.skipped})" if report.skipped else ""), flush=True)
             files["after"] = db
-        for region in regions:
-            for mode in modes:
-                results[mode, region] = first_views(files[mode], region, pages, workdir)
-                print(f"{region} {mode}: " + ", ".join(f"{path} {value}" for path, value in results[mode, region].items()),
-                      flush=True)
-    columns = [(mode, region) for region in regions for mode in modes]
+        columns = [(visitor, region, mode) for visitor in visitors for region in regions for mode in modes]
+        for column in columns:
+            visitor, region, mode = column
+            results[column] = first_views(files[mode], region, pages, workdir, visitor)
+            print(f"{visitor} {region} {mode}: " + ", ".join(f"{path} {value}" for path, value in results[column].items()),
+                  flush=True)
     print(f"\nFirst view in Chromium, fresh server, {db.name}: seconds to settled (server CPU seconds); pages in menu "
           "order, one server per column")
-    print("| page | " + " | ".join(f"{region} {mode}" for mode, region in columns) + " |")
+    print("| page | " + " | ".join(" ".join(column) for column in columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for file, path in pages:
         print(f"| {path} ({Path(file).stem}) | "
               + " | ".join(results[column].get(path, "-") for column in columns) + " |")
-
 
 if __name__ == "__main__":
     main()
