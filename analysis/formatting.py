@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 import pandas as pd
 
-MISSING = "—"
+from analysis.textsafe import MISSING
+
 _WIDE = Context(prec=330)  # every finite float in full, e.g. a 1e308 that an absurd import summed to
 _ZH_UNITS = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
 _EN_UNITS = ((Decimal(1_000_000_000), " billion"), (Decimal(1_000_000), " million"))

@@ -6,9 +6,8 @@ types, region names) are translated by their own functions here, never by the pa
 """
 from __future__ import annotations
 
-from analysis.formatting import MISSING
 from analysis.strings import collect
-from analysis.textsafe import Escaped, format_markdown
+from analysis.textsafe import MISSING, Escaped, format_markdown
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

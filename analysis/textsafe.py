@@ -13,6 +13,7 @@ import string
 
 # Markdown's active ASCII punctuation, minus what ordinary values hold and cannot act on its own:
 # ( ) need a preceding ] (escaped); . , % + - / are in numbers and dates and start a list only at a line start.
+MISSING = "—"  # what a page, table or report shows for a value that is not there
 _ACTIVE = re.compile(r"([\\`*_\[\]{}!#|~$:@])")
 _HTML = {"<": "&lt;", ">": "&gt;"}  # entities: plain text in Markdown, and plotly's text does not parse them
 # GFM turns bare http://…, www.… and a@b.c in the rendered text into links, whatever escapes the source had:

@@ -252,6 +252,7 @@ class Shell:
         content (`types`: the file types it takes, e.g. ("CSV", "XLSX")). Static text, never data."""
         size = st.get_option("server.maxUploadSize")
         kinds = ("、" if self.lang == "zh" else ", ").join(types)
+        either = (" 或 " if self.lang == "zh" else " or ").join(types)
         zone = '[data-testid="stFileUploaderDropzone"]'
         words = (  # (selector, words, font size)
             (f'{zone} > span > button [data-testid="stMarkdownContainer"] p', self.t("import_upload_button"),
@@ -259,7 +260,7 @@ class Shell:
             ('[data-testid="stFileUploaderDropzoneInstructions"] span', self.t("import_upload_limit", mb=size, types=kinds),
              "0.75rem"),
             (f"{zone} > div:not([data-testid]) > span", self.t("import_upload_drop"), "1rem"),  # a file dragged over
-            ('[data-testid="stTooltipErrorContent"]', self.t("import_upload_refused", mb=size, types=kinds),
+            ('[data-testid="stTooltipErrorContent"]', self.t("import_upload_refused", mb=size, types=either),
              "0.875rem"),
         )
         st.html("<style>" + "".join(
@@ -370,13 +371,14 @@ class Shell:
         note = t("demo_banner", self.lang) if run_query(self.db_path, self.version, dataset.is_synthetic) else None
         stem = self.file_stem(name)
         left, right = st.columns(2)
-        left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx",
+        # on_click="ignore": a download needs no rerun, and under load a rerun raced the deferred file's request
+        left.download_button(t("download_excel", self.lang), key=f"{key}-xlsx", file_name=f"{stem}.xlsx", on_click="ignore",
                              data=self.logged_export(lambda: tables.to_excel_bytes({name: frame}, note=note,
                                                                                    kinds=kinds),
                                                      f"{stem}.xlsx", len(frame)),
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              icon=":material/table_view:")
-        right.download_button(t("download_csv", self.lang), key=f"{key}-csv", file_name=f"{stem}.csv",
+        right.download_button(t("download_csv", self.lang), key=f"{key}-csv", file_name=f"{stem}.csv", on_click="ignore",
                               data=self.logged_export(lambda: tables.to_csv_bytes(frame, kinds), f"{stem}.csv",
                                                       len(frame)),
                               mime="text/csv", icon=":material/download:")

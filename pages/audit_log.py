@@ -91,5 +91,5 @@ def _export() -> bytes:
 
 
 if shell.allows("export"):
-    st.download_button(shell.t("auditlog_download", n=total), data=_export, key="audit-log-csv",
+    st.download_button(shell.t("auditlog_download", n=total), data=_export, key="audit-log-csv", on_click="ignore",
                        file_name=f"{shell.file_stem('audit-log')}.csv", mime="text/csv", icon=":material/download:")

@@ -118,7 +118,7 @@ else:
     if shell.allows("export"):
         note = shell.t("demo_banner") if shell.fetch(dataset.is_synthetic) else None
         file_name = f"{shell.file_stem('credibility-visits')}.xlsx"
-        st.download_button(shell.t("cred_download_list"), key="cred-list-xlsx", file_name=file_name,
+        st.download_button(shell.t("cred_download_list"), key="cred-list-xlsx", file_name=file_name, on_click="ignore",
                            data=shell.logged_export(lambda: tables.to_excel_bytes(
                                labels.verification_sheets(audit, lang), note=note), file_name, len(listed)),
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

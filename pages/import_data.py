@@ -59,10 +59,10 @@ def template_downloads(chosen: str | None) -> None:
         left, right = st.columns(2)
         left.download_button(shell.t("import_template_xlsx"), data=lambda: templates.template_xlsx(kind, example=False),
                              file_name=f"template-{kind}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
-                             key="template_xlsx")
+                             key="template_xlsx", on_click="ignore")
         right.download_button(shell.t("import_template_csv"), data=lambda: templates.template_csv(kind, example=False),
                               file_name=f"template-{kind}.csv", mime="text/csv", icon=":material/description:",
-                              key="template_csv")
+                              key="template_csv", on_click="ignore")
 
 
 def show_preview(item, several: bool) -> None:
@@ -95,7 +95,7 @@ def show_problems(problems: list, sheets: dict[str, str | None], cells: int, key
     st.download_button(shell.t("import_download_problems"), icon=":material/download:", mime=XLSX_MIME,
                        data=shell.logged_export(lambda: problem_workbook(problems, lang, sheets),
                                                 f"problems-{stem}.xlsx", len(problems)),
-                       file_name=f"problems-{stem}.xlsx", key=key)
+                       file_name=f"problems-{stem}.xlsx", key=key, on_click="ignore")
 
 
 def show_report(report, headers: dict[str, dict[str, str]]) -> None:

@@ -218,7 +218,7 @@ def _results(result: simulate.SimulationResult) -> None:
     st.caption(shell.t("sim_method", k=param("simulation", "pass_to_net")))
 
     save, export = st.columns(2)
-    save.download_button(shell.t("sim_save"), data=simulate.scenario_to_toml(result.scenario), key="sim-save",
+    save.download_button(shell.t("sim_save"), data=simulate.scenario_to_toml(result.scenario), key="sim-save", on_click="ignore",
                          file_name="scenario.toml", mime="application/toml", icon=":material/save:")
     deciles = pd.DataFrame({
         shell.t("sim_decile"): result.by_decile["decile"], shell.t("households"): result.by_decile["households"],
@@ -232,7 +232,7 @@ def _results(result: simulate.SimulationResult) -> None:
     total_kinds = {column: "yuan_total" if column in ("baseline_income", "income_loss") else "count"
                    for column in totals.columns}
     export.download_button(
-        shell.t("sim_export"), key="sim-export", icon=":material/table_view:",
+        shell.t("sim_export"), key="sim-export", icon=":material/table_view:", on_click="ignore",
         file_name=f"incomewatch-simulation-{region}-{year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         data=shell.logged_export(lambda: tables.to_excel_bytes(

@@ -69,7 +69,8 @@ def township_workbook(frame: pd.DataFrame, townships: pd.Series, names: dict, na
         return tables.to_excel_bytes(cases.by_township_sheets(frame.assign(_township=townships.to_numpy()),
                                                               "_township", pd.Series(names)))
 
-    st.download_button(shell.t("dept_by_township_download"), key=key, file_name=f"{stem}-townships.xlsx",
+    st.download_button(shell.t("dept_by_township_download"), key=key, on_click="ignore",
+                       file_name=f"{stem}-townships.xlsx",
                        data=shell.logged_export(workbook, f"{stem}-townships.xlsx", len(frame)),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:")
