@@ -12,7 +12,7 @@ import pytest
 from analysis.config import PROJECT_ROOT
 from analysis.glossary import term
 from analysis.i18n import t
-from tests.browser_walk import CUT_TEXT
+from tests.browser_walk import CUT_TEXT, settle
 from tests.test_browser import browser, chromium, refuse_outside, server  # noqa: F401 - fixtures: one server for this module
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
@@ -100,6 +100,7 @@ def test_overview_and_prices_are_uncut_offline_and_use_the_glossary(server, brow
     page.goto(f"{server}/?lang={lang}&region={PROVINCE}")
     _wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page)  # as the page walk does: under load a metric was read as cut while the charts were still loading
     assert page.evaluate(CUT_TEXT) == []
     titles = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))")
     if lang == "zh":  # plotly's toolbar speaks Chinese
