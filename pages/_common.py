@@ -226,8 +226,7 @@ class Shell:
         stored = precompute.is_stored(self.db_path, self.version, query, args)
         try:
             with contextlib.nullcontext() if stored else working(self.t("precompute_computing")):
-                result = _cached_scoped(query.__module__, query.__qualname__, self.db_path, self.version, args,
-                                        self.scope.key(), self.min_cell)
+                result = _cached_scoped(*self._result_key(query, args))
         except AccessDenied as refused:
             self.deny(refused)
         if isinstance(result, pd.DataFrame) and guard.SUPPRESSED_COLUMN in result.columns \
@@ -243,8 +242,12 @@ class Shell:
         """`build(self.fetch(query, *args), *more)`, cached like the fetch: for a page's slow pure reshaping of a
         result (a Python loop over every warned household), computed once per data version, scope and `more`."""
         source = self.fetch(query, *args)
-        key = (query.__module__, query.__qualname__, self.db_path, self.version, args, self.scope.key(), self.min_cell)
-        return _cached_derived(build.__module__, build.__qualname__, key, more, _source=source)
+        return _cached_derived(build.__module__, build.__qualname__, self._result_key(query, args), more,
+                               _source=source)
+
+    def _result_key(self, query: Callable[..., Any], args: tuple) -> tuple:
+        """What names a fetched result: the query, its arguments, the data version and the scope (never the user)."""
+        return query.__module__, query.__qualname__, self.db_path, self.version, args, self.scope.key(), self.min_cell
 
     def uploader_words(self, types: tuple[str, ...]) -> None:
         """Streamlit's uploader has no parameters for its own words (streamlit/streamlit#13500, open), and shows
@@ -428,11 +431,12 @@ def viewport_height() -> int | None:
 # Static CSS for every page, so laptops (1366) and old projectors (1024) cut no number: metric labels and
 # values wrap instead of ending in "…", and a row of columns too narrow for its content wraps onto two
 # lines (four metrics become two by two; a chart narrower than 340 px goes below its neighbour). Presentation mode keeps rows.
-_LAYOUT_CSS = """<style>
-.st-key-incomewatch-status { position: fixed; right: 1.5rem; bottom: 1rem; z-index: 999990; width: auto !important;
+_STATUS_CSS = f"""
+.st-key-{STATUS_KEY} {{ position: fixed; right: 1.5rem; bottom: 1rem; z-index: 999990; width: auto !important;
   max-width: min(36rem, 80vw); background: #ffffff; border: 1px solid #c9d6e3; border-radius: 0.5rem;
-  padding: 0.3rem 0.8rem; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); }
-.st-key-incomewatch-status:not(:has([data-testid="stCaptionContainer"])) { display: none; }
+  padding: 0.3rem 0.8rem; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); }}
+.st-key-{STATUS_KEY}:not(:has([data-testid="stCaptionContainer"])) {{ display: none; }}"""
+_LAYOUT_CSS = """<style>""" + _STATUS_CSS + """
 [data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
   overflow: visible !important; text-overflow: clip !important; white-space: normal !important; }
 [data-testid="stMetricValue"] { overflow-wrap: anywhere; }
