@@ -1,7 +1,7 @@
 """`make bench`, browser side: the first view of every page in a real browser against a freshly started server.
 
     python -m analysis.bench._firstview [--db PATH] [--regions 620000,000000] [--modes before,after]
-                                        [--visitors new,returning]
+                                        [--visitors new,returning,navigating]
 
 For each mode and region a new app process is started (nothing cached in it) and every page of app.PAGES is
 opened in turn, each in a new browser context (a new visitor): the time from navigation until the page has
