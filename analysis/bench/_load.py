@@ -1,19 +1,22 @@
 """`make load`: many real browsers at once against a freshly started server, client and server costs apart.
 
-    python -m analysis.bench._load [--db PATH] [--processes N] [--sessions 1,10,20] [--region 620000]
+    python -m analysis.bench._load [--db PATH] [--processes N] [--sessions 1,10,20] [--region 620000] [--spread S]
 
 For each number of concurrent sessions, a separate process group of headless Chromium (one browser, one
 context per session: its own cookies, hence its own Streamlit session and, behind nginx, its own sticky
 process) opens the risk map and waits until the map is drawn, then a county drill-down until its bars are
-drawn. It prints the median and 95th-percentile times and the server's CPU seconds per page load (user +
-system of the app processes and nginx, read from /proc), so that what the server costs is told apart from
-what the browsers sharing the machine cost. Nothing here is asserted; it prints measurements.
+drawn. It prints the median and 95th-percentile times, the server's CPU seconds per page load (user +
+system of the app processes and nginx, read from /proc) and the client side's (Chromium, playwright), so that
+what the server costs is told apart from what the browsers sharing the machine cost. The sessions start
+together, or evenly over `--spread` seconds (colleagues arriving over a minute rather than at one instant).
+Nothing here is asserted; it prints measurements.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import resource
 import signal
 import statistics
 import subprocess
@@ -38,8 +41,10 @@ MAP_DRAWN = """() => {
 BARS = ".js-plotly-plot .main-svg .barlayer .bars path"
 
 
-async def one_session(browser, url: str, region: str, county: str) -> dict:
-    """Seconds until the risk map is drawn, then until the county drill-down shows its bars."""
+async def one_session(browser, url: str, region: str, county: str, delay: float = 0.0) -> dict:
+    """Seconds until the risk map is drawn, then until the county drill-down shows its bars (timed from the
+    session's own start, `delay` seconds after the first)."""
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
     try:
@@ -56,28 +61,37 @@ async def one_session(browser, url: str, region: str, county: str) -> dict:
         await context.close()
 
 
-async def sessions(url: str, n: int, region: str, county: str) -> list[dict]:
+async def sessions(url: str, n: int, region: str, county: str, spread: float) -> list[dict]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return await asyncio.gather(*(one_session(browser, url, region, county) for _ in range(n)))
+            return await asyncio.gather(*(one_session(browser, url, region, county, spread * i / n)
+                                          for i in range(n)))
         finally:
             await browser.close()
 
 
-def client_main(url: str, n: int, region: str, county: str) -> None:
+def client_main(url: str, n: int, region: str, county: str, spread: float) -> None:
     """The browsers' side, run in its own process group: prints one JSON line of session results."""
-    print(json.dumps(asyncio.run(sessions(url, n, region, county))))
+    print(json.dumps(asyncio.run(sessions(url, n, region, county, spread))))
 
 
-def run_clients(url: str, n: int, region: str, county: str) -> list[dict]:
+def run_clients(url: str, n: int, region: str, county: str, spread: float) -> tuple[list[dict], float]:
+    """The sessions' results and the CPU seconds of the client side (this bench's Python, playwright's driver
+    and every Chromium process: all are waited for, so the kernel adds them to this process's children)."""
+    before = _children_cpu()
     process = subprocess.run(
         [sys.executable, "-m", "analysis.bench._load", "--client", url, "--sessions", str(n),
-         "--region", region, "--county", county],
+         "--region", region, "--county", county, "--spread", str(spread)],
         capture_output=True, text=True, start_new_session=True, check=True)
-    return json.loads(process.stdout.strip().splitlines()[-1])
+    return json.loads(process.stdout.strip().splitlines()[-1]), _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -85,7 +99,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def summarise(n: int, results: list[dict], server_cpu: float, wall: float) -> str:
+def summarise(n: int, results: list[dict], server_cpu: float, client_cpu: float, wall: float) -> str:
     errors = [r["error"] for r in results if r["error"]]
     parts = [f"{n:>3} sessions"]
     for step in ("map", "drilldown"):
@@ -94,8 +108,9 @@ def summarise(n: int, results: list[dict], server_cpu: float, wall: float) -> st
             parts.append(f"{step} median {statistics.median(times):6.1f} s  p95 {percentile(times, 0.95):6.1f} s")
     loads = 2 * (len(results) - len(errors))
     per_load = server_cpu / loads if loads else float("nan")
-    parts.append(f"server CPU {server_cpu:6.1f} s = {per_load:.2f} s/page load  wall {wall:5.1f} s  "
-                 f"errors {len(errors)}")
+    parts.append(f"server CPU {server_cpu:6.1f} s = {per_load:.2f} s/page load  "
+                 f"browsers CPU {client_cpu:6.1f} s = {client_cpu / max(1, loads):.2f} s/page load  "
+                 f"wall {wall:5.1f} s  errors {len(errors)}")
     return " | ".join(parts) + ("".join(f"\n      {e}" for e in errors[:3]))
 
 
@@ -123,23 +138,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", default="1,10,20", help="concurrent sessions, comma-separated")
     parser.add_argument("--region", default="620000")
     parser.add_argument("--county", default=None)
+    parser.add_argument("--spread", type=float, default=0.0,
+                        help="seconds over which the sessions arrive, evenly (default 0: all at once)")
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.client:
-        client_main(args.client, int(args.sessions), args.region, args.county)
+        client_main(args.client, int(args.sessions), args.region, args.county, args.spread)
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed run still stops its servers
     db = resolve_db_path(args.db)
     county = args.county or busiest_county(db, args.region)
-    print(f"load test: {db.name}, {args.processes} app process(es), region {args.region}, county {county}",
-          flush=True)
+    print(f"load test: {db.name}, {args.processes} app process(es), region {args.region}, county {county}, "
+          f"sessions arriving over {args.spread:g} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="incomewatch-load-") as workdir, \
             cluster(db, Path(workdir), processes=args.processes) as running:
         for n in (int(x) for x in args.sessions.split(",")):
             before, start = cpu_seconds(running.server_pids), time.perf_counter()
-            results = run_clients(running.url, n, args.region, county)
+            results, client_cpu = run_clients(running.url, n, args.region, county, args.spread)
             wall = time.perf_counter() - start
-            print(summarise(n, results, cpu_seconds(running.server_pids) - before, wall), flush=True)
+            print(summarise(n, results, cpu_seconds(running.server_pids) - before, client_cpu, wall), flush=True)
             print(f"      server memory (RSS, all app processes): {rss_mb([a.pid for a in running.apps]):.0f} MB",
                   flush=True)
 
