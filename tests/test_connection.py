@@ -128,3 +128,18 @@ def test_an_early_copy_of_a_file_swapped_since_is_not_used(tmp_path):
             con.execute("INSERT INTO thresholds VALUES (2025, '000000', 7800)")
     assert _thresholds(path) == [(2023, 7000.0), (2024, 7400.0), (2025, 7800.0)]
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
+def test_an_early_copy_removed_as_a_leftover_is_not_written(tmp_path):
+    """Another writer removed the opened early copy as a leftover: the write copies the live file again rather than
+    writing a file no longer there (its swap would fail), and leaves no staging file."""
+    path = tmp_path / "r.duckdb"
+    with write_transaction(path, fresh=True) as con:
+        con.execute("INSERT INTO thresholds VALUES (2023, '000000', 7000)")
+    with early_copy(path) as early:
+        assert early.current() is not None  # opened, schema ensured, still the live version
+        early.file.unlink()  # as _remove_leftovers in another writer does
+        with write_transaction(path, early=early) as con:
+            con.execute("INSERT INTO thresholds VALUES (2024, '000000', 7400)")
+    assert _thresholds(path) == [(2023, 7000.0), (2024, 7400.0)]
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []

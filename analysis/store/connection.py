@@ -217,14 +217,18 @@ def _remove_leftovers(path: Path, keep: Path | None = None) -> None:
 
 class EarlyCopy:
     """The live file copied in a thread before its writer needs it (an import's children read and validate
-    meanwhile: the copy then costs the import no time). write_transaction takes the copy as its staging file
-    only if the live file is still the one copied (writers swap files in by rename: a new inode, so a changed
-    version); otherwise it copies again. A copy left by a killed process is removed like any staging leftover."""
+    meanwhile: the copy then costs the import no time). A single-file database's copy is also opened and its
+    schema ensured in that thread: the import's checks read it (`current`) and its write continues on it
+    (`take_open`). write_transaction takes the copy as its staging file only if the live file is still the one
+    copied (writers swap files in by rename: a new inode, so a changed version); otherwise it copies again. A copy
+    left by a killed process is removed like any staging leftover."""
 
     def __init__(self, path: Path):
         self.path = path
         self.file = path.with_name(f".{path.name}.{os.getpid()}.{id(self)}.early.staging")
         self.version: str | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._taken = False
         self._thread = threading.Thread(target=self._copy, name="incomewatch-early-copy", daemon=True)
         self._thread.start()
 
@@ -232,15 +236,42 @@ class EarlyCopy:
         try:
             before = file_version(self.path)
             shutil.copyfile(self.path, self.file)
-            if file_version(self.path) == before:  # not swapped while copying
-                self.version = before
-        except OSError:  # disk full and the like: write_transaction copies again and reports it
-            self.version = None
+            if file_version(self.path) != before:  # swapped while copying
+                return
+            if not partitions.is_partitioned(self.path):  # a partitioned write prepares its copy itself
+                self._con = duckdb.connect(str(self.file), config=duckdb_config())
+                ensure_schema(self._con)
+                self._con.execute("CHECKPOINT")  # the copy in one file, without a WAL beside it
+            self.version = before
+        except (OSError, duckdb.Error):  # disk full and the like: write_transaction copies again and reports it
+            self._close()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def current(self) -> duckdb.DuckDBPyConnection | None:
+        """The opened copy while it is still the live file's current version; None otherwise (and when
+        partitioned). The caller must not change it: a write continues on it."""
+        self._thread.join()
+        if self._con is None or self.version != file_version(self.path):
+            return None
+        return self._con
+
+    def take_open(self) -> tuple[Path, duckdb.DuckDBPyConnection] | None:
+        """(the copy, its connection, schema ensured) for a single-file write, if the copy is current and still
+        there (another writer may have removed it as a leftover); call under the writer lock."""
+        con = self.current()
+        if con is None or not self.file.exists():
+            return None
+        self._taken = True
+        return self.file, con
 
     def take(self, staging: Path) -> bool:
         """Move the copy to `staging` if it is the live file's current version (call under the writer lock)."""
         self._thread.join()
-        if self.version is None or self.version != file_version(self.path):
+        if self._con is not None or self.version is None or self.version != file_version(self.path):
             return False
         try:
             os.replace(self.file, staging)
@@ -249,8 +280,13 @@ class EarlyCopy:
         return True
 
     def discard(self) -> None:
+        """Remove the copy unless a write took it."""
         self._thread.join()
+        if self._taken:
+            return
+        self._close()
         self.file.unlink(missing_ok=True)
+        self.file.with_name(self.file.name + ".wal").unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -313,9 +349,12 @@ def _open_staging(path: Path, copy: bool, early: EarlyCopy | None = None) -> tup
 
 @contextlib.contextmanager
 def _staged_write(path: Path, fresh: bool, early: EarlyCopy | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    staging, con = _open_staging(path, copy=path.exists() and not fresh, early=early)
+    copy = path.exists() and not fresh
+    opened = early.take_open() if copy and early is not None else None
+    staging, con = opened or _open_staging(path, copy=copy, early=early)
     try:
-        ensure_schema(con)
+        if opened is None:  # an early copy's schema was ensured in its thread
+            ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")

@@ -124,7 +124,7 @@ def ingest_files(db_path: str | os.PathLike, files: Sequence[Source], kind: str 
             phases.add_child(prepared[-1])
         results = [FileResult(p.name, p.kind, p.rows, sha256=p.sha256, extra_columns=p.extra_columns,
                               rows_read=p.rows_read, rows_skipped=p.rows_skipped) for p in prepared]
-        with _reader(db_path) as con:
+        with _reader(db_path, early) as con:
             todo = _not_yet_loaded(con, prepared, results)
             _check_income_households(con, prepared, todo)
         phases.mark("check")
@@ -249,8 +249,14 @@ def _read_db(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], set], d
 
 
 @contextlib.contextmanager
-def _reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One read-only connection for the checks before a write; an empty one where there is no database yet."""
+def _reader(db_path: Path, early: EarlyCopy | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One connection for the checks before a write: the early copy while it is the live file's current version
+    (already open, and the write continues on it), else a read-only one; an empty one where there is no
+    database yet."""
+    current = early.current() if early is not None else None
+    if current is not None:
+        yield current
+        return
     con = connect_read_only(db_path) if db_path.exists() else duckdb.connect()
     try:
         yield con
