@@ -97,7 +97,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> RawTable:
     text, encoding = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings alike
+    if "\r" in text:  # Windows and old Mac line endings as Unix ones (a search costs less than two replaces)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     header_index, delimiter = _find_csv_header(lines)
     offset = sum(len(line) + 1 for line in lines[:header_index])
@@ -382,7 +383,7 @@ def _drop_empty(table: RawTable) -> RawTable:
     """Drop blank rows, and columns with neither a header nor any value (trailing commas, empty sheet area)."""
     filled = np.zeros((len(table.cells), len(table.cells.columns)), dtype=bool)
     for i, column in enumerate(table.cells.columns):
-        filled[:, i] = table.cells[column].astype("str").str.strip().ne("").to_numpy(dtype=bool)
+        filled[:, i] = _filled(table.cells[column])
     keep_cols = [i for i, h in enumerate(table.headers) if h or filled[:, i].any()]
     keep_rows = filled[:, keep_cols].any(axis=1) if keep_cols else np.zeros(len(filled), dtype=bool)
     if not keep_rows.all() or len(keep_cols) < len(table.headers):  # the usual file keeps all: no copy
@@ -399,6 +400,14 @@ def _drop_empty(table: RawTable) -> RawTable:
     if cells.empty:
         raise ReadError("文件没有数据行", "the file has no data rows", row=table.header_row)
     return table
+
+
+def _filled(column: pd.Series) -> np.ndarray:
+    """Cells holding more than whitespace: what str.strip() != "" says (a missing cell counts as filled, as
+    there), without building the stripped strings (a third of the time of a 200k-row column)."""
+    values = pa.array(column.astype("str"), type=pa.string())
+    blank = pc.or_(pc.equal(pc.utf8_length(values), 0), pc.utf8_is_space(values))
+    return ~pc.fill_null(blank, False).to_numpy(zero_copy_only=False)
 
 
 def _is_footer(cells: list[str]) -> bool:
