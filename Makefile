@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?=
 DEBUG ?=
 
-.PHONY: run serve test lint bench load demo browser-deps office-deps oidc-deps clean
+.PHONY: run serve test lint bench load soak demo browser-deps office-deps oidc-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ bench: $(STAMP) browser-deps
 load: $(STAMP) browser-deps
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
 	$(PY) -m analysis.bench._load --db $(DB) --processes $(PROCS)
+
+## soak: memory of one app process over MINUTES of slow visits (3 browser sessions, every page, zh and en)
+MINUTES ?= 60
+soak: $(STAMP) browser-deps
+	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
+	$(PY) -m analysis.bench._soak --db $(DB) --minutes $(MINUTES)
 
 # Debian's chromium and a CJK font for browser tests and figure export, nginx for several app processes;
 # installed when missing and root.

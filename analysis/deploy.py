@@ -129,9 +129,10 @@ def app_environment(db: Path, env: dict | None = None) -> dict[str, str]:
 
 
 def start_app(db: Path, port: int, log: Path, address: str | None = "127.0.0.1", env: dict | None = None,
-              args: Sequence[str] = ()) -> subprocess.Popen:
-    """One `streamlit run app.py` on `port` (address None: the configured default), with extra env and args."""
-    command = [sys.executable, "-m", "pages._server", "run", "app.py", "--server.headless", "true",
+              args: Sequence[str] = (), entry: str = "pages._server") -> subprocess.Popen:
+    """One `streamlit run app.py` on `port` (address None: the configured default), with extra env and args;
+    `entry` is the module started (a bench may wrap pages._server)."""
+    command = [sys.executable, "-m", entry, "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                *(["--server.address", address] if address else []), *args]
     return spawn(command, log, cwd=PROJECT_ROOT, env=app_environment(db, env))
@@ -227,3 +228,20 @@ def cpu_seconds(pids: list[int]) -> float:
         total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
         pending += _children(pid)
     return total / ticks
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory (MB) of these processes and their running descendants, from /proc."""
+    kib, pending, seen = 0, list(pids), set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        pending += _children(pid)
+    return kib / 1024

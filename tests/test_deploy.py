@@ -8,6 +8,8 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import urllib.request
@@ -23,6 +25,7 @@ from analysis.deploy import (
     cpu_seconds,
     free_port,
     nginx_config,
+    rss_mb,
     start_nginx,
     stop,
 )
@@ -125,3 +128,17 @@ def test_app_processes_cap_duckdb_memory_unless_told(monkeypatch, tmp_path):
     assert app_environment(tmp_path / "x.duckdb")[MEMORY_ENV] == PROCESS_MEMORY
     monkeypatch.setenv(MEMORY_ENV, "6GB")
     assert app_environment(tmp_path / "x.duckdb")[MEMORY_ENV] == "6GB"
+
+
+def test_server_memory_counts_the_processes_started_by_the_server():
+    """A process whose child holds 150 MB: the child's memory is counted with its parent's."""
+    child = "b = bytearray(150 * 2**20); print('ready', flush=True); input()"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    process = subprocess.Popen([sys.executable, "-c", parent], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        assert rss_mb([process.pid]) >= 150
+    finally:
+        process.communicate("\n", timeout=20)
+    assert rss_mb([2**22 + 12345]) == 0  # a process that does not exist counts nothing

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from analysis.config import resolve_db_path
-from analysis.deploy import cluster, cpu_seconds
+from analysis.deploy import cluster, cpu_seconds, rss_mb
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -119,16 +119,6 @@ def busiest_county(db: Path, region: str) -> str:
         return con.execute("SELECT county_code FROM households WHERE starts_with(county_code, $p) "
                            "GROUP BY ALL ORDER BY count(*) DESC, county_code LIMIT 1",
                            {"p": "" if region == "000000" else region[:2]}).fetchone()[0]
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        status = Path(f"/proc/{pid}/status")
-        if status.exists():
-            line = next(x for x in status.read_text().splitlines() if x.startswith("VmRSS"))
-            total += int(line.split()[1])
-    return total / 1024
 
 
 def main(argv: list[str] | None = None) -> None:
