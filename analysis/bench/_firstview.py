@@ -61,6 +61,11 @@ def app_pages() -> list[tuple[str, str]]:
     raise RuntimeError("PAGES not found in app.py")
 
 
+def address(path: str) -> str:
+    """A page's address: the default page (home) is served at the root; /home answers "page not found"."""
+    return "" if path == "home" else path
+
+
 def settle(page) -> None:
     """Until the page is settled, and still settled a moment later (a component may ask for one more run)."""
     while True:
@@ -106,9 +111,9 @@ def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Pa
                 try:
                     if visitor == "navigating":  # the menu's link, as a reader moves between pages
                         page.locator('[data-testid="stSidebarNav"] a').nth(index).click(timeout=PAGE_TIMEOUT_MS)
-                        page.wait_for_url(f"**/{'' if path == 'home' else path}?*", timeout=PAGE_TIMEOUT_MS)
+                        page.wait_for_url(f"**/{address(path)}?*", timeout=PAGE_TIMEOUT_MS)
                     else:
-                        page.goto(f"{url}/{path}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
+                        page.goto(f"{url}/{address(path)}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
                     settle(page)
                     times[path] = f"{time.perf_counter() - started:.1f} ({cpu_seconds([server.pid]) - cpu:.1f})"
                 except Exception as error:  # a page that never settles is reported, not fatal

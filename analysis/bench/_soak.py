@@ -32,7 +32,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.bench._firstview import CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, app_pages, demo_world, settle
+from analysis.bench._firstview import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PAGE_TIMEOUT_MS,
+    address,
+    app_pages,
+    demo_world,
+    settle,
+)
 from analysis.bench._load import busiest_county
 from analysis.deploy import cpu_seconds, free_port, rss_mb, start_app, stop, wait_healthy
 
@@ -72,11 +80,6 @@ def client_main(url: str, sessions: int, interval: float, visits: int, regions: 
                 print(json.dumps({"context": 1}), flush=True)
             print(json.dumps(visit(url, visitor, paths)), flush=True)
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
-
-
-def address(path: str) -> str:
-    """A page's address: the default page (home) is served at the root; /home is "page not found"."""
-    return "" if path == "home" else path
 
 
 def visit(url: str, visitor: dict, paths: list[str]) -> dict:
