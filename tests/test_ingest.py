@@ -2,10 +2,12 @@
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis.privacy import hash_id_number, id_key, legacy_salt_path
 from analysis.store.ingest import format_problems, ingest_files, prepare_file
+from analysis.store.sandbox import prepare_here
 from analysis.store.validate import MAX_PROBLEMS
 from tests.helpers_ingest import (
     TODAY,
@@ -130,6 +132,20 @@ def test_kind_is_detected_and_reported_per_file(db):
     for kind in SAMPLES:
         prepared = prepare_file(*sample_file(kind, "utf-8"), today=TODAY)
         assert prepared.kind == kind, format_problems(prepared.problems)
+
+
+def test_the_child_gives_back_the_frame_it_prepared():
+    """The frame through the pipe equals the one prepared in this process: the columns the file lacks (sent as
+    name and type only) come back in their place, with their type and missing values; and so does a column
+    the file has but left empty."""
+    header = ["户编号", "年度", "工资性收入", "种植业收入", "养殖业收入", "财产性收入", "转移性收入", "医疗支出"]
+    data = csv_bytes(header, [["H001", "2024", "12000", "3000", "-500", "200", "4100", ""],
+                              ["H002", "2024", "1", "2", "3", "4", "5", ""]])
+    here = prepare_here("i.csv", data, None, None, TODAY, b"k" * 32)
+    isolated = prepare_file("i.csv", data, today=TODAY, key=b"k" * 32)
+    assert isolated.ok and here.frame["cattle_sold"].isna().all(), format_problems(isolated.problems)
+    assert here.headers.get("medical_expense") == "医疗支出" and here.frame["medical_expense"].isna().all()
+    pd.testing.assert_frame_equal(isolated.frame, here.frame, check_exact=True)
 
 
 def test_kind_argument_overrides_detection_and_accepts_chinese_names(db):

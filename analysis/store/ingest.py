@@ -170,7 +170,8 @@ class _Phases:
     """Seconds and CPU seconds spent in each phase of an import, for `make bench`: the children's start, read,
     validate and transfer (summed over files), then the parent's checks, copy, load, sums and commit with the
     swap. CPU seconds of the children are under their own phases (read, validate, and `child` for all of a
-    child's CPU); the app's CPU while a child worked (start, wait, receive) is `prepare`."""
+    child's CPU); the app's CPU while a child worked (start, wait, receive, with the file's hash and the early
+    copy's thread: copy, connect, schema) is `prepare`."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
