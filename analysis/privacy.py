@@ -90,11 +90,15 @@ def mask_personal_text(text: str) -> str:
 _CANDIDATE = r"(?:^|[^0-9])(?:[0-9]{11}|[0-9]{15}|[0-9]{17}[0-9Xx])(?:$|[^0-9Xx])"
 
 
-def personal_kinds(values: pd.Series) -> np.ndarray:
-    """personal_kind of each value; only values holding a run of the right length are looked at one by one."""
+def personal_kinds(values: pd.Series, unless: str | None = None) -> np.ndarray:
+    """personal_kind of each value; only values holding a run of the right length are looked at one by one.
+    Values matching the regular expression `unless` count as "" (searched among those candidates only: a file's
+    column is searched once, not twice)."""
     text = values.astype("str").fillna("")
     out = np.full(len(text), "", dtype=object)
     candidates = np.flatnonzero(text.str.contains(_CANDIDATE, regex=True).to_numpy(dtype=bool))
+    if unless is not None and len(candidates):
+        candidates = candidates[~text.iloc[candidates].str.contains(unless, regex=True).to_numpy(dtype=bool)]
     for i in candidates:
         out[i] = personal_kind(text.iloc[i])
     return out
