@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from analysis.store import summaries
 from analysis.store.ingest import ingest_files
 from analysis.store.summaries import refresh_county_year
 
@@ -57,6 +58,23 @@ def copy(demo_db, tmp_path):
     path = tmp_path / "w.duckdb"
     shutil.copyfile(demo_db, path)
     return path
+
+
+def test_one_statement_and_one_per_province_give_the_same_sums(copy, monkeypatch):
+    """A database up to ONE_PASS_HOUSEHOLDS is refreshed in one statement, a larger one province by province
+    (the demo, two provinces, both ways): the same sums as those stored."""
+    with duckdb.connect(str(copy)) as con:
+        stored = _table(con)
+        counties = stored["county_code"].unique().tolist()
+        for limit, statements in ((summaries.ONE_PASS_HOUSEHOLDS, 1), (0, 2)):
+            monkeypatch.setattr(summaries, "ONE_PASS_HOUSEHOLDS", limit)
+            assert len(summaries._passes(con, counties)) == statements
+            con.execute("BEGIN")
+            con.execute("DELETE FROM county_year")
+            refresh_county_year(con)
+            recomputed = _table(con)
+            con.execute("ROLLBACK")
+            pd.testing.assert_frame_equal(recomputed, stored)
 
 
 def _some_households(db, n: int = 2) -> pd.DataFrame:
