@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from analysis.cases import Deadlines
-from analysis.department_warnings import WarningRule, department_warnings
+from analysis.department_warnings import Fetch, WarningRule, department_warnings, fetched
 from analysis.i18n import household_type, t
 from analysis.overview import MONITORED_TYPES
 from analysis.regioncodes import region_where
@@ -97,7 +97,7 @@ ORDER BY m.county_code, m.village_code, m.household_id
 
 
 def closing_check(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, rules: tuple[WarningRule, ...],
-                  deadlines: Deadlines) -> pd.DataFrame:
+                  deadlines: Deadlines, *, fetch: Fetch | None = None) -> pd.DataFrame:
     """One row per monitored household of the region in `year`: each criterion (True = holds), `failing`
     (the criteria that fail, joined by ';'), all_ok, no_labour, closed_on, closed_in_year, closed_by_year_end."""
     region, params = region_where(region_code, "h")
@@ -109,7 +109,7 @@ def closing_check(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, r
     end = pd.Timestamp(year, 12, 31)
     frame["closed_by_year_end"] = frame["closed_on"].le(end)
     frame["closed_in_year"] = frame["closed_by_year_end"] & frame["closed_on"].ge(pd.Timestamp(year, 1, 1))
-    _warning_criteria(frame, department_warnings(cur, region_code, year, rules), rules)
+    _warning_criteria(frame, fetched(cur, fetch, department_warnings, region_code, year, rules), rules)
     checks = frame[list(CRITERIA)].astype(bool)
     frame["all_ok"] = checks.all(axis=1)
     frame["failing"] = checks.apply(lambda row: ";".join(c for c in CRITERIA if not row[c]), axis=1) \
@@ -155,8 +155,8 @@ class ClosingSummary:
 
 
 def closing_summary(cur: duckdb.DuckDBPyConnection, region_code: str, year: int, rules: tuple[WarningRule, ...],
-                    deadlines: Deadlines) -> ClosingSummary:
-    check = closing_check(cur, region_code, year, rules, deadlines)
+                    deadlines: Deadlines, *, fetch: Fetch | None = None) -> ClosingSummary:
+    check = fetched(cur, fetch, closing_check, region_code, year, rules, deadlines)
     failing, review, continued = closed_failing(check), review_for_closing(check), continued_support(check)
     closed = check[check["closed_in_year"]]
     by_criterion = pd.DataFrame({"criterion": list(CRITERIA),

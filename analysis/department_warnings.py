@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -229,10 +231,17 @@ def _effective(rules: tuple[WarningRule, ...], year: int) -> dict[str, dict[str,
 _HH = """
 WITH hh AS MATERIALIZED (  -- read once, not once per rule
     SELECT h.household_id, h.county_code, h.village_code, substr(h.county_code, 1, 2) || '0000' AS province_code,
-           h.household_type IN $priority_types AS priority
+           h.household_type IN $priority_types AS priority, h.id_number_hash
     FROM households h
     WHERE {region}
-), ph AS MATERIALIZED (SELECT * FROM person_households){params}
+), ph AS MATERIALIZED (  -- person_households for the region's households only: the view is every person's
+    SELECT person_hash, any_value(household_id) AS household_id FROM persons
+    WHERE household_id IN (SELECT household_id FROM hh) GROUP BY person_hash
+    UNION ALL
+    SELECT id_number_hash, any_value(household_id) FROM hh
+    WHERE id_number_hash IS NOT NULL AND id_number_hash NOT IN (SELECT person_hash FROM persons)
+    GROUP BY id_number_hash
+){params}
 """
 
 
@@ -261,6 +270,15 @@ def _warnings_sql(region_code: str, year: int, rules: tuple[WarningRule, ...]) -
 _COLUMNS = ("household_id", "county_code", "township_code", "village_code", "village_name", "head_name_masked",
             "household_type", "members", "labor_count", "enrolled", "eliminated", "rule_id", "department",
             "event_date", "amount", "threshold")
+
+
+# fetch(function, *args): function(cur, *args), or its stored result (the precompute job passes its own, so that a
+# result asked for by several others is computed once)
+Fetch = Callable[..., Any]
+
+
+def fetched(cur: duckdb.DuckDBPyConnection, fetch: Fetch | None, function: Callable[..., Any], *args: Any) -> Any:
+    return fetch(function, *args) if fetch else function(cur, *args)
 
 
 def department_warnings(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
@@ -341,9 +359,9 @@ def warning_totals(warnings: pd.DataFrame, unmatched: dict[str, int], year: int)
 
 
 _UNMATCHED = """
-SELECT count(DISTINCT d.person_hash) FROM {table} d
-LEFT JOIN person_households ph ON ph.person_hash = d.person_hash
-WHERE d.household_id IS NULL AND ph.household_id IS NULL AND {in_year}
+SELECT $department{k} AS department, count(DISTINCT d.person_hash) FROM {table} d
+LEFT JOIN ph ON ph.person_hash = d.person_hash
+WHERE d.household_id IS NULL AND ph.person_hash IS NULL AND {in_year}
 """
 _IN_YEAR = {"medical": "d.period BETWEEN $start AND $end", "education": "d.school_year = $year",
             "civil_affairs": "d.year = $year", "disability": "d.certified_on BETWEEN $start AND $end",
@@ -354,13 +372,14 @@ _IN_YEAR = {"medical": "d.period BETWEEN $start AND $end", "education": "d.schoo
 def unmatched_persons(cur: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     """Per department: people in the year's rows who match no household (register them, or load members)."""
     params = {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31)}
-    out = {}
-    for department, table in KIND_TABLE.items():
-        sql = _UNMATCHED.format(table=table, in_year=_IN_YEAR[department])
-        found = cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()[0][0]
-        if found:
-            out[department] = int(found)
-    return out
+    parts = []
+    for k, (department, table) in enumerate(KIND_TABLE.items()):
+        parts.append(_UNMATCHED.format(k=k, table=table, in_year=_IN_YEAR[department]))
+        params[f"department{k}"] = department
+    # one query, so the person_households view (every person) is computed once, not once per department
+    sql = "WITH ph AS MATERIALIZED (SELECT person_hash FROM person_households)\n" + "UNION ALL".join(parts)
+    found = dict(cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall())
+    return {department: int(found[department]) for department in KIND_TABLE if found.get(department)}
 
 
 def counts_by_unit(warnings: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -393,9 +412,9 @@ WHERE {region} GROUP BY h.county_code ORDER BY h.county_code
 
 
 def warning_counts(cur: duckdb.DuckDBPyConnection, region_code: str, year: int,
-                   rules: tuple[WarningRule, ...]) -> WarningCounts:
+                   rules: tuple[WarningRule, ...], *, fetch: Fetch | None = None) -> WarningCounts:
     """Warned households by county (with all households, for shares on a map) and by township, and totals."""
-    warnings = department_warnings(cur, region_code, year, rules)
+    warnings = fetched(cur, fetch, department_warnings, region_code, year, rules)
     unmatched = unmatched_persons(cur, year) if region_code == "000000" else {}
     region, params = region_where(region_code, "h")
     counties = cur.execute(_HOUSEHOLDS_BY_COUNTY.format(region=region), params).df()

@@ -445,12 +445,13 @@ def _plan(cur: Any, job: _Job) -> None:
             job.store(riskmodel.evaluate, region, judged)
         if model is not None:
             job.store(riskmodel.highest_risk, region, year, model, TOP_HOUSEHOLDS)
-        job.store(dw.warning_counts, region, year, warning_rules)
+        # the warnings and the closing check once each: the counts, check and summary read them from the job
         job.store(dw.department_warnings, region, year, warning_rules)
+        job.store(dw.warning_counts, region, year, warning_rules, fetch=job.fetch)
         job.store(cases.case_summary, region, deadlines)
         job.store(cases.follow_through, region, deadlines)
-        job.store(closing.closing_summary, region, year, warning_rules, deadlines)
-        job.store(closing.closing_check, region, year, warning_rules, deadlines)
+        job.store(closing.closing_check, region, year, warning_rules, deadlines, fetch=job.fetch)
+        job.store(closing.closing_summary, region, year, warning_rules, deadlines, fetch=job.fetch)
         job.store(alerts.meeting_alerts, region, None)  # None: prices through the latest income year
         job.store(forecast.price_forecast, region, "live_cattle", horizon, None)
         job.store(engine.simulate_toml, region, year, text)

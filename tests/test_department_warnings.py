@@ -117,6 +117,18 @@ def test_totals_count_households_once(warnings):
     assert by_township.set_index("township_code").loc["620121102", "warned"] == 1
 
 
+def test_a_region_gets_the_national_warnings_of_its_households(world, warnings):
+    """Province and county queries look people up among their own households only (much cheaper on a national
+    world); they must warn exactly the national query's households of that area."""
+    import duckdb
+    national, _, rules = warnings
+    with duckdb.connect(str(world), read_only=True) as con:
+        for code in sorted({c[:2] + "0000" for c in national["county_code"]} | set(national["county_code"])):
+            region = dw.department_warnings(con, code, YEAR, rules)
+            cut = national[national["county_code"].str.startswith(code[:2] if code.endswith("0000") else code)]
+            assert region.reset_index(drop=True).equals(cut.reset_index(drop=True)), code
+
+
 def test_matching_uses_the_hash_and_never_stores_raw_ids(world):
     import duckdb
     key = id_key(world)
