@@ -35,7 +35,7 @@ CRITERION_LABELS = {"income": "dept_criterion_income", "rigid_spending": "dept_c
 MEDICAL_RULE_KINDS = ("inpatient_year", "outpatient_month")
 
 _MONITORED = """
-WITH m AS (
+WITH m AS MATERIALIZED (
     SELECT h.household_id, h.county_code, substr(h.village_code, 1, 9) AS township_code, h.village_code,
            h.head_name_masked, h.household_type, h.members, h.labor_count,
            coalesce(h.risk_eliminated_on, (SELECT max(c.closed_on) FROM cases c
@@ -52,14 +52,22 @@ WITH m AS (
     SELECT household_id, per_capita_net_income, net_income,
            coalesce(medical_expense, 0) + coalesce(education_expense, 0) AS rigid_spending
     FROM income_net WHERE year = $year AND household_id IN (SELECT household_id FROM m)
+), ph AS MATERIALIZED (  -- person_households for these households only (the view is every person's)
+    SELECT person_hash, any_value(household_id) AS household_id FROM persons
+    WHERE household_id IN (SELECT household_id FROM m) GROUP BY person_hash
+    UNION ALL
+    SELECT id_number_hash, any_value(household_id) FROM households
+    WHERE household_id IN (SELECT household_id FROM m) AND id_number_hash IS NOT NULL
+      AND id_number_hash NOT IN (SELECT person_hash FROM persons)
+    GROUP BY id_number_hash
 ), person_rows AS (  -- department rows with their household
     SELECT 'house' AS what, coalesce(d.household_id, ph.household_id) AS household_id, d.appraised_on AS on_date,
            d.grade, d.safe_water, NULL AS stage, NULL AS status
-    FROM house_safety d LEFT JOIN person_households ph ON ph.person_hash = d.person_hash
+    FROM house_safety d LEFT JOIN ph ON ph.person_hash = d.person_hash
     WHERE d.appraised_on <= $year_end
     UNION ALL
     SELECT 'school', coalesce(d.household_id, ph.household_id), NULL, NULL, NULL, d.stage, d.status
-    FROM education_records d LEFT JOIN person_households ph ON ph.person_hash = d.person_hash
+    FROM education_records d LEFT JOIN ph ON ph.person_hash = d.person_hash
     WHERE d.school_year = $year
 ), house AS (
     SELECT household_id, arg_max(grade, on_date) AS house_grade, arg_max(safe_water, on_date) AS safe_water
@@ -73,7 +81,7 @@ WITH m AS (
 ), capacity AS (
     SELECT household_id, count(labour_capacity) AS known,
            count(*) FILTER (WHERE labour_capacity IN ('able', 'weak')) AS able
-    FROM persons GROUP BY household_id
+    FROM persons WHERE household_id IN (SELECT household_id FROM m) GROUP BY household_id
 )
 SELECT m.*, v.name AS village_name, n.per_capita_net_income, pl.monitoring_line,
        coalesce(iy.years_above, 0) >= $income_years AS income,

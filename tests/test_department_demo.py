@@ -108,3 +108,14 @@ def test_briefing_paragraph_holds_the_commands_counts(demo_con):
     followed = cases.case_summary(demo_con, "620000", cases.load_deadlines())
     for number in (counts.totals.warned_households, counts.totals.not_enrolled, followed.totals.overdue):
         assert formatting.count(number, "zh") in section.paragraphs[0]
+
+
+def test_a_provinces_closing_check_is_the_national_one_cut_to_it(demo_con):
+    """The check looks people up among the region's monitored households only; a province must get exactly the
+    national rows of its households."""
+    rules, deadlines = dw.load_warning_rules(), cases.load_deadlines()
+    national = closing.closing_check(demo_con, "000000", YEAR, rules, deadlines)
+    for province in sorted({code[:2] + "0000" for code in national["county_code"]}):
+        region = closing.closing_check(demo_con, province, YEAR, rules, deadlines)
+        cut = national[national["county_code"].str.startswith(province[:2])].reset_index(drop=True)
+        assert len(region) and region.equals(cut), province
