@@ -395,8 +395,9 @@ class _Job:
 
 def _plan(cur: Any, job: _Job) -> None:
     """The pages' expensive first calls, most valuable first, latest year, default settings: every page's first
-    view, national then each province; then the credibility audits and the briefings, which take their parts
-    from what is stored already (`job.fetch`). `job.compute` returns the result, `job.store` does not read back
+    view, the credibility audit and the briefings (which take their parts from what is stored already,
+    `job.fetch`), national first, then each province: a region is complete before the next one starts, so the
+    national meeting does not wait for 31 provinces on a national world. `job.compute` returns the result, `job.store` does not read back
     what an earlier, killed run stored.
 
     The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
@@ -437,8 +438,9 @@ def _plan(cur: Any, job: _Job) -> None:
         job.store(events.region_outlines, region)  # the floods page's map and the briefing's
         job.store(whatif.region_counties, region, year)
         counts = job.compute(screening.screening_counts, region, year, rules)
-        if counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT:
-            job.store(screening.flagged_households, region, year, rules)  # longer lists: the page asks to narrow
+        listed = counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT
+        if listed:  # longer lists: the page asks to narrow
+            job.store(screening.flagged_households, region, year, rules)
             if model is not None:
                 job.store(riskmodel.risk_scores, region, year, model)
         if judged is not None:
@@ -447,7 +449,9 @@ def _plan(cur: Any, job: _Job) -> None:
             job.store(riskmodel.highest_risk, region, year, model, TOP_HOUSEHOLDS)
         # the warnings and the closing check once each: the counts, check and summary read them from the job
         job.store(dw.department_warnings, region, year, warning_rules)
-        job.store(dw.warning_counts, region, year, warning_rules, fetch=job.fetch)
+        warned = job.compute(dw.warning_counts, region, year, warning_rules, fetch=job.fetch)
+        if not listed and warned is not None and warned.totals.warned_households <= screening.LIST_LIMIT:  # reasons
+            job.store(screening.flagged_households, region, year, rules)
         job.store(cases.case_summary, region, deadlines)
         job.store(cases.follow_through, region, deadlines)
         job.store(closing.closing_check, region, year, warning_rules, deadlines, fetch=job.fetch)
@@ -459,7 +463,6 @@ def _plan(cur: Any, job: _Job) -> None:
         for scope in estimation_scopes(region):
             if job.compute(flood_models, scope) is not None:
                 job.store(effect_by_income_mix, scope)
-    for region in regions:
         job.store(run_audit, region, year)
         for lang in ("zh", "en"):  # the English briefing finds every number stored by the Chinese one
             job.store(build_briefing, region, year, lang, fetch=job.fetch)

@@ -105,6 +105,10 @@ def warnings_tab() -> None:
                                                    "not_enrolled": shell.t("dept_m_not_enrolled"),
                                                    **department_names}).drop(columns=["county_code"])
     shell.table(townships, kinds_of(townships), name="department-warnings-townships", key="dept-townships")
+    if totals.warned_households > screening.LIST_LIMIT:  # a national list is millions of rows: narrow first
+        st.info(shell.t("dept_list_too_long", region=shell.region_name, count=formatting.count(
+            totals.warned_households, lang), limit=formatting.count(screening.LIST_LIMIT, lang)))
+        return
     if not shell.allows("households"):
         st.info(shell.t("access_households_needed"))
         return

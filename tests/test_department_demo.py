@@ -98,6 +98,20 @@ def test_page_shows_warnings_cases_and_closures(open_app, lang):
     assert len(at.tabs) >= 6 and len(at.dataframe) >= 6
 
 
+def test_more_warned_households_than_a_list_holds_asks_for_a_smaller_region(open_app, monkeypatch):
+    from analysis import screening
+    from analysis.i18n import t
+
+    monkeypatch.setattr(screening, "LIST_LIMIT", 10)
+    monkeypatch.setattr(screening, "flagged_households", None)  # the long list must not be computed at all
+    at = open_app("pages/warnings.py", lang="en", region="620000", year=str(YEAR))
+    assert not at.exception and not at.error, (at.exception, at.error)
+    assert any("households are warned in" in info.value and "more than a list holds (10)" in info.value
+               for info in at.info)
+    assert t("dept_list_warned", "en") not in [header.value for header in at.subheader]
+    assert len(at.tabs) >= 6  # the counts, cases and closures stay
+
+
 def test_briefing_paragraph_holds_the_commands_counts(demo_con):
     from analysis import formatting
     from analysis.briefing.model import Context

@@ -29,6 +29,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dept_list_warned": ("预警户名单（含收入规则原因）", "Warned households (with the income rules' reasons)"),
     "dept_list_not_enrolled": ("应纳未纳：预警但尚未纳入监测", "Should be enrolled: warned, not yet monitored"),
     "dept_by_township_download": ("按乡镇分表下载（Excel）", "One sheet per township (Excel)"),
+    "dept_list_too_long": ("{region}共有 {count} 户被部门预警，超过名单上限 {limit} 户。请在左侧选择一个省、市或县查看和导出名单。",
+                           "{count} households are warned in {region}, more than a list holds ({limit}). Choose a "
+                           "province, city or county in the sidebar to see and export the lists."),
     "dept_none": ("没有符合条件的农户。", "No household meets this."),
     "dept_more_rows": ("显示前 {shown} 行，共 {total} 行；下载可得全部。", "Showing the first {shown} of {total} rows; "
                        "the downloads hold all."),
