@@ -50,10 +50,11 @@ bench: $(STAMP) browser-deps
 	$(PY) -m analysis.bench._firstview
 	$(if $(LARGE),$(PY) -m analysis.bench._firstview --db $(LARGE))
 
-## load: real browsers at 1, 10 and 20 concurrent sessions against a freshly started server (PROCS app processes)
+## load: real browsers, then protocol clients (no rendering), at 1, 10 and 20 concurrent sessions against a freshly started server (PROCS app processes)
 load: $(STAMP) browser-deps
 	@test -f $(DB) || $(PY) -m analysis demo --db $(DB)
 	$(PY) -m analysis.bench._load --db $(DB) --processes $(PROCS)
+	$(PY) -m analysis.bench._load --db $(DB) --processes $(PROCS) --clients protocol
 
 ## soak: memory of one app process over MINUTES of slow visits (3 browser sessions, every page, zh and en)
 MINUTES ?= 60

@@ -1,6 +1,7 @@
 """`make load`: many real browsers at once against a freshly started server, client and server costs apart.
 
     python -m analysis.bench._load [--db PATH] [--processes N] [--sessions 1,10,20] [--region 620000] [--spread S]
+                                   [--clients chromium|protocol]
 
 For each number of concurrent sessions, a separate process group of headless Chromium (one browser, one
 context per session: its own cookies, hence its own Streamlit session and, behind nginx, its own sticky
@@ -9,6 +10,10 @@ drawn. It prints the median and 95th-percentile times, the server's CPU seconds 
 system of the app processes and nginx, read from /proc) and the client side's (Chromium, playwright), so that
 what the server costs is told apart from what the browsers sharing the machine cost. The sessions start
 together, or evenly over `--spread` seconds (colleagues arriving over a minute rather than at one instant).
+With `--clients protocol` no browser runs: each session speaks Streamlit's websocket protocol (the page's HTML,
+then the script run a browser asks for) and is timed until the server has finished the page's script, a chart
+sent — the server's side of twenty colleagues whose browsers draw on their own machines, which two shared
+cores cannot show with twenty software-rendered maps beside the server.
 Nothing here is asserted; it prints measurements.
 """
 from __future__ import annotations
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -73,18 +79,80 @@ async def sessions(url: str, n: int, region: str, county: str, spread: float) ->
             await browser.close()
 
 
-def client_main(url: str, n: int, region: str, county: str, spread: float) -> None:
-    """The browsers' side, run in its own process group: prints one JSON line of session results."""
-    print(json.dumps(asyncio.run(sessions(url, n, region, county, spread))))
+def _cookies(url: str) -> str:
+    """The page's HTML, as a browser fetches it first; behind nginx its answer carries the sticky cookie."""
+    with urllib.request.urlopen(url, timeout=WAIT_MS / 1000) as answer:
+        answer.read()
+        return "; ".join(value.split(";", 1)[0] for value in answer.headers.get_all("Set-Cookie") or [])
 
 
-def run_clients(url: str, n: int, region: str, county: str, spread: float) -> tuple[list[dict], float]:
+async def protocol_view(url: str, page: str, query: str, cookie: str) -> None:
+    """One page view over Streamlit's own websocket protocol, as the browser's script asks for it: returns when
+    the server has finished the page's script (after any rerun it starts itself). Raises when the page shows
+    an exception or draws no plotly chart. Nothing is rendered: the server's side of a page view alone."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    ask = BackMsg()
+    ask.rerun_script.query_string, ask.rerun_script.page_name = query, page
+    charts = 0
+    async with connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                       additional_headers={"Cookie": cookie} if cookie else None, max_size=None,
+                       open_timeout=WAIT_MS / 1000) as socket:
+        await socket.send(ask.SerializeToString())
+        async for raw in socket:
+            message = ForwardMsg.FromString(raw)
+            kind = message.WhichOneof("type")
+            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                element = message.delta.new_element.WhichOneof("type")
+                if element == "exception":
+                    raise RuntimeError(f"{page}: {message.delta.new_element.exception.message[:200]}")
+                charts += element == "plotly_chart"
+            elif kind == "page_not_found":
+                raise RuntimeError(f"{page}: page not found")
+            elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                break
+    if not charts:
+        raise RuntimeError(f"{page}: no chart sent")
+
+
+async def protocol_session(url: str, region: str, county: str, delay: float = 0.0) -> dict:
+    """`one_session` without a browser: the map, then the drill-down, each as a fresh page load."""
+    await asyncio.sleep(delay)
+    try:
+        times = {}
+        for step, page, code in (("map", "map", region), ("drilldown", "explore", county)):
+            start = time.perf_counter()
+            query = f"lang=zh&region={code}"
+            cookie = await asyncio.to_thread(_cookies, f"{url}/{page}?{query}")
+            await protocol_view(url, page, query, cookie)
+            times[step] = time.perf_counter() - start
+        return {**times, "error": None}
+    except Exception as error:  # counted, not fatal
+        return {"map": None, "drilldown": None, "error": f"{type(error).__name__}: {str(error)[:200]}"}
+
+
+async def protocol_sessions(url: str, n: int, region: str, county: str, spread: float) -> list[dict]:
+    return await asyncio.gather(*(protocol_session(url, region, county, spread * i / n) for i in range(n)))
+
+
+CLIENTS = {"chromium": sessions, "protocol": protocol_sessions}
+
+
+def client_main(url: str, n: int, region: str, county: str, spread: float, clients: str) -> None:
+    """The clients' side, run in its own process group: prints one JSON line of session results."""
+    print(json.dumps(asyncio.run(CLIENTS[clients](url, n, region, county, spread))))
+
+
+def run_clients(url: str, n: int, region: str, county: str, spread: float,
+                clients: str = "chromium") -> tuple[list[dict], float]:
     """The sessions' results and the CPU seconds of the client side (this bench's Python, playwright's driver
     and every Chromium process: all are waited for, so the kernel adds them to this process's children)."""
     before = _children_cpu()
     process = subprocess.run(
         [sys.executable, "-m", "analysis.bench._load", "--client", url, "--sessions", str(n),
-         "--region", region, "--county", county, "--spread", str(spread)],
+         "--region", region, "--county", county, "--spread", str(spread), "--clients", clients],
         capture_output=True, text=True, start_new_session=True, check=True)
     return json.loads(process.stdout.strip().splitlines()[-1]), _children_cpu() - before
 
@@ -109,7 +177,7 @@ def summarise(n: int, results: list[dict], server_cpu: float, client_cpu: float,
     loads = 2 * (len(results) - len(errors))
     per_load = server_cpu / loads if loads else float("nan")
     parts.append(f"server CPU {server_cpu:6.1f} s = {per_load:.2f} s/page load  "
-                 f"browsers CPU {client_cpu:6.1f} s = {client_cpu / max(1, loads):.2f} s/page load  "
+                 f"clients CPU {client_cpu:6.1f} s = {client_cpu / max(1, loads):.2f} s/page load  "
                  f"wall {wall:5.1f} s  errors {len(errors)}")
     return " | ".join(parts) + ("".join(f"\n      {e}" for e in errors[:3]))
 
@@ -130,21 +198,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--county", default=None)
     parser.add_argument("--spread", type=float, default=0.0,
                         help="seconds over which the sessions arrive, evenly (default 0: all at once)")
+    parser.add_argument("--clients", choices=sorted(CLIENTS), default="chromium",
+                        help="chromium: real browsers (default); protocol: Streamlit's websocket protocol without "
+                             "rendering, the server's side alone (as colleagues' browsers on their own machines)")
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.client:
-        client_main(args.client, int(args.sessions), args.region, args.county, args.spread)
+        client_main(args.client, int(args.sessions), args.region, args.county, args.spread, args.clients)
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed run still stops its servers
     db = resolve_db_path(args.db)
     county = args.county or busiest_county(db, args.region)
     print(f"load test: {db.name}, {args.processes} app process(es), region {args.region}, county {county}, "
-          f"sessions arriving over {args.spread:g} s", flush=True)
+          f"sessions arriving over {args.spread:g} s, clients: {args.clients}", flush=True)
     with tempfile.TemporaryDirectory(prefix="incomewatch-load-") as workdir, \
             cluster(db, Path(workdir), processes=args.processes) as running:
         for n in (int(x) for x in args.sessions.split(",")):
             before, start = cpu_seconds(running.server_pids), time.perf_counter()
-            results, client_cpu = run_clients(running.url, n, args.region, county, args.spread)
+            results, client_cpu = run_clients(running.url, n, args.region, county, args.spread, args.clients)
             wall = time.perf_counter() - start
             print(summarise(n, results, cpu_seconds(running.server_pids) - before, client_cpu, wall), flush=True)
             print(f"      server memory (RSS, all app processes): {rss_mb([a.pid for a in running.apps]):.0f} MB",
