@@ -244,3 +244,28 @@ def test_a_calm_market_keeps_its_price_table_and_says_what_it_left_out(demo_db, 
     (table,) = section.tables
     assert table.text.empty and list(table.text.columns)[0] == t("brief_commodity", "zh")
     assert table.note == selection_note(alerts, "zh") and "品种 0 个" in table.note and f"正常 {len(alerts)} 个" in table.note
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_section_past_the_memory_limit_is_left_out_and_named(demo_db, year, lang):
+    """The audit run under a 1 MB DuckDB limit (a real out-of-memory error, as the national audit on a small
+    server): the deck keeps every other section and names the page to open instead."""
+    from analysis.credibility import run_audit
+
+    def fetch(function, *args):
+        if function is not run_audit:
+            return function(con, *args)
+        con.execute("SET memory_limit = '1MB'")
+        try:
+            return function(con, *args)
+        finally:
+            con.execute("RESET memory_limit")
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        whole = briefing.build_briefing(con, PROVINCE, year, lang)
+        short = briefing.build_briefing(con, PROVINCE, year, lang, fetch=fetch)
+    headings = [section.heading for section in whole.sections]
+    assert t("brief_cred_heading", lang) in headings
+    assert [section.heading for section in short.sections] == [h for h in headings if h != t("brief_cred_heading", lang)]
+    assert short.caveats[-1] == t("brief_caveat_left_out", lang, pages=t("cred_page", lang))
+    assert not any(t("cred_page", lang) in caveat for caveat in whole.caveats)

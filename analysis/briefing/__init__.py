@@ -15,7 +15,7 @@ import duckdb
 from analysis import dataset, export, formatting, overview
 from analysis.briefing.model import Briefing, Chart, Context, KeyFigure, Section, Table
 from analysis.briefing.narrative import region_label
-from analysis.briefing.sections import section_functions
+from analysis.briefing.sections import section_functions, section_page
 from analysis.briefing.slides import slide_picture, to_pptx
 from analysis.briefing.word import print_picture, to_docx
 from analysis.i18n import t
@@ -51,9 +51,11 @@ def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang:
     """
     ctx = Context(cur, region, region_label(cur, region, lang), year, lang, fetch)
     synthetic = dataset.is_synthetic(cur)
-    caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),)
     has_data = ctx.query(overview.headline, region, year).summary.households > 0
-    sections = tuple(section for function in section_functions() if has_data and (section := function(ctx)))
+    sections, left_out = _sections(ctx) if has_data else ((), ())
+    caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),) \
+        + ((ctx.t("brief_caveat_left_out", pages="、".join(left_out) if lang == "zh" else ", ".join(left_out)),)
+           if left_out else ())
     dataset_name = ctx.t("brief_dataset_demo" if synthetic else "brief_dataset_imported")
     as_of = ctx.t("brief_as_of", year=year)
     figure_source = ctx.t("brief_figure_source", dataset=dataset_name, as_of=as_of)
@@ -64,6 +66,21 @@ def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang:
         caveats=caveats, key_figures=key_figures(ctx), sections=sections, as_of=as_of,
         figure_source=figure_source + (" " + ctx.t("brief_demo_label") if synthetic else ""),
     )
+
+
+def _sections(ctx: Context) -> tuple[tuple[Section, ...], tuple[str, ...]]:
+    """The sections, and the titles of the pages whose section ran out of memory (the national credibility
+    audit needs ≈6 GB of DuckDB memory on the 30-million world): the deck goes without them and says so."""
+    sections, left_out = [], []
+    for function in section_functions():
+        try:
+            section = function(ctx)
+        except duckdb.OutOfMemoryException:
+            left_out.append(ctx.t(section_page(function)))
+            continue
+        if section:
+            sections.append(section)
+    return tuple(sections), tuple(dict.fromkeys(left_out))
 
 
 def render_charts(briefing: Briefing, progress: Progress | None = None,

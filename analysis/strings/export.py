@@ -32,6 +32,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief_caveat_synthetic": ("本材料使用合成的演示数据，数字不是真实统计，不得对外引用。",
                                "This briefing uses synthetic demo data: the numbers are invented and must not "
                                "be quoted as statistics."),
+    "brief_caveat_left_out": ("以下部分超出本服务器的计算内存，本材料未包含，请在相应页面查看：{pages}。",
+                              "Left out, beyond this server's memory for the computation; see these pages: {pages}."),
     "brief_caveat_auto": ("文字由系统根据数据自动生成，使用前请核对。",
                           "The text was written automatically from the numbers; check it before use."),
     "brief_as_of": ("数据截至{year}年", "Data as of {year}"),

@@ -11,6 +11,7 @@ from analysis.credibility.labels import reason_name
 from analysis.figures import credibility as figures
 
 ORDER = 55  # after screening and department warnings
+PAGE = "cred_page"  # the title of the page that shows this section's figures
 TOP_REASONS = 3
 
 

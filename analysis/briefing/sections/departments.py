@@ -8,6 +8,7 @@ from analysis.briefing.model import Context, Section
 from analysis.store.department_formats import DEPARTMENTS
 
 ORDER = 50  # after screening: department warnings join its income rules
+PAGE = "dept_page"  # the title of the page that shows this section's figures
 
 
 def departments_section(ctx: Context) -> Section | None:

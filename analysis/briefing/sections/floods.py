@@ -11,6 +11,7 @@ from analysis.floods.panel import ESTIMATION_LEVELS
 from analysis.regioncodes import region_level
 
 ORDER = 35
+PAGE = "flood_page"  # the title of the page that shows this section's figures
 
 
 def floods_section(ctx: Context) -> Section | None:

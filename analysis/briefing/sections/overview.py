@@ -11,6 +11,7 @@ from analysis.figures.base import SOURCES
 from analysis.i18n import region_name
 
 ORDER = 10
+PAGE = "page_overview"  # the title of the page that shows this section's figures
 
 
 def income_section(ctx: Context) -> Section | None:

@@ -13,6 +13,7 @@ from analysis.prices.labels import selection_note
 from analysis.prices.series import price_region
 
 ORDER = 33
+PAGE = "price_page"  # the title of the page that shows this section's figures
 COMMODITY_KEYS = {
     "live_cattle": "brief_commodity_live_cattle", "live_sheep": "brief_commodity_live_sheep",
     "live_hog": "brief_commodity_live_hog", "beef": "brief_commodity_beef", "mutton": "brief_commodity_mutton",

@@ -10,6 +10,7 @@ from analysis.regioncodes import NATIONAL, below_county, region_prefix
 from analysis.selection import regions_with_data
 
 ORDER = 5
+PAGE = "map_page_risk_map"  # the title of the page that shows this section's figures
 METRIC = "below_share"
 
 

@@ -9,6 +9,7 @@ from analysis.briefing.model import Chart, Context, Section
 from analysis.figures.screening import reasons_figure
 
 ORDER = 45
+PAGE = "screen_page"  # the title of the page that shows this section's figures
 TOP_REASONS = 3
 
 
