@@ -196,3 +196,34 @@ def test_a_job_that_cannot_start_never_fails_the_import(world, monkeypatch, caps
     precompute.results_dir(world).write_text("not a folder")  # the results folder cannot be made
     assert ingest_files(world, [("households.csv", csv_bytes(HOUSEHOLDS, [["Q1", "630102001001", "脱贫户", 3]]))]).ok
     assert "precompute not started" in capsys.readouterr().err
+
+
+def test_a_step_out_of_memory_is_tried_again_on_a_fresh_connection(demo_copy, tmp_path):
+    """Memory held on the job's connection (here a temporary table that may not spill) makes a query run out of
+    DuckDB memory; the job's retry closes that connection and the same query then succeeds on a fresh one."""
+    import duckdb
+
+    from analysis.store.connection import Database
+
+    database = Database(demo_copy)
+    job = precompute._Job(demo_copy, database, tmp_path, precompute.JobReport(version=database.version), None, None)
+    job.connect({"memory_limit": "64MiB", "threads": 1, "temp_directory": ""})
+    try:
+        job.cur.execute("CREATE TEMP TABLE held AS SELECT range AS n, repeat('x', 40) AS pad FROM range(1000000)")
+        first = job.cur
+
+        def step():
+            return job.cur.execute("SELECT count(*) FROM (SELECT DISTINCT range::VARCHAR || repeat('y', 30) "
+                                   "FROM range(300000))").fetchone()[0]
+
+        with pytest.raises(duckdb.OutOfMemoryException):
+            step()
+        assert job._with_retry(step, top=True) > 0
+        assert job.cur is not first
+        assert job.cur.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "64.0 MiB"
+        with pytest.raises(duckdb.OutOfMemoryException):  # a nested step is not retried: its caller holds the cursor
+            job.cur.execute("CREATE TEMP TABLE held AS SELECT range AS n, repeat('x', 40) AS pad FROM range(1000000)")
+            job._with_retry(step, top=False)
+    finally:
+        job.close()
+        database.close()
