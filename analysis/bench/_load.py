@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import signal
 import statistics
@@ -157,6 +158,15 @@ def run_clients(url: str, n: int, region: str, county: str, spread: float,
     return json.loads(process.stdout.strip().splitlines()[-1]), _children_cpu() - before
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat: what the clients cost beyond the
+    server, counting Chromium's renderers too (the kernel re-parents them, so `_children_cpu` misses some)."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
 def _children_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
@@ -167,7 +177,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def summarise(n: int, results: list[dict], server_cpu: float, client_cpu: float, wall: float) -> str:
+def summarise(n: int, results: list[dict], server_cpu: float, client_cpu: float, wall: float,
+              machine: tuple[float, float] = (0.0, 0.0)) -> str:
     errors = [r["error"] for r in results if r["error"]]
     parts = [f"{n:>3} sessions"]
     for step in ("map", "drilldown"):
@@ -178,7 +189,7 @@ def summarise(n: int, results: list[dict], server_cpu: float, client_cpu: float,
     per_load = server_cpu / loads if loads else float("nan")
     parts.append(f"server CPU {server_cpu:6.1f} s = {per_load:.2f} s/page load  "
                  f"clients CPU {client_cpu:6.1f} s = {client_cpu / max(1, loads):.2f} s/page load  "
-                 f"wall {wall:5.1f} s  errors {len(errors)}")
+                 f"wall {wall:5.1f} s  errors {len(errors)}  machine busy {machine[0]:.0f} of {machine[1]:.0f} core-s")
     return " | ".join(parts) + ("".join(f"\n      {e}" for e in errors[:3]))
 
 
@@ -214,10 +225,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="incomewatch-load-") as workdir, \
             cluster(db, Path(workdir), processes=args.processes) as running:
         for n in (int(x) for x in args.sessions.split(",")):
-            before, start = cpu_seconds(running.server_pids), time.perf_counter()
+            before, start, busy = cpu_seconds(running.server_pids), time.perf_counter(), machine_busy()
             results, client_cpu = run_clients(running.url, n, args.region, county, args.spread, args.clients)
-            wall = time.perf_counter() - start
-            print(summarise(n, results, cpu_seconds(running.server_pids) - before, client_cpu, wall), flush=True)
+            wall, machine = time.perf_counter() - start, tuple(b - a for a, b in zip(busy, machine_busy(), strict=True))
+            print(summarise(n, results, cpu_seconds(running.server_pids) - before, client_cpu, wall, machine),
+                  flush=True)
             print(f"      server memory (RSS, all app processes): {rss_mb([a.pid for a in running.apps]):.0f} MB",
                   flush=True)
 
