@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import duckdb
 import streamlit as st
 
 from analysis.i18n import LANGS, t
@@ -47,6 +48,11 @@ def guarded() -> Iterator[None]:
     """Run a page: an unexpected exception becomes a message with an error id (re-raised for developers)."""
     try:
         yield
+    except duckdb.OutOfMemoryException as error:  # a limit of this server, not a fault: say what to do
+        _log().warning("out of memory at %s: %s", st.context.url, error)
+        st.warning("\n\n".join(t("error_out_of_memory", lang) for lang in LANGS), icon=":material/memory:")
+        if developer_details():
+            raise
     except Exception as error:
         report_unexpected(error)
         if developer_details():

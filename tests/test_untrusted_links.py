@@ -150,3 +150,20 @@ def test_files_that_once_showed_tracebacks_get_a_clear_outcome(open_app, visitor
     # a clear outcome: refused with the reason, or read as the rows it holds ("no problems")
     assert at.error or at.success, [(e.type, e.value) for e in (*at.warning, *at.info, *at.markdown)]
     assert not [e for e in at.error if "Error id" in e.value]  # not the unexpected-error message
+
+
+def test_a_view_past_the_memory_limit_says_what_to_do(demo_copy, monkeypatch, visitor_errors):
+    """A real DuckDB out-of-memory error (this server's page limit set to 2 MB, so the overview's first query
+    meets it; the national audit on the 30-million world meets the real 2 GB one): a bilingual warning that names
+    the settings, no error id."""
+    from analysis.i18n import t
+    from analysis.store.connection import MEMORY_ENV
+
+    monkeypatch.setenv(DB_ENV, str(demo_copy))  # a file of its own: its connection is opened with this limit
+    monkeypatch.setenv(MEMORY_ENV, "2MB")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"region": "620000"})
+    at.run()
+    assert [e.value for e in at.exception] == [] and [e.value for e in at.error] == []
+    assert any(t("error_out_of_memory", "zh") in w.value and t("error_out_of_memory", "en") in w.value
+               for w in at.warning)
