@@ -280,3 +280,22 @@ def test_a_drill_down_link_into_another_county_is_refused(signed_in):
     at = signed_in(CLERK, "pages/drilldown.py", region=COUNTY, village="621126101201")
     assert any(DENIED in e.value for e in at.error) and at.dataframe.len == 0
     assert at.audit.entries(action="denied")[-1]["target"].startswith(NEIGHBOUR)
+
+
+def test_the_view_as_picker_stays_small_on_a_large_world(demo_db, monkeypatch):
+    """Past the limit the picker offers every county and above, and one village with its township."""
+    from pages import _access
+
+    monkeypatch.setattr(_access, "VIEW_AS_LIMIT", 100)
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    offered = at.selectbox(key="view_as_region").options
+    import duckdb
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        village = con.execute("SELECT min(village_code) FROM households").fetchone()[0]
+        counties = con.execute("SELECT count(DISTINCT county_code) FROM county_year").fetchone()[0]
+    codes = [option.rsplit(" ", 1)[-1] for option in offered]
+    assert codes[-2:] == [village[:9], village]
+    assert sum(len(code) == 9 for code in codes) == 1 and sum(len(code) == 6 for code in codes) > counties
+    at.selectbox(key="view_as_region").set_value(village).run()
+    assert [e.value for e in at.exception] == [] and at.query_params["region"] == village
