@@ -74,6 +74,21 @@ PAGES = (
     ("pages/audit_log.py", "audit_page", ":material/policy:", "audit", "section_data"),
 )
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _regions(db_path: str, version: str) -> tuple[pd.DataFrame, RegionTree]:
+    """The regions with data down to townships (the cascade's and the demo's "view as" picker's) and their tree,
+    once per data version: on the 30-million world 67,000 rows, rebuilt on every page run before."""
+    regions = pd.concat([run_query(db_path, version, regions_with_data), run_query(db_path, version, townships_with_data),
+                         run_query(db_path, version, first_village)], ignore_index=True)
+    return regions, RegionTree(regions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={Scope: lambda scope: scope.region_code})
+def _scoped_tree(db_path: str, version: str, scope: Scope) -> RegionTree:
+    """The tree of what the scope's area may offer (only its area decides), once per data version and area."""
+    return RegionTree(scoped_regions(_regions(db_path, version)[0], scope))
+
+
 @st.cache_resource(show_spinner=False)
 def _start_warm_up(provinces: tuple[str, ...]) -> threading.Thread:
     """Once per process, at its first visit, in the background: the first visitor's page is not held up."""
@@ -203,11 +218,7 @@ def main() -> None:
         for lang in LANGS:
             st.error(t("db_needs_refresh", lang, path=db_path))
         st.stop()
-    regions = run_query(db_path, version, regions_with_data) if ready else EMPTY_REGIONS
-    if ready:  # the cascade (and the demo's "view as" picker) goes down to townships
-        regions = pd.concat([regions, run_query(db_path, version, townships_with_data),
-                             run_query(db_path, version, first_village)], ignore_index=True)
-    tree = RegionTree(regions)
+    regions, tree = _regions(db_path, version) if ready else (EMPTY_REGIONS, RegionTree(EMPTY_REGIONS))
     _start_warm_up(tuple(regions.loc[regions["level"] == "province", "code"]))
     years = run_query(db_path, version, dataset.income_years) if ready else []
     audit_path = str(access_settings.audit_log_path(db_path))
@@ -224,7 +235,9 @@ def main() -> None:
     if ready and len(scope.region_code) > 9:  # a village scope: its village is named too
         regions = pd.concat([regions, run_query(db_path, version, named_regions, (scope.region_code,))],
                             ignore_index=True).drop_duplicates("code")
-    tree = RegionTree(scoped_regions(regions, scope))
+        tree = RegionTree(scoped_regions(regions, scope))
+    elif ready:
+        tree = _scoped_tree(db_path, version, scope)
     followed = VIEW in st.session_state and _link_moved()
     set_link_followed(followed)
     if VIEW not in st.session_state or followed:
