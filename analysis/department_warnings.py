@@ -26,6 +26,8 @@ from analysis.regioncodes import region_where
 from analysis.rulefile import RulesError, rule_header, text_field
 from analysis.store.department_formats import COMPULSORY_STAGES, DEPARTMENTS
 
+SHOWN_ROWS = 500  # rows of a list or table the warnings page shows; its downloads have every row
+
 RULES_FILE = DATA_DIR / "warning_rules.toml"
 PRIORITY_TYPES = ("脱贫户", *MONITORED_TYPES)
 PROVINCES = ("000000", *(f"{n}0000" for n in range(10, 100)))

@@ -112,6 +112,19 @@ def test_more_warned_households_than_a_list_holds_asks_for_a_smaller_region(open
     assert len(at.tabs) >= 6  # the counts, cases and closures stay
 
 
+def test_a_long_township_table_shows_the_most_warned_first_and_downloads_all(open_app, monkeypatch):
+    from analysis.i18n import t
+
+    monkeypatch.setattr(dw, "SHOWN_ROWS", 10)
+    at = open_app("pages/warnings.py", lang="en", region="620000", year=str(YEAR))
+    assert not at.exception and not at.error, (at.exception, at.error)
+    note = t("dept_more_rows_largest", "en", shown=10, total="", column=t("dept_households", "en")).split(" rows")[0]
+    assert any(caption.value.startswith(note) for caption in at.caption)
+    shown = next(frame.value for frame in at.dataframe if t("dept_col_township", "en") in frame.value.columns)
+    households = shown[t("dept_households", "en")].tolist()
+    assert len(households) == 10 and households == sorted(households, reverse=True)
+
+
 def test_briefing_paragraph_holds_the_commands_counts(demo_con):
     from analysis import formatting
     from analysis.briefing.model import Context

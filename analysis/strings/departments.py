@@ -33,6 +33,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "{count} households are warned in {region}, more than a list holds ({limit}). Choose a "
                            "province, city or county in the sidebar to see and export the lists."),
     "dept_none": ("没有符合条件的农户。", "No household meets this."),
+    "dept_more_rows_largest": ("按“{column}”从多到少显示前 {shown} 行，共 {total} 行；下载可得全部。",
+                               "Showing the {shown} of {total} rows with the highest “{column}”; the download has all."),
     "dept_more_rows": ("显示前 {shown} 行，共 {total} 行；下载可得全部。", "Showing the first {shown} of {total} rows; "
                        "the downloads hold all."),
     "dept_cases_caption": ("台账截至 {date}：{cases} 件，未结 {open} 件；预警到县级审定中位 {decision} 天，到首次帮扶中位 "
