@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -80,70 +79,14 @@ async def sessions(url: str, n: int, region: str, county: str, spread: float) ->
             await browser.close()
 
 
-def _cookies(url: str) -> str:
-    """The page's HTML, as a browser fetches it first; behind nginx its answer carries the sticky cookie."""
-    with urllib.request.urlopen(url, timeout=WAIT_MS / 1000) as answer:
-        answer.read()
-        return "; ".join(value.split(";", 1)[0] for value in answer.headers.get_all("Set-Cookie") or [])
+# Where each kind of client runs: the protocol client speaks Streamlit's protobufs, so it lives in pages/
+# (analysis/ never imports streamlit) and is started by module name.
+CLIENTS = {"chromium": "analysis.bench._load", "protocol": "pages._load_protocol"}
 
 
-async def protocol_view(url: str, page: str, query: str, cookie: str) -> None:
-    """One page view over Streamlit's own websocket protocol, as the browser's script asks for it: returns when
-    the server has finished the page's script (after any rerun it starts itself). Raises when the page shows
-    an exception or draws no plotly chart. Nothing is rendered: the server's side of a page view alone."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.asyncio.client import connect
-
-    ask = BackMsg()
-    ask.rerun_script.query_string, ask.rerun_script.page_name = query, page
-    charts = 0
-    async with connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                       additional_headers={"Cookie": cookie} if cookie else None, max_size=None,
-                       open_timeout=WAIT_MS / 1000) as socket:
-        await socket.send(ask.SerializeToString())
-        async for raw in socket:
-            message = ForwardMsg.FromString(raw)
-            kind = message.WhichOneof("type")
-            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                element = message.delta.new_element.WhichOneof("type")
-                if element == "exception":
-                    raise RuntimeError(f"{page}: {message.delta.new_element.exception.message[:200]}")
-                charts += element == "plotly_chart"
-            elif kind == "page_not_found":
-                raise RuntimeError(f"{page}: page not found")
-            elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                break
-    if not charts:
-        raise RuntimeError(f"{page}: no chart sent")
-
-
-async def protocol_session(url: str, region: str, county: str, delay: float = 0.0) -> dict:
-    """`one_session` without a browser: the map, then the drill-down, each as a fresh page load."""
-    await asyncio.sleep(delay)
-    try:
-        times = {}
-        for step, page, code in (("map", "map", region), ("drilldown", "explore", county)):
-            start = time.perf_counter()
-            query = f"lang=zh&region={code}"
-            cookie = await asyncio.to_thread(_cookies, f"{url}/{page}?{query}")
-            await protocol_view(url, page, query, cookie)
-            times[step] = time.perf_counter() - start
-        return {**times, "error": None}
-    except Exception as error:  # counted, not fatal
-        return {"map": None, "drilldown": None, "error": f"{type(error).__name__}: {str(error)[:200]}"}
-
-
-async def protocol_sessions(url: str, n: int, region: str, county: str, spread: float) -> list[dict]:
-    return await asyncio.gather(*(protocol_session(url, region, county, spread * i / n) for i in range(n)))
-
-
-CLIENTS = {"chromium": sessions, "protocol": protocol_sessions}
-
-
-def client_main(url: str, n: int, region: str, county: str, spread: float, clients: str) -> None:
-    """The clients' side, run in its own process group: prints one JSON line of session results."""
-    print(json.dumps(asyncio.run(CLIENTS[clients](url, n, region, county, spread))))
+def client_main(url: str, n: int, region: str, county: str, spread: float) -> None:
+    """The browsers' side, run in its own process group: prints one JSON line of session results."""
+    print(json.dumps(asyncio.run(sessions(url, n, region, county, spread))))
 
 
 def run_clients(url: str, n: int, region: str, county: str, spread: float,
@@ -152,8 +95,8 @@ def run_clients(url: str, n: int, region: str, county: str, spread: float,
     and every Chromium process: all are waited for, so the kernel adds them to this process's children)."""
     before = _children_cpu()
     process = subprocess.run(
-        [sys.executable, "-m", "analysis.bench._load", "--client", url, "--sessions", str(n),
-         "--region", region, "--county", county, "--spread", str(spread), "--clients", clients],
+        [sys.executable, "-m", CLIENTS[clients], "--client", url, "--sessions", str(n),
+         "--region", region, "--county", county, "--spread", str(spread)],
         capture_output=True, text=True, start_new_session=True, check=True)
     return json.loads(process.stdout.strip().splitlines()[-1]), _children_cpu() - before
 
@@ -215,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.client:
-        client_main(args.client, int(args.sessions), args.region, args.county, args.spread, args.clients)
+        client_main(args.client, int(args.sessions), args.region, args.county, args.spread)
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed run still stops its servers
     db = resolve_db_path(args.db)
