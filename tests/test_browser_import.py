@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from tests.browser_walk import settle
 from tests.test_browser import CHROMIUM_ARGS, app_server, chromium  # noqa: F401 (fixture)
 
 HEADERS = ["户编号", "村级区划代码", "户类型", "家庭人口", "户主姓名", "身份证号", "人均纯收入（元）"]
@@ -129,6 +130,7 @@ def test_a_clerk_fixes_a_file_by_the_problem_list_and_imports_a_filled_template(
 
             page = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 1400}).new_page()
             page.goto(f"{url}/import?lang=zh")
+            settle(page)  # as a clerk waits for the page: a click during its first run once lost the download
             page.get_by_text("下载空白模板").first.click(timeout=WAIT)
             with page.expect_download(timeout=WAIT) as download:
                 page.get_by_role("button", name="下载 Excel 模板").click()
