@@ -20,12 +20,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CommandError(f"folder not found / 目录不存在: {args.out.parent}")
     start, progress = time.perf_counter(), progress_printer(True)
     progress(0.0, t("brief_progress_data", args.lang))
-    export.warm_up()
     with command_reader(args.db) as (con, fetch):
         year = args.year or latest_year(con)
         document = fetch(briefing.build_briefing, args.region, year, args.lang)
-    if not document.sections:
+    if not document.sections:  # before the export browser starts: a refusal never waits on it
         raise CommandError(f"no data for region {args.region} in {year} / 该地区该年度没有数据")
+    export.warm_up()
     files = briefing.documents(document, (fmt,), progress=progress)
     args.out.write_bytes(files[fmt])
     charts = len(document.charts)
