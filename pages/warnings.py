@@ -53,23 +53,24 @@ def household_table(frame: pd.DataFrame, name: str, key: str) -> None:
     if frame.empty:
         st.info(shell.t("dept_none"))
         return
+    shown_rows(frame, name, key)
+
+
+def shown_rows(frame: pd.DataFrame, name: str, key: str, largest_first: str | None = None,
+               table_key: str | None = None) -> None:
+    """At most SHOWN_ROWS rows on screen, the first ones or, when cut, those largest in `largest_first` (the
+    country's 64,000 townships took 4.6 CPU-s a first view to send); the downloads have every row in order."""
+    shown = frame
     if len(frame) > SHOWN_ROWS:
-        st.caption(shell.t("dept_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(frame), lang)))
-    shell.table(frame.head(SHOWN_ROWS), kinds_of(frame))
+        total = formatting.count(len(frame), lang)
+        if largest_first is None:
+            st.caption(shell.t("dept_more_rows", shown=SHOWN_ROWS, total=total))
+        else:
+            st.caption(shell.t("dept_more_rows_largest", shown=SHOWN_ROWS, total=total, column=largest_first))
+            shown = frame.sort_values(largest_first, ascending=False, kind="stable")
+        shown = shown.head(SHOWN_ROWS)
+    shell.table(shown, kinds_of(frame), key=table_key)
     shell.table_downloads(frame, name, key=key, kinds=kinds_of(frame))
-
-
-def long_table(frame: pd.DataFrame, largest_first: str, name: str, key: str) -> None:
-    """A table of SHOWN_ROWS rows at most on screen, the largest first when cut (the country's 64,000 townships
-    took 4.6 CPU-s a first view to send); the downloads have every row in the table's order."""
-    if len(frame) > SHOWN_ROWS:
-        st.caption(shell.t("dept_more_rows_largest", shown=SHOWN_ROWS, total=formatting.count(len(frame), lang),
-                           column=largest_first))
-        shell.table(frame.sort_values(largest_first, ascending=False, kind="stable").head(SHOWN_ROWS),
-                    kinds_of(frame), key=key)
-        shell.table_downloads(frame, name, key=key, kinds=kinds_of(frame))
-    else:
-        shell.table(frame, kinds_of(frame), name=name, key=key)
 
 
 def township_workbook(frame: pd.DataFrame, townships: pd.Series, names: dict, name: str, key: str) -> None:
@@ -117,7 +118,8 @@ def warnings_tab() -> None:
                                                    "households": shell.t("dept_households"),
                                                    "not_enrolled": shell.t("dept_m_not_enrolled"),
                                                    **department_names}).drop(columns=["county_code"])
-    long_table(townships, shell.t("dept_households"), "department-warnings-townships", key="dept-townships")
+    shown_rows(townships, "department-warnings-townships", key="dept-townships",
+               largest_first=shell.t("dept_households"), table_key="dept-townships")
     if totals.warned_households > screening.LIST_LIMIT:  # a national list is millions of rows: narrow first
         st.info(shell.t("dept_list_too_long", region=shell.region_name, count=formatting.count(
             totals.warned_households, lang), limit=formatting.count(screening.LIST_LIMIT, lang)))
