@@ -74,12 +74,14 @@ PAGES = (
     ("pages/audit_log.py", "audit_page", ":material/policy:", "audit", "section_data"),
 )
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "name_en", "level", "parent_code"])
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _regions(db_path: str, version: str) -> tuple[pd.DataFrame, RegionTree]:
     """The regions with data down to townships (the cascade's and the demo's "view as" picker's) and their tree,
     once per data version: on the 30-million world 67,000 rows, rebuilt on every page run before."""
-    regions = pd.concat([run_query(db_path, version, regions_with_data), run_query(db_path, version, townships_with_data),
-                         run_query(db_path, version, first_village)], ignore_index=True)
+    regions = pd.concat([run_query(db_path, version, query) for query in (regions_with_data, townships_with_data,
+                                                                         first_village)], ignore_index=True)
     return regions, RegionTree(regions)
 
 

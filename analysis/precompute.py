@@ -433,8 +433,8 @@ def _plan(cur: Any, job: _Job) -> None:
     """The pages' expensive first calls, most valuable first, latest year, default settings: every page's first
     view, the credibility audit and the briefings (which take their parts from what is stored already,
     `job.fetch`), national first, then each province: a region is complete before the next one starts, so the
-    national meeting does not wait for 31 provinces on a national world. `job.compute` returns the result, `job.store` does not read back
-    what an earlier, killed run stored.
+    national meeting does not wait for 31 provinces on a national world. `job.compute` returns the result,
+    `job.store` does not read back what an earlier, killed run stored.
 
     The arguments must be exactly those the pages pass (tests/test_precompute.py opens the pages and
     checks that none of these is computed again).
@@ -474,7 +474,8 @@ def _plan(cur: Any, job: _Job) -> None:
         job.store(events.region_outlines, region)  # the floods page's map and the briefing's
         job.store(whatif.region_counties, region, year)
         counts = job.compute(screening.screening_counts, region, year, rules)
-        listed = counts is not None and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT
+        listed = (counts is not None
+                  and screening.screening_totals(counts, rules).households_flagged <= screening.LIST_LIMIT)
         if listed:  # longer lists: the page asks to narrow
             job.store(screening.flagged_households, region, year, rules)
             if model is not None:

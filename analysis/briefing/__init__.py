@@ -54,8 +54,7 @@ def build_briefing(cur: duckdb.DuckDBPyConnection, region: str, year: int, lang:
     has_data = ctx.query(overview.headline, region, year).summary.households > 0
     sections, left_out = _sections(ctx) if has_data else ((), ())
     caveats = ((ctx.t("brief_caveat_synthetic"),) if synthetic else ()) + (ctx.t("brief_caveat_auto"),) \
-        + ((ctx.t("brief_caveat_left_out", pages="、".join(left_out) if lang == "zh" else ", ".join(left_out)),)
-           if left_out else ())
+        + ((ctx.t("brief_caveat_left_out", pages=ctx.t("brief_list_sep").join(left_out)),) if left_out else ())
     dataset_name = ctx.t("brief_dataset_demo" if synthetic else "brief_dataset_imported")
     as_of = ctx.t("brief_as_of", year=year)
     figure_source = ctx.t("brief_figure_source", dataset=dataset_name, as_of=as_of)

@@ -1,8 +1,8 @@
 """The briefing's sections, one module per page family: add a section by adding a function here.
 
 Each module defines `ORDER` (where its sections go; smaller first), `PAGE` (the title key of the page that shows
-its figures) and `SECTIONS`, a tuple of functions `(Context) -> Section | None` in the order they appear. Modules are found by name, so a new
-page family adds `analysis/briefing/sections/<family>.py` without touching anyone else's file.
+its figures) and `SECTIONS`, a tuple of functions `(Context) -> Section | None` in the order they appear.
+Modules are found by name, so a new page family adds `analysis/briefing/sections/<family>.py` without touching anyone else's file.
 """
 from __future__ import annotations
 
