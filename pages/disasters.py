@@ -12,7 +12,7 @@ from analysis.floods.params import flood_params
 from analysis.i18n import region_name
 from analysis.regioncodes import below_county
 from analysis.selection import RegionTree
-from pages._common import income_page_shell
+from pages._common import income_page_shell, lazy_tabs
 
 shell = income_page_shell()
 lang, region, year = shell.lang, shell.region, shell.year
@@ -192,12 +192,6 @@ if below_county(region):  # events, the flood panel and the what-if counties are
     st.info(shell.t("access_county_only", what=shell.t("access_what_disasters"), region=shell.region_name),
             icon=":material/info:")
     st.stop()
-events_tab, impact_tab, whatif_tab = st.tabs([shell.t("flood_tab_events"), shell.t("flood_tab_impact"),
-                                              shell.t("flood_tab_whatif")])
-with events_tab:
-    show_events()
-with impact_tab:
-    scope, models = measured_scope()
-    show_impact(scope, models)
-with whatif_tab:
-    show_what_if(scope, models)
+lazy_tabs([shell.t("flood_tab_events"), shell.t("flood_tab_impact"), shell.t("flood_tab_whatif")],
+          [show_events, lambda: show_impact(*measured_scope()), lambda: show_what_if(*measured_scope())],
+          key="tabs-floods")

@@ -1,6 +1,8 @@
 """Screening 筛查预警: who the rules flag, who should be enrolled, whom to check before closing."""
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +11,7 @@ from analysis.figures import screening as figures
 from analysis.i18n import region_name
 from analysis.regioncodes import below_county
 from analysis.regions import county_outlines
-from pages._common import income_page_shell
+from pages._common import income_page_shell, lazy_tabs
 
 SHOWN_ROWS = 500
 
@@ -103,17 +105,20 @@ visit = screening.ranked(flagged, scores)
 lists = (("screen_tab_visit", "screen_visit_caption", visit, "screening-visit"),
          ("screen_tab_enrol", "screen_enrol_caption", screening.should_enrol(visit), "screening-enrol"),
          ("screen_tab_check", "screen_check_caption", screening.check_before_closing(visit), "screening-check"))
-for tab, (_, caption, frame, name) in zip(st.tabs([shell.t(key) for key, *_ in lists]), lists, strict=True):
-    with tab:
-        st.caption(shell.t(caption))
-        if frame.empty:
-            st.info(shell.t("screen_none"))
-            continue
-        table = screening.household_list(frame, rules, lang)
-        if len(table) > SHOWN_ROWS:
-            st.caption(shell.t("screen_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(table), lang)))
-        kinds = screening.list_kinds(lang)
-        shell.table(table.head(SHOWN_ROWS), kinds)
-        shell.table_downloads(table, name, key=name, kinds=kinds)
 
+
+def show_list(caption: str, frame: pd.DataFrame, name: str) -> None:
+    st.caption(shell.t(caption))
+    if frame.empty:
+        st.info(shell.t("screen_none"))
+        return
+    table = screening.household_list(frame, rules, lang)
+    if len(table) > SHOWN_ROWS:
+        st.caption(shell.t("screen_more_rows", shown=SHOWN_ROWS, total=formatting.count(len(table), lang)))
+    kinds = screening.list_kinds(lang)
+    shell.table(table.head(SHOWN_ROWS), kinds)
+    shell.table_downloads(table, name, key=name, kinds=kinds)
+
+
+lazy_tabs([shell.t(key) for key, *_ in lists], [partial(show_list, *rest) for _, *rest in lists], key="tabs-screen")
 show_rules()

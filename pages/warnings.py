@@ -12,7 +12,7 @@ from analysis.i18n import region_name
 from analysis.regioncodes import below_county
 from analysis.regions import county_outlines, real_regions
 from analysis.store.department_formats import DEPARTMENTS, MEASURE_TYPES
-from pages._common import income_page_shell
+from pages._common import income_page_shell, lazy_tabs
 
 SHOWN_ROWS = dw.SHOWN_ROWS
 
@@ -196,19 +196,14 @@ def closing_tab() -> None:
     lists = (("dept_list_closed_failing", closing.closed_failing(check), "closing-failing"),
              ("dept_list_review", closing.review_for_closing(check), "closing-review"),
              ("dept_list_continued", closing.continued_support(check), "closing-continued"))
-    for tab, (_, frame, name) in zip(st.tabs([shell.t(key) for key, *_ in lists]), lists, strict=True):
-        with tab:
-            household_table(closing.closing_list(frame, lang), name, key=name)
+    lazy_tabs([shell.t(key) for key, *_ in lists],
+              [lambda frame=frame, name=name: household_table(closing.closing_list(frame, lang), name, key=name)
+               for _, frame, name in lists],
+              key="tabs-dept-closing")
 
 
-tab_warnings, tab_cases, tab_closing = st.tabs([shell.t("dept_tab_warnings"), shell.t("dept_tab_cases"),
-                                                shell.t("dept_tab_closing")])
-with tab_warnings:
-    warnings_tab()
-with tab_cases:
-    cases_tab()
-with tab_closing:
-    closing_tab()
+lazy_tabs([shell.t("dept_tab_warnings"), shell.t("dept_tab_cases"), shell.t("dept_tab_closing")],
+          [warnings_tab, cases_tab, closing_tab], key="tabs-dept")
 with st.expander(shell.t("dept_rules_title")):
     regions = real_regions()
     province_names = {code: region_name(zh, en, lang)

@@ -9,6 +9,7 @@ import pytest
 
 from analysis import cases, closing
 from analysis import department_warnings as dw
+from tests.helpers_tabs import every_tab
 from tests.test_cli import cli
 
 YEAR = 2024
@@ -95,7 +96,11 @@ def test_page_shows_warnings_cases_and_closures(open_app, lang):
     at = open_app("pages/warnings.py", lang=lang, region="620000", year=str(YEAR))
     assert not at.exception and not at.error, (at.exception, at.error)
     assert [m.value for m in at.metric][0] != "0"
-    assert len(at.tabs) >= 6 and len(at.dataframe) >= 6
+    tables = 0
+    for view in every_tab(at):  # warnings, follow-through, then closing with its three lists
+        assert not view.exception and not view.error, (view.exception, view.error)
+        tables += len(view.dataframe)
+    assert len(at.tabs) >= 6 and tables >= 12
 
 
 def test_more_warned_households_than_a_list_holds_asks_for_a_smaller_region(open_app, monkeypatch):
@@ -109,7 +114,9 @@ def test_more_warned_households_than_a_list_holds_asks_for_a_smaller_region(open
     assert any("households are warned in" in info.value and "more than a list holds (10)" in info.value
                for info in at.info)
     assert t("dept_list_warned", "en") not in [header.value for header in at.subheader]
-    assert len(at.tabs) >= 6  # the counts, cases and closures stay
+    assert [tab.label for tab in at.tabs] == [t(key, "en") for key in ("dept_tab_warnings", "dept_tab_cases",
+                                                                      "dept_tab_closing")]
+    assert all(not view.exception and view.dataframe for view in every_tab(at))  # the counts, cases and closures stay
 
 
 def test_a_long_township_table_shows_the_most_warned_first_and_downloads_all(open_app, monkeypatch):

@@ -22,6 +22,7 @@ from analysis.floods.params import flood_params
 from analysis.i18n import t
 from analysis.selection import RegionTree, regions_with_data
 from analysis.store.connection import ensure_schema
+from tests.helpers_tabs import every_tab
 
 APP = str(PROJECT_ROOT / "app.py")
 YEARS = list(range(2018, 2024))
@@ -201,8 +202,9 @@ def test_disasters_page_runs_in_both_languages(demo_db, open_app, lang):
     with duckdb.connect(str(demo_db), read_only=True) as con:
         gansu = RegionTree(regions_with_data(con)).name("620000", lang)
     assert at.title[0].value == t("flood_title", lang, region=gansu)
-    labels = {m.label for m in at.metric}
+    labels = {m.label for view in every_tab(at) for m in view.metric}  # events, impact, then what-if
     assert {t("flood_effect_metric", lang), t("flood_green_count", lang)} <= labels
+    assert at.session_state["tabs-floods"] == t("flood_tab_whatif", lang)
     at.multiselect(key="flood_counties").set_value([]).run()   # nothing chosen: a hint, no error
     assert [e.value for e in at.exception] == []
     assert any(t("flood_pick_hint", lang) in i.value for i in at.info)
