@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
 from analysis import precompute, riskmap
@@ -149,3 +150,17 @@ def test_results_of_another_release_are_not_read(tmp_path):
     (copy / "trends.py").write_text((copy / "trends.py").read_text() + "\n# a later release\n")
     precompute.code_fingerprint.cache_clear()
     assert precompute.code_fingerprint(copy) != precompute.code_fingerprint(package)
+
+
+def test_scoping_a_stored_briefing_leaves_its_charts_unbuilt():
+    import plotly.graph_objects as go
+
+    from analysis.access import guard
+    from analysis.access.scope import Scope
+    from analysis.briefing import Chart
+
+    read = pickle.loads(pickle.dumps(Chart("map", go.Figure(go.Bar(x=["甲"], y=[1])))))
+    scoped = guard.scoped_result((read, pd.DataFrame({"county_code": ["620102", "640104"]})),
+                                 Scope("leader", "620000", frozenset({"aggregates"})), 5)
+    assert "figure" not in read.__dict__ and "figure" not in scoped[0].__dict__  # built, it cost a meeting seconds
+    assert scoped[1]["county_code"].tolist() == ["620102"]  # the frame beside it was still scoped

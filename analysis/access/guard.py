@@ -140,12 +140,18 @@ def scoped_frame(frame: pd.DataFrame, scope: Scope, min_cell: int) -> pd.DataFra
 
 
 def scoped_result(value: Any, scope: Scope, min_cell: int) -> Any:
-    """`value` with every frame inside it scoped (frames, dataclasses, lists, tuples and dict values)."""
+    """`value` with every frame inside it scoped (frames, dataclasses, lists, tuples and dict values).
+
+    A dataclass field declared with metadata {"frameless": True} is not read: a stored briefing's charts build
+    their plotly figure only when read, which for a national flood map cost seconds of a page's first view.
+    """
     if isinstance(value, pd.DataFrame):
         return scoped_frame(value, scope, min_cell)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = copy.copy(value)
         for field in dataclasses.fields(value):
+            if field.metadata.get("frameless"):
+                continue
             inner = getattr(value, field.name)
             scoped = scoped_result(inner, scope, min_cell)
             if scoped is not inner:

@@ -48,7 +48,7 @@ class Chart:
     again only when `figure` is read: unpickling a go.Figure rebuilds and deep-copies every trace, which for
     the maps' outlines was most of the cost of reading a stored briefing; text is read at the speed of bytes."""
     key: str  # stable, used in file names and widget keys
-    figure: go.Figure
+    figure: go.Figure = field(metadata={"frameless": True})  # never holds a frame: access.guard need not build it
 
     def __reduce__(self) -> tuple:
         text = self.__dict__.get("_json")
