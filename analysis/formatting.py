@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+import numpy as np
 import pandas as pd
 
 from analysis.textsafe import MISSING
@@ -132,18 +133,36 @@ def scaled_half_up(values: Iterable, scale: float, decimals: int = 1) -> list[fl
     return [None if _is_missing(v) else float(_round(Decimal(str(v)) * factor, decimals)) for v in values]
 
 
-def rounded(values: Iterable, kind: str) -> list[float | None]:
-    """Values of a column rounded once for display as `kind` (percent: to 0.1 of a percent)."""
-    decimals = KINDS[kind] + (2 if kind == "percent" else 0)
-    return [half_up(number, decimals) for number in values]
+def rounded_array(values: Iterable, kind: str, scale: int = 1) -> np.ndarray:
+    """`values` × `scale` (1, or 100 for a share shown as %) rounded as `kind` as `half_up` rounds each one, NaN
+    where missing: whole numeric columns at once (on the 30-million world the per-value Decimal rounding of a
+    national table was 1.7 s of a page's first view)."""
+    decimals = KINDS[kind] + (2 if kind == "percent" and scale == 1 else 0)
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return np.array([np.nan if r is None else r for r in scaled_half_up(series, scale, decimals)], dtype=float)
+    raw = series.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are set aside below
+        x = raw * scale
+        steps = np.abs(x) * 10.0**decimals
+        whole = np.floor(steps)
+        part = steps - whole
+        out = np.copysign(whole + (part >= 0.5), x) / 10.0**decimals
+    # Near a tie the decimal text can lie on the other side of it than the binary value (2.675 is stored as
+    # 2.67499999…), and past 2**52 steps floats skip integers: those few are rounded on their text, one by one.
+    known = np.isfinite(raw)
+    out[~known] = np.nan
+    doubtful = np.flatnonzero(known & ((np.abs(part - 0.5) < 1e-6) | ~(steps < 2.0**52)))  # inf steps: doubtful
+    if len(doubtful):
+        out[doubtful] = scaled_half_up(series.iloc[doubtful], scale, decimals)
+    return out
 
 
 def for_display(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     """A copy with the named columns rounded as their text would be, percents as 12.3 (for printf "%.1f%%")."""
     out = frame.copy()
     for column, kind in kinds.items():
-        numbers = scaled_half_up(out[column], 100, KINDS[kind]) if kind == "percent" else rounded(out[column], kind)
-        out[column] = pd.Series(numbers, index=out.index, dtype="float64")
+        out[column] = pd.Series(rounded_array(out[column], kind, 100 if kind == "percent" else 1), index=out.index)
     return out
 
 

@@ -60,7 +60,7 @@ def rounded_frame(frame: pd.DataFrame, kinds: Kinds | None = None) -> pd.DataFra
     out = frame.copy()
     for column, kind in (kinds or {}).items():
         if column in out.columns:
-            out[column] = pd.Series(formatting.rounded(out[column], kind), index=out.index, dtype="float64")
+            out[column] = pd.Series(formatting.rounded_array(out[column], kind), index=out.index)
             if formatting.KINDS[kind] == 0 and out[column].notna().all():
                 out[column] = out[column].astype("int64")
     return out

@@ -111,6 +111,36 @@ def test_table_cells_scaled_to_percent_read_as_the_cards_read():
     assert formatting.scaled_half_up([None, float("nan"), 1.25], 1) == [None, None, 1.3]
 
 
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                          st.integers(-10**6, 10**6).map(lambda k: k / 200),     # exact ties: x.xx5
+                          st.integers(-10**9, 10**9).map(lambda k: k / 1000)),   # ties as decimal text only
+                min_size=1, max_size=40),
+       st.sampled_from(sorted(formatting.KINDS)))
+def test_whole_columns_round_exactly_as_each_value_rounds(values, kind):
+    """rounded_array (vectorised, for national tables) gives what half_up and scaled_half_up give value by value."""
+    import numpy as np
+    import pandas as pd
+
+    decimals = formatting.KINDS[kind] + (2 if kind == "percent" else 0)
+    expected = [math.nan if r is None else r for r in (formatting.half_up(v, decimals) for v in values)]
+    np.testing.assert_array_equal(formatting.rounded_array(pd.Series(values, dtype="float64"), kind), expected)
+    shown = formatting.scaled_half_up(values, 100, formatting.KINDS[kind])
+    np.testing.assert_array_equal(formatting.rounded_array(pd.Series(values, dtype="float64"), kind, 100),
+                                  [math.nan if r is None else r for r in shown])
+
+
+def test_columns_of_integers_missing_values_and_text_round_as_values_do():
+    import numpy as np
+    import pandas as pd
+
+    np.testing.assert_array_equal(formatting.rounded_array(pd.Series([1, None, 3], dtype="Int64"), "count"),
+                                  [1.0, math.nan, 3.0])
+    np.testing.assert_array_equal(formatting.rounded_array(pd.Series(["2.675", None, 1.005]), "price"),
+                                  [2.68, math.nan, 1.01])  # an object column goes value by value, on the text
+    assert formatting.rounded_array(pd.Series([2.675, 1.005, 2**60 + 0.5]), "price").tolist() == \
+        [2.68, 1.01, float(2**60)]  # stored below the tie, rounded on the decimal text as the cards are
+
+
 def test_every_kind_has_a_rounding_a_screen_format_and_an_excel_format():
     assert set(formatting.KINDS) == set(formatting.PRINTF) == set(formatting.EXCEL_FORMATS)
 
