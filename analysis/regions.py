@@ -56,7 +56,7 @@ _LEVELS_CN = {"省": "province", "市": "city", "区县": "county"}
 
 # Tolerances in degrees for coverage simplification: finer within a province than for the country.
 TOLERANCE_PROVINCE_VIEW = 0.01
-TOLERANCE_NATIONAL_COUNTIES = 0.02
+TOLERANCE_NATIONAL_COUNTIES = 0.04  # a pixel of a national map is about 0.07°; 0.02 sent twice the bytes
 TOLERANCE_NATIONAL_PROVINCES = 0.03
 
 
