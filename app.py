@@ -228,7 +228,7 @@ def main() -> None:
     lang = lang if lang in LANGS else "zh"
     # No database yet counts as real: its first import must not be open to whoever reaches the address.
     scope = resolve_scope(real_data=not ready or not run_query(db_path, version, dataset.is_synthetic), tree=tree,
-                          codes=list(regions["code"]), db_path=db_path, audit_path=audit_path, lang=lang)
+                          codes=regions["code"].tolist(), db_path=db_path, audit_path=audit_path, lang=lang)
     guard = Shell(lang=lang, region=scope.region_code, region_name=scope.region_code, year=None, db_path=db_path,
                   version=version, scope=scope, audit_path=audit_path)
     if ready and scope.region_code != NATIONAL and scope.region_code[:6] not in tree:
