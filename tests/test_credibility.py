@@ -80,6 +80,26 @@ def test_duplicated_people_are_found_in_every_village_involved(planted):
     assert listed.village_code.isin(villages).all()
 
 
+def test_duplicated_people_match_a_plain_recount_of_the_shared_id_hashes(planted):
+    from analysis.credibility.duplicates import duplicate_people
+
+    con, _ = planted
+    households = con.execute("SELECT household_id, village_code, county_code, id_number_hash FROM households "
+                             "WHERE id_number_hash IS NOT NULL").df()
+    shared = households.groupby("id_number_hash").filter(lambda group: len(group) > 1)
+    spread = shared.groupby("id_number_hash").agg(copies=("household_id", "size"),
+                                                  villages=("village_code", "nunique"),
+                                                  counties=("county_code", "nunique"))
+    found = duplicate_people(con, "000000")
+    assert len(found) == len(shared) > 0
+    by_household = found.set_index("household_id")
+    for row in shared.itertuples():
+        expected = spread.loc[row.id_number_hash]
+        kind = "counties" if expected.counties > 1 else "villages" if expected.villages > 1 else "households"
+        assert (by_household.loc[row.household_id, "copies"], by_household.loc[row.household_id, "spread"]) == \
+            (expected.copies, kind)
+
+
 def test_every_flag_carries_reason_and_evidence(planted):
     _, audit = planted
     assert audit.counties.flagged.any() and audit.villages.flagged.any()

@@ -12,11 +12,16 @@ import pandas as pd
 from analysis.credibility.panel import panel_sql
 from analysis.regioncodes import region_where
 
+# The shared hashes first, with a plain count: DISTINCT counts over every one of 30 million heads kept a distinct
+# set per head and spilled 6.8 GB in 47 s on the national world (the credibility audit then ran out of disk in the
+# precompute job); counted for the few shared heads only, the query takes 11 s and spills nothing.
 _DUPLICATES = """
-WITH dup AS (
+WITH shared AS (
+    SELECT id_number_hash FROM households WHERE id_number_hash IS NOT NULL GROUP BY id_number_hash HAVING count(*) > 1
+), dup AS (
     SELECT id_number_hash, count(*) AS copies, count(DISTINCT village_code) AS villages,
            count(DISTINCT county_code) AS counties
-    FROM households WHERE id_number_hash IS NOT NULL GROUP BY id_number_hash HAVING count(*) > 1
+    FROM households SEMI JOIN shared USING (id_number_hash) GROUP BY id_number_hash
 )
 SELECT h.household_id, h.village_code, h.county_code, dup.copies,
        CASE WHEN dup.counties > 1 THEN 'counties' WHEN dup.villages > 1 THEN 'villages' ELSE 'households' END
