@@ -6,6 +6,7 @@ import shutil
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
@@ -98,6 +99,16 @@ def test_duplicated_people_match_a_plain_recount_of_the_shared_id_hashes(planted
         kind = "counties" if expected.counties > 1 else "villages" if expected.villages > 1 else "households"
         assert (by_household.loc[row.household_id, "copies"], by_household.loc[row.household_id, "spread"]) == \
             (expected.copies, kind)
+
+
+def test_the_country_scored_province_by_province_equals_one_national_query(demo_con):
+    from analysis.credibility import jumps
+
+    con = demo_con
+    settings = load_settings()
+    by_province = jumps.jumps(con, "000000", YEAR, settings)
+    assert by_province.county_code.str[:2].nunique() == 2 and by_province.z.notna().any()
+    pd.testing.assert_frame_equal(by_province, jumps.scored_jumps(con, "000000", YEAR, settings))
 
 
 def test_every_flag_carries_reason_and_evidence(planted):
