@@ -38,7 +38,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PAGE_TIMEOUT_MS = 300_000
 SETTLED = """() => {
-    if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"]'))
+    if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"], '
+                               + '[data-stale="true"]'))
         return false;
     const main = document.querySelector('[data-testid="stMain"]');
     if (!main || !main.querySelector('h1')) return false;
@@ -49,6 +50,13 @@ SETTLED = """() => {
         if (map && !(map._subplot && map._subplot.map && map._subplot.map.loaded())) return false;
     }
     return true;
+}"""
+
+
+# The page swapped in place is not settled while the last page's title still shows (its elements look settled).
+NEW_TITLE = """(shown) => {
+    const title = document.querySelector('[data-testid="stMain"] h1');
+    return title !== null && title.innerText !== shown;
 }"""
 
 
@@ -112,8 +120,10 @@ def first_views(db: Path, region: str, pages: list[tuple[str, str]], workdir: Pa
                 started, cpu = time.perf_counter(), cpu_seconds([server.pid])
                 try:
                     if visitor == "navigating":  # the menu's link, as a reader moves between pages
+                        shown = page.inner_text('[data-testid="stMain"] h1')
                         page.locator('[data-testid="stSidebarNav"] a').nth(index).click(timeout=PAGE_TIMEOUT_MS)
                         page.wait_for_url(f"**/{address(path)}?*", timeout=PAGE_TIMEOUT_MS)
+                        page.wait_for_function(NEW_TITLE, arg=shown, timeout=PAGE_TIMEOUT_MS, polling=100)
                     else:
                         page.goto(f"{url}/{address(path)}?lang=zh&region={region}", timeout=PAGE_TIMEOUT_MS)
                     times[path] = f"{settle(page) - started:.1f} ({cpu_seconds([server.pid]) - cpu:.1f})"
