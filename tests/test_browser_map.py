@@ -68,7 +68,11 @@ def test_click_a_county_then_climb_back(server, chromium, demo_db, tmp_path):  #
             page.get_by_role("heading", name="全国 · ", exact=False).first.wait_for(timeout=WAIT)
             _click_map(page, gansu.x, gansu.y)  # a province: its county map
             page.get_by_role("heading", name="甘肃省 · ", exact=False).first.wait_for(timeout=WAIT)
-            page.wait_for_timeout(1000)  # the old map may still be on screen for a moment
+            # the old national map may still be on screen for a while under load: click once the county is drawn
+            page.wait_for_function("""(code) => {
+                const gd = document.querySelector('.js-plotly-plot');
+                return Boolean(gd && gd.data && gd.data.some(trace => (trace.locations || []).includes(code)));
+            }""", arg=county, timeout=WAIT)
             _click_map(page, inside.x, inside.y)
             page.wait_for_function("() => location.pathname.endsWith('/explore')", timeout=WAIT)
             page.get_by_role("heading", name=f"{name} · ", exact=False).first.wait_for(timeout=WAIT)
