@@ -2,7 +2,7 @@
 
 Reuses the server and chromium fixtures of tests/test_browser.py (a missing chromium fails when CI is set).
 Plotly's drag layer swallows element clicks, so the county is clicked by its screen position, which the
-map itself computes (MapLibre's `project`) from a point inside the county's outline.
+map itself computes (its geo subplot's projection) from a point inside the county's outline.
 """
 from __future__ import annotations
 
@@ -17,16 +17,17 @@ WAIT = 60_000
 
 
 def _click_map(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is, once its style and sources have loaded."""
+    """Click the map where (lon, lat) is, once its geo subplot has been drawn."""
     page.wait_for_function("""() => {
         const gd = document.querySelector('.js-plotly-plot');
-        return Boolean(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded());
+        return Boolean(gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot
+                       && gd.querySelector('path.choroplethlocation'));
     }""", timeout=WAIT)
     x, y = page.evaluate("""([lon, lat]) => {
-        const map = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;
-        const point = map.project([lon, lat]);
-        const box = map.getContainer().getBoundingClientRect();
-        return [box.left + point.x, box.top + point.y];
+        const gd = document.querySelector('.js-plotly-plot');
+        const point = gd._fullLayout.geo._subplot.projection([lon, lat]);
+        const box = gd.querySelector('.main-svg').getBoundingClientRect();
+        return [box.left + point[0], box.top + point[1]];
     }""", [lon, lat])
     page.mouse.click(x, y)
 

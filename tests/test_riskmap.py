@@ -191,15 +191,18 @@ def test_map_figure_draws_offline_with_hover_and_inset(demo_db):
                                   inset=riskmap.inset_outlines(outlines), maritime=riskmap.maritime_line(),
                                   islands=riskmap.island_points(), main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
     kinds = {trace.type for trace in fig.data}
-    assert kinds == {"choroplethmap", "scattermap"}  # no `geo` trace: nothing fetched from plotly's CDN
-    assert fig.layout.map.style == "white-bg" and fig.layout.map2.style == "white-bg"
-    classed = next(t for t in fig.data if t.type == "choroplethmap" and t.showscale)
+    assert kinds == {"choropleth", "scattergeo"}  # SVG maps from our outlines, no tiles
+    for subplot in ("geo", "geo2"):  # plotly.js fetches its CDN topojson when a subplot's first trace has a
+        first = next(trace for trace in fig.data if (trace.geo or "geo") == subplot)  # locationmode
+        assert first.type == "scattergeo" and first.locationmode is None
+        assert fig.layout[subplot].visible is False
+    classed = next(t for t in fig.data if t.type == "choropleth" and t.showscale)
     first = list(classed.locations).index(frame.sort_values("rank")["code"].iloc[0])
     name, code, value, rank, _ = classed.customdata[first]
     assert code == frame.sort_values("rank")["code"].iloc[0] and value.endswith("%")
     assert rank.startswith("Rank 1 of")
     assert list(classed.colorbar.ticktext) == figures.class_labels(breaks, "below_share", "en")
-    drawn = {f["id"] for t in fig.data if t.type == "choroplethmap" and t.subplot == "map" for f in t.geojson["features"]}
+    drawn = {f["id"] for t in fig.data if t.type == "choropleth" and t.geo == "geo" for f in t.geojson["features"]}
     assert drawn == {f["id"] for f in outlines["features"]}  # every county once: with data, or grey
 
 

@@ -23,7 +23,6 @@ from pptx.util import Emu, Inches, Pt
 
 from analysis import export
 from analysis.briefing.model import Briefing, Slide, Table
-from analysis.figures.mapview import refit
 from analysis.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -39,7 +38,6 @@ CELL_PADDING = Inches(0.2)  # left + right inner margins of a table cell (0.1 in
 LINE_EM, EMU_PER_PT = 1.5, 12700
 CHART_PIXELS = 1600  # layout width of a slide's chart: presentation fonts (26 px) come out at ≈14 pt
 CHART_SCALE = 1.2  # 1600 × 1.2 = 1920 px: full HD on the projector
-MAP_SHARE, MAP_FRAME = 0.8, 130  # a map's plot area: the width left by its colour bar; the height under its title
 WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
 
 
@@ -53,8 +51,7 @@ def slide_picture(figure: go.Figure) -> bytes:
     """The chart as a PNG of the room's shape, with projector-sized fonts (as presentation mode shows it)."""
     _, width, height = _room()
     pixels = round(CHART_PIXELS * height / width)
-    big = export.presentation_figure(figure, height=pixels)
-    big = refit(big, CHART_PIXELS * MAP_SHARE, pixels - MAP_FRAME)  # maps open fitted to a page's narrow column
+    big = export.presentation_figure(figure, height=pixels)  # maps fit their own plot area (geo subplots)
     return export.figure_bytes(big, "png", width=CHART_PIXELS, scale=CHART_SCALE)
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import GRID, MUTED, REMAINING, count_axis, new_figure
-from analysis.figures.mapview import fit_view
+from analysis.figures.geomap import map_figure
 from analysis.i18n import region_name, t
 
 FLAG_COLOURS = [[0, "#f5f7fa"], [0.01, "#fde0c5"], [1, "#b3401b"]]
@@ -19,9 +19,9 @@ LINE_COLOUR, PEER_COLOUR, BENFORD_COLOUR = "#1f2933", "#7b8794", "#2a6fb0"
 
 def flag_map_figure(frame: pd.DataFrame, outlines: dict, lang: str) -> go.Figure:
     """Counties shaded by their number of flags. `frame`: county_code, name, name_en, flags."""
-    fig = new_figure(t("cred_map_title", lang), 520)
+    fig = map_figure(t("cred_map_title", lang), 520)
     names = [region_name(a, b, lang) for a, b in zip(frame["name"], frame["name_en"], strict=True)]
-    fig.add_trace(go.Choroplethmap(
+    fig.add_trace(go.Choropleth(
         geojson=outlines, locations=frame["county_code"], z=frame["flags"], featureidkey="id",
         colorscale=FLAG_COLOURS, zmin=0, zmax=max(int(frame["flags"].max()), 1),
         marker={"line": {"width": 0.6, "color": "white"}},
@@ -29,7 +29,7 @@ def flag_map_figure(frame: pd.DataFrame, outlines: dict, lang: str) -> go.Figure
                   "dtick": max(1, int(frame["flags"].max()) // 5)},
         text=[f"{n}: {formatting.count(f, lang)}" for n, f in zip(names, frame["flags"], strict=True)],
         hovertemplate="%{text}<extra></extra>"))
-    fig.update_layout(map=fit_view(outlines, 520, codes=list(frame["county_code"])), margin={"l": 0, "r": 0})
+    fig.update_layout(margin={"l": 0, "r": 0})
     return fig
 
 

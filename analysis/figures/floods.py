@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import ELIMINATED, GRID, INK, MUTED, REMAINING, axis_name, new_figure
-from analysis.figures.mapview import fit_view
+from analysis.figures.geomap import map_figure
 from analysis.floods.labels import hazard_label, severity_label, term_label
 from analysis.i18n import region_name, t
 
@@ -28,9 +28,9 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
     """Counties coloured by number of events (white where none), hover with affected people and loss.
 
     `by_county`: county_code, county_name, county_name_en, events, severity, affected_people, direct_loss.
-    `outlines`: GeoJSON FeatureCollection with 6-digit county codes as feature ids. Offline: white-bg style.
+    `outlines`: GeoJSON FeatureCollection with 6-digit county codes as feature ids. Drawn offline (analysis.figures.geomap).
     """
-    fig = new_figure(title or t("flood_map_title", lang), 520)
+    fig = map_figure(title or t("flood_map_title", lang), 520)
     if not outlines["features"]:
         return fig
     codes = [str(f["id"]) for f in outlines["features"]]
@@ -41,13 +41,14 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
     hover = [f"{names[c]}<br>{t('flood_events', lang)}: {n}<br>{t('flood_affected', lang)}: "
              f"{formatting.count(a, lang)}<br>{t('flood_loss', lang)}: {formatting.yuan_total(loss, lang)}"
              for c, n, a, loss in zip(codes, events, data["affected_people"], data["direct_loss"], strict=True)]
-    fig.add_trace(go.Choroplethmap(
-        geojson=outlines, locations=codes, z=events, colorscale=MAP_SCALE, zmin=0, zmax=max(1, events.max()),
+    fig.add_trace(go.Choropleth(
+        geojson=outlines, locations=codes, featureidkey="id", z=events, colorscale=MAP_SCALE, zmin=0,
+        zmax=max(1, events.max()),
         marker={"line": {"width": 0.6, "color": "#9aa5b1"}}, text=hover, hovertemplate="%{text}<extra></extra>",
         colorbar={"title": {"text": t("flood_events", lang)}, "thickness": 12, "tickformat": ",d",
                   "dtick": max(1, int(events.max()) // 5)},
     ))
-    fig.update_layout(map=fit_view(outlines, height=440, width=800), margin={"l": 0, "r": 0, "t": 60, "b": 0})
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 60, "b": 0})
     return fig
 
 

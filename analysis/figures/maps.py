@@ -1,6 +1,6 @@
 """Figures of the risk map and the drill-down: the classed choropleth, unit bars, trends, a household's incomes.
 
-Maps use `go.Choroplethmap` on the "white-bg" style: no tiles and no CDN fetch, so they draw offline.
+Maps are SVG choropleths on offline `geo` subplots (analysis.figures.geomap).
 One colour per class; the same breaks (fitted on all counties) colour the map and the bars at every level.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from plotly.colors import sample_colorscale
 
 from analysis import formatting, riskmap
 from analysis.figures.base import FONT_FAMILY, INK, MUTED, SOURCE_COLOURS, count_axis, new_figure
-from analysis.figures.mapview import MAP_WIDTH_PX, outline_bounds, view_of
+from analysis.figures.geomap import anchor, geo_layout, map_figure
 from analysis.i18n import household_type, region_name, t
 from analysis.regioncodes import NATIONAL
 from analysis.riskmap import METRICS, SOUTH_CHINA_SEA, classify, display_scale
@@ -82,19 +82,21 @@ def _subset(outlines: dict, codes: set[str]) -> dict:
 
 
 def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[float, ...], lang: str,
-                subplot: str, colorbar: bool) -> list[go.Choroplethmap]:
+                subplot: str, colorbar: bool) -> list[go.Choropleth]:
     """The classed units and, in grey, the outlines without data."""
     colours = class_colours(len(breaks) + 1, metric)
     k = len(colours)
     scale = [[pos, colour] for i, colour in enumerate(colours) for pos in (i / k, (i + 1) / k)]
-    known = frame[frame["value"].notna()]
-    rank_text = [t("map_rank_of", lang, rank=int(r), n=len(known)) for r in known["rank"]]
+    valued = frame["value"].notna()
+    ids = {f["id"] for f in outlines["features"]}
+    known = frame[valued & frame["code"].isin(ids)]  # an inset holds only some of the units
+    rank_text = [t("map_rank_of", lang, rank=int(r), n=int(valued.sum())) for r in known["rank"]]
     custom = np.column_stack([_names(known, lang), known["code"],
                               [metric_value_text(v, metric, lang) for v in known["value"]], rank_text,
                               [formatting.count(h, lang) for h in known["households"]]])
-    traces = [go.Choroplethmap(
-        geojson=_subset(outlines, set(known["code"])), locations=known["code"],
-        z=classify(known["value"], breaks), zmin=-0.5, zmax=k - 0.5, colorscale=scale, subplot=subplot,
+    traces = [go.Choropleth(
+        geojson=_subset(outlines, set(known["code"])), locations=known["code"], featureidkey="id",
+        z=classify(known["value"], breaks), zmin=-0.5, zmax=k - 0.5, colorscale=scale, geo=subplot,
         marker={"line": {"color": "white", "width": 0.5}}, customdata=custom, showscale=colorbar,
         hovertemplate=("<b>%{customdata[0]}</b> %{customdata[1]}<br>" + t(METRIC_LABELS[metric], lang)
                        + ": %{customdata[2]}<br>%{customdata[3]}<br>" + t("households", lang)
@@ -102,13 +104,14 @@ def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[
         colorbar={"title": {"text": legend_title(metric, lang), "side": "right"}, "tickvals": list(range(k)),
                   "ticktext": class_labels(breaks, metric, lang), "len": 0.6, "y": 0.62, "thickness": 16},
     )]
-    missing = {f["id"] for f in outlines["features"]} - set(known["code"])
+    missing = ids - set(known["code"])
     if missing:
         ids = sorted(missing)
         names = {f["id"]: region_name(f["properties"]["name"], f["properties"]["name_en"], lang)
                  for f in outlines["features"] if f["id"] in missing}
-        traces.insert(0, go.Choroplethmap(
-            geojson=_subset(outlines, missing), locations=ids, z=[0] * len(ids), showscale=False, subplot=subplot,
+        traces.insert(0, go.Choropleth(
+            geojson=_subset(outlines, missing), locations=ids, featureidkey="id", z=[0] * len(ids), showscale=False,
+            geo=subplot,
             colorscale=[[0, NO_DATA], [1, NO_DATA]], marker={"line": {"color": "white", "width": 0.5}},
             customdata=np.column_stack([[names[i] for i in ids], ids]),
             hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>" + t("map_no_data", lang) + "<extra></extra>",
@@ -126,24 +129,23 @@ def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tu
     `islands` (lon, lat) as dots, since most islands are smaller than a pixel at that scale.
     main_bounds: the box the main map opens on (default: all outlines).
     """
-    fig = new_figure(title, MAP_HEIGHT)
-    for trace in _choropleth(outlines, frame, metric, breaks, lang, "map", colorbar=True):
+    fig = map_figure(title, MAP_HEIGHT, main_bounds)
+    for trace in _choropleth(outlines, frame, metric, breaks, lang, "geo", colorbar=True):
         fig.add_trace(trace)
-    fig.update_layout(map={"style": "white-bg", "domain": {"x": [0, 1], "y": [0, 1]}, **view_of(main_bounds or outline_bounds(outlines), MAP_WIDTH_PX, 560)},
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select", dragmode="pan")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select")
     if inset is not None:
-        for trace in _choropleth(inset, frame, metric, breaks, lang, "map2", colorbar=False):
+        sea = SOUTH_CHINA_SEA
+        fig.add_trace(anchor("geo2"))
+        for trace in _choropleth(inset, frame, metric, breaks, lang, "geo2", colorbar=False):
             fig.add_trace(trace)
         if maritime is not None:
-            fig.add_trace(go.Scattermap(lon=maritime[0], lat=maritime[1], mode="lines", subplot="map2",
+            fig.add_trace(go.Scattergeo(lon=maritime[0], lat=maritime[1], mode="lines", geo="geo2",
                                         line={"color": MUTED, "width": 1.2}, hoverinfo="skip", showlegend=False))
         if islands is not None:
-            fig.add_trace(go.Scattermap(lon=islands[0], lat=islands[1], mode="markers", subplot="map2",
+            fig.add_trace(go.Scattergeo(lon=islands[0], lat=islands[1], mode="markers", geo="geo2",
                                         marker={"size": 3, "color": MUTED}, hoverinfo="skip", showlegend=False))
-        sea = SOUTH_CHINA_SEA
-        fig.update_layout(map2={
-            "style": "white-bg", "domain": INSET_DOMAIN,
-            **view_of((sea["lon"][0], sea["lat"][0], sea["lon"][1], sea["lat"][1]), 0.2 * MAP_WIDTH_PX, 0.34 * 560)})
+        fig.update_layout(geo2=geo_layout((sea["lon"][0], sea["lat"][0], sea["lon"][1], sea["lat"][1]),
+                                          domain=INSET_DOMAIN))
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=INSET_DOMAIN["x"][0], x1=INSET_DOMAIN["x"][1],
                       y0=INSET_DOMAIN["y"][0], y1=INSET_DOMAIN["y"][1], line={"color": MUTED, "width": 1})
         fig.add_annotation(text=t("map_inset_title", lang), xref="paper", yref="paper", showarrow=False,

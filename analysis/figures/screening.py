@@ -1,7 +1,7 @@
 """Figures of the screening and risk model pages: reasons, county map, calibration, odds ratios.
 
 Builders take DataFrames and plain arguments and return plotly figures; they never query or render.
-The map is a go.Choroplethmap on the "white-bg" style: no tiles, no CDN, so it draws offline.
+The map is an SVG choropleth on an offline `geo` subplot (analysis.figures.geomap).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from analysis import formatting
 from analysis.figures.base import GRID, MUTED, REMAINING, SOURCE_COLOURS, count_axis, new_figure
-from analysis.figures.mapview import fit_view
+from analysis.figures.geomap import map_figure
 from analysis.i18n import region_name, t
 
 FEATURE_LABELS = {
@@ -53,18 +53,17 @@ def county_map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, title: s
     `frame`: county_code, name, name_en, households, flagged. `geojson`: from analysis.regions
     (feature id = 6-digit county code).
     """
-    fig = new_figure(title or t("screen_map_title", lang), 520)
+    fig = map_figure(title or t("screen_map_title", lang), 520)
     share = frame["flagged"] / frame["households"]
     names = [region_name(zh, en, lang) for zh, en in zip(frame["name"], frame["name_en"], strict=True)]
     hover = [f"{name}: {formatting.percent(s)} ({formatting.count(f, lang)} / {formatting.count(h, lang)})"
              for name, s, f, h in zip(names, share, frame["flagged"], frame["households"], strict=True)]
-    fig.add_trace(go.Choroplethmap(
+    fig.add_trace(go.Choropleth(
         geojson=geojson, locations=frame["county_code"], z=share * 100, featureidkey="id",
         colorscale=MAP_COLOURS, zmin=0, marker={"line": {"width": 0.6, "color": "white"}},
         colorbar={"title": {"text": t("screen_map_share", lang)}, "ticksuffix": "%"}, text=hover, hovertemplate="%{text}<extra></extra>",
     ))
-    fig.update_layout(map=fit_view(geojson, height=460, codes=set(frame["county_code"])),
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
 
 

@@ -1,7 +1,7 @@
 """Figures of the what-if simulator: a county choropleth that renders offline, income loss by decile.
 
-The map uses `go.Choroplethmap` on map_style "white-bg": no tiles and no CDN topojson, so it draws
-with the GeoJSON of analysis.regions alone (see /work/shared/stack-notes.md).
+The map is an SVG choropleth on an offline `geo` subplot (analysis.figures.geomap), drawn with the GeoJSON
+of analysis.regions alone.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from analysis import formatting
 from analysis.figures.base import TEMPLATE, new_figure
-from analysis.figures.mapview import fit_view
+from analysis.figures.geomap import map_figure
 from analysis.i18n import region_name, t
 
 LOSS = "#d9534f"
@@ -21,18 +21,17 @@ COMPARE_COLOURS = ("#3f9d6e", "#e39b2d", "#2a6fb0")
 
 def county_map(counties: pd.DataFrame, geojson: dict, lang: str, title: str, value: str = "newly_below_line") -> go.Figure:
     """Choropleth of `value` by county (`counties`: county_code, name, name_en, value)."""
-    fig = new_figure(title, 520)
+    fig = map_figure(title, 520)
     names = [region_name(zh, en, lang) for zh, en in zip(counties["name"], counties["name_en"], strict=True)]
     high = max(1, float(counties[value].max() or 0))
-    fig.add_trace(go.Choroplethmap(
+    fig.add_trace(go.Choropleth(
         geojson=geojson, locations=counties["county_code"], z=counties[value], featureidkey="id",
         colorscale=MAP_COLOURS, zmin=0, zmax=high, marker_line_width=0.5, marker_line_color="#7b8794", text=names,
         colorbar={"title": {"text": ""}, "thickness": 14, "tickformat": ",d", "dtick": max(1, int(high) // 5)},
         customdata=[formatting.count(v, lang) for v in counties[value]],
         hovertemplate="%{text} · %{customdata}<extra></extra>",
     ))
-    fig.update_layout(map=fit_view(geojson, height=460, codes=set(counties["county_code"])),
-                      margin={"l": 0, "r": 0, "b": 0})
+    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
     return fig
 
 
