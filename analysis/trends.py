@@ -333,7 +333,8 @@ def county_growth(counties: pd.DataFrame, lines: pd.Series, year: int, span: int
     flooded = (floods if floods is not None else pd.DataFrame(columns=["county_code", "year"]))
     flooded = flooded[flooded["year"].between(year - 2 * span, year)]
     years = flooded.groupby("county_code")["year"].apply(lambda y: ", ".join(str(v) for v in sorted(set(y))))
-    out["flood_years"] = years.reindex(out.index.str[:6]).fillna("").to_numpy()  # a village: its county's floods
+    # a village: its county's floods; astype(object): a world without floods gives an empty float Series
+    out["flood_years"] = years.astype(object).reindex(out.index.str[:6]).fillna("").to_numpy()
     out["low_and_slow"] = ((out["income_per_capita"] < out["income_per_capita"].median())
                            & (out["growth"] < out["growth"].median())
                            & (out["growth_before"] < out["growth_before"].median()))

@@ -515,9 +515,14 @@ def lazy_tabs(labels: list[str], draws: list[Callable[[], None]], key: str) -> N
 
     Drawn eagerly, a hidden tab costs its queries and charts in every first view: on the 30-million world the
     warnings page spent 3.9 of its 6.0 server CPU-s on the cases and closing tabs nobody had opened yet.
+    Streamlit stores the open tab by its label; the position is kept too, so a switch of language keeps it open.
     """
-    for tab, draw in zip(st.tabs(labels, key=key, on_change="rerun"), draws, strict=True):
+    position = f"{key}-position"
+    if st.session_state.get(key) not in (None, *labels) and position in st.session_state:
+        st.session_state[key] = labels[st.session_state[position]]
+    for index, (tab, draw) in enumerate(zip(st.tabs(labels, key=key, on_change="rerun"), draws, strict=True)):
         if tab.open:
+            st.session_state[position] = index
             with tab:
                 draw()
 

@@ -210,6 +210,16 @@ def test_disasters_page_runs_in_both_languages(demo_db, open_app, lang):
     assert any(t("flood_pick_hint", lang) in i.value for i in at.info)
 
 
+def test_an_open_tab_stays_open_when_the_language_changes(open_app):
+    at = open_app("pages/disasters.py", lang="zh", region="620000")
+    at.session_state["tabs-floods"] = t("flood_tab_impact", "zh")
+    at.run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert [e.value for e in at.exception] == []
+    assert at.session_state["tabs-floods"] == t("flood_tab_impact", "en")
+    assert t("flood_effect_metric", "en") in {m.label for m in at.metric}  # the impact tab's content, drawn
+
+
 def test_the_page_models_share_one_panel_and_large_mixes_are_refused(planted, monkeypatch):
     with duckdb.connect(str(planted), read_only=True) as con:
         models = estimate.flood_models(con, "000000")
