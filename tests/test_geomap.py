@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import shapely
+import shapely.geometry
 
 from analysis import regions, riskmap
 from analysis.figures import credibility, floods, maps, screening, simulate
@@ -60,13 +62,26 @@ def test_map_draws_offline_on_geo_subplots(name):
             assert trace.featureidkey == "id"
 
 
-def test_national_map_opens_on_the_mainland_box_and_inset_on_the_sea():
-    fig = BUILDERS["national risk map"]("en")
-    lon0, lat0, lon1, lat1 = riskmap.NATIONAL_MAIN_BOUNDS
-    assert tuple(fig.layout.geo.lonaxis.range) == (lon0, lon1) and tuple(fig.layout.geo.lataxis.range) == (lat0, lat1)
+@pytest.mark.parametrize("level", ["province", "county"])
+def test_national_map_opens_on_the_mainland_and_the_inset_on_the_sea(level):
+    fig = maps.region_risk_map_figure("000000", level, pd.DataFrame(columns=["code", "name", "name_en", "value", "rank",
+                                                                             "households"]),
+                                      "below_share", (0.05,), "zh", title="t")
+    main = [trace for trace in fig.data if trace.type == "choropleth" and trace.geo == "geo"]
+    shapes = [shapely.geometry.shape(f["geometry"]) for trace in main for f in trace.geojson["features"]]
+    lon0, lat0, lon1, lat1 = shapely.GeometryCollection(shapes).bounds
+    box = riskmap.NATIONAL_MAIN_BOUNDS  # the map fits its outlines: the mainland, not the sea down to 3°N
+    assert lon0 >= box[0] and lat0 >= box[1] and lon1 <= box[2] and lat1 <= box[3]
+    assert lat0 < 18.5 and lat1 > 53  # Hainan's main island and the Heilongjiang's north stay whole
+    assert all(shape.is_valid and not shape.is_empty for shape in shapes)
+    assert all(shapely.orient_polygons(shape, exterior_cw=True).equals_exact(shape, 0) for shape in shapes)
+    assert fig.layout.geo.fitbounds == "locations"
     assert tuple(fig.layout.geo2.lonaxis.range) == riskmap.SOUTH_CHINA_SEA["lon"]
     assert fig.layout.geo2.domain.x == tuple(maps.INSET_DOMAIN["x"])
-    assert fig.layout.geo.fitbounds is None  # a fixed box: the South China Sea islands would widen a fitted one
+    inset = {f["id"] for trace in fig.data if trace.type == "choropleth" and trace.geo == "geo2"
+             for f in trace.geojson["features"]}
+    drawn = {f["id"] for trace in main for f in trace.geojson["features"]} | inset
+    assert drawn == {f["id"] for f in riskmap.map_outlines("000000", level)["features"]}  # every unit somewhere
 
 
 def test_province_map_fits_its_counties():

@@ -189,7 +189,7 @@ def test_map_figure_draws_offline_with_hover_and_inset(demo_db):
     outlines = riskmap.map_outlines("000000", "county")
     fig = figures.risk_map_figure(outlines, frame, "below_share", breaks, "en", title="t",
                                   inset=riskmap.inset_outlines(outlines), maritime=riskmap.maritime_line(),
-                                  islands=riskmap.island_points(), main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
+                                  islands=riskmap.island_points())
     kinds = {trace.type for trace in fig.data}
     assert kinds == {"choropleth", "scattergeo"}  # SVG maps from our outlines, no tiles
     for subplot in ("geo", "geo2"):  # plotly.js fetches its CDN topojson when a subplot's first trace has a

@@ -46,8 +46,8 @@ SETTLED = """() => {
     for (const gd of main.querySelectorAll('.js-plotly-plot')) {
         if (gd.offsetParent === null) continue;  // in a closed tab or expander
         if (!gd._fullLayout) return false;
-        const map = gd._fullLayout.map;
-        if (map && !(map._subplot && map._subplot.map && map._subplot.map.loaded())) return false;
+        const mapped = (gd.data || []).some(trace => trace.type === 'choropleth' && (trace.locations || []).length);
+        if (mapped && !gd.querySelector('path.choroplethlocation')) return false;  // a map not drawn yet
     }
     return true;
 }"""

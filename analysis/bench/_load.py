@@ -42,7 +42,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 WAIT_MS = 300_000
 MAP_DRAWN = """() => {
     const gd = document.querySelector('.js-plotly-plot');
-    return Boolean(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded());
+    return Boolean(gd && gd._fullLayout && gd._fullLayout.geo && gd.querySelector('path.choroplethlocation'));
 }"""
 BARS = ".js-plotly-plot .main-svg .barlayer .bars path"
 

@@ -34,8 +34,9 @@ def geo_layout(bounds: Bounds | None = None, domain: dict | None = None) -> dict
     return layout
 
 
-def map_figure(title: str, height: int, bounds: Bounds | None = None) -> go.Figure:
-    """A house-template figure holding one offline geo map (add choropleths with `geo="geo"`, the default)."""
+def map_figure(title: str, height: int) -> go.Figure:
+    """A house-template figure holding one offline geo map that opens on its choropleths' locations."""
     fig = new_figure(title, height)
     fig.add_trace(anchor())
-    return fig.update_layout(geo=geo_layout(bounds), dragmode="pan")
+    # the whole plot area, stated: with a second geo subplot (an inset) plotly would lay the first one out smaller
+    return fig.update_layout(geo=geo_layout(domain={"x": [0, 1], "y": [0, 1]}), dragmode="pan")

@@ -121,15 +121,14 @@ def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[
 
 def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[float, ...], lang: str, *,
                     title: str, inset: dict | None = None, maritime: tuple | None = None,
-                    islands: tuple | None = None,
-                    main_bounds: tuple[float, float, float, float] | None = None) -> go.Figure:
+                    islands: tuple | None = None) -> go.Figure:
     """Classed choropleth of `frame` (code, name, name_en, value, rank, households) over `outlines`.
 
     inset: outlines for a South China Sea inset (national maps), drawn with `maritime` (lon, lat) lines and
     `islands` (lon, lat) as dots, since most islands are smaller than a pixel at that scale.
-    main_bounds: the box the main map opens on (default: all outlines).
+    The main map opens on its outlines.
     """
-    fig = map_figure(title, MAP_HEIGHT, main_bounds)
+    fig = map_figure(title, MAP_HEIGHT)
     for trace in _choropleth(outlines, frame, metric, breaks, lang, "geo", colorbar=True):
         fig.add_trace(trace)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select")
@@ -157,12 +156,11 @@ def risk_map_figure(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tu
 def region_risk_map_figure(map_region: str, level: str, frame: pd.DataFrame, metric: str,
                            breaks: tuple[float, ...], lang: str, *, title: str) -> go.Figure:
     """The risk map of a province's counties, or of China's provinces or counties with the South China Sea inset."""
-    outlines = riskmap.map_outlines(map_region, level)
     if map_region != NATIONAL:
-        return risk_map_figure(outlines, frame, metric, breaks, lang, title=title)
-    return risk_map_figure(outlines, frame, metric, breaks, lang, title=title, inset=riskmap.inset_outlines(outlines),
-                           maritime=riskmap.maritime_line(), islands=riskmap.island_points(),
-                           main_bounds=riskmap.NATIONAL_MAIN_BOUNDS)
+        return risk_map_figure(riskmap.map_outlines(map_region, level), frame, metric, breaks, lang, title=title)
+    return risk_map_figure(riskmap.main_outlines(level), frame, metric, breaks, lang, title=title,
+                           inset=riskmap.inset_outlines(riskmap.map_outlines(map_region, level)),
+                           maritime=riskmap.maritime_line(), islands=riskmap.island_points())
 
 
 def units_bar_figure(frame: pd.DataFrame, metric: str, breaks: tuple[float, ...], lang: str, *, title: str,

@@ -31,12 +31,10 @@ def map_section(ctx: Context) -> Section | None:
     if shown.empty:
         return None
     settings = riskmap.MapSettings(metric=METRIC, level=level)
-    outlines = riskmap.map_outlines(map_region, level)
     area = narrative.region_label(ctx.cur, map_region, ctx.lang)
     title = area + " · " + ctx.t("map_chart_title", metric=ctx.t(figures.METRIC_LABELS[METRIC]), year=ctx.year)
-    extra = ({"inset": riskmap.inset_outlines(outlines), "maritime": riskmap.maritime_line(),
-              "islands": riskmap.island_points(), "main_bounds": riskmap.NATIONAL_MAIN_BOUNDS} if national else {})
-    figure = figures.risk_map_figure(outlines, frame, METRIC, settings.breaks(counties), ctx.lang, title=title, **extra)
+    figure = figures.region_risk_map_figure(map_region, level, frame, METRIC, settings.breaks(counties), ctx.lang,
+                                            title=title)
     top = shown.sort_values("value", ascending=False).head(3)
     names = [region_name(zh, en, ctx.lang) for zh, en in zip(top["name"], top["name_en"], strict=True)]
     pairs = [(name, formatting.percent(value)) for name, value in zip(names, top["value"], strict=True)]
