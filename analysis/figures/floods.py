@@ -28,7 +28,8 @@ def event_map_figure(by_county: pd.DataFrame, outlines: dict, lang: str, *, titl
     """Counties coloured by number of events (white where none), hover with affected people and loss.
 
     `by_county`: county_code, county_name, county_name_en, events, severity, affected_people, direct_loss.
-    `outlines`: GeoJSON FeatureCollection with 6-digit county codes as feature ids. Drawn offline (analysis.figures.geomap).
+    `outlines`: GeoJSON FeatureCollection with 6-digit county codes as feature ids; drawn offline
+    (analysis.figures.geomap).
     """
     fig = map_figure(title or t("flood_map_title", lang), 520)
     if not outlines["features"]:

@@ -88,8 +88,8 @@ def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[
     k = len(colours)
     scale = [[pos, colour] for i, colour in enumerate(colours) for pos in (i / k, (i + 1) / k)]
     valued = frame["value"].notna()
-    ids = {f["id"] for f in outlines["features"]}
-    known = frame[valued & frame["code"].isin(ids)]  # an inset holds only some of the units
+    outline_ids = {f["id"] for f in outlines["features"]}
+    known = frame[valued & frame["code"].isin(outline_ids)]  # an inset holds only some of the units
     rank_text = [t("map_rank_of", lang, rank=int(r), n=int(valued.sum())) for r in known["rank"]]
     custom = np.column_stack([_names(known, lang), known["code"],
                               [metric_value_text(v, metric, lang) for v in known["value"]], rank_text,
@@ -104,7 +104,7 @@ def _choropleth(outlines: dict, frame: pd.DataFrame, metric: str, breaks: tuple[
         colorbar={"title": {"text": legend_title(metric, lang), "side": "right"}, "tickvals": list(range(k)),
                   "ticktext": class_labels(breaks, metric, lang), "len": 0.6, "y": 0.62, "thickness": 16},
     )]
-    missing = ids - set(known["code"])
+    missing = outline_ids - set(known["code"])
     if missing:
         ids = sorted(missing)
         names = {f["id"]: region_name(f["properties"]["name"], f["properties"]["name_en"], lang)
