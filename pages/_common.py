@@ -510,21 +510,33 @@ def income_page_shell() -> Shell:
     return shell
 
 
-def lazy_tabs(labels: list[str], draws: list[Callable[[], None]], key: str) -> None:
+def lazy_tabs(names: list[str], draws: list[Callable[[], None]], key: str, label: Callable[[str], str]) -> None:
     """Tabs whose content runs only while open: opening another tab reruns the page (Streamlit's lazy tabs).
 
     Drawn eagerly, a hidden tab costs its queries and charts in every first view: on the 30-million world the
     warnings page spent 3.9 of its 6.0 server CPU-s on the cases and closing tabs nobody had opened yet.
-    Streamlit stores the open tab by its label; the position is kept too, so a switch of language keeps it open.
+    The open tab is in the link as `key=name` (absent for the first tab), so a link opens it, Back and Forward
+    move between tabs, and a switch of language, which changes every label, keeps it open.
     """
-    position = f"{key}-position"
-    if st.session_state.get(key) not in (None, *labels) and position in st.session_state:
-        st.session_state[key] = labels[st.session_state[position]]
-    for index, (tab, draw) in enumerate(zip(st.tabs(labels, key=key, on_change="rerun"), draws, strict=True)):
+    labels = [label(name) for name in names]
+    linked = st.query_params.get(key, names[0])
+    linked = linked if linked in names else names[0]
+    written = f"{key}-written"
+    if st.session_state.get(written) != linked or st.session_state.get(key) not in labels:
+        st.session_state[key] = labels[names.index(linked)]  # a link, Back or Forward, or another language
+    for name, tab, draw in zip(names, st.tabs(labels, key=key, on_change="rerun"), draws, strict=True):
         if tab.open:
-            st.session_state[position] = index
+            _link_tab(key, name, first=name == names[0])
+            st.session_state[written] = name
             with tab:
                 draw()
+
+
+def _link_tab(key: str, name: str, *, first: bool) -> None:
+    if first:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != name:
+        st.query_params[key] = name
 
 
 def show_region(code: str) -> None:

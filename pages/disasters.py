@@ -192,6 +192,6 @@ if below_county(region):  # events, the flood panel and the what-if counties are
     st.info(shell.t("access_county_only", what=shell.t("access_what_disasters"), region=shell.region_name),
             icon=":material/info:")
     st.stop()
-lazy_tabs([shell.t("flood_tab_events"), shell.t("flood_tab_impact"), shell.t("flood_tab_whatif")],
+lazy_tabs(["flood_tab_events", "flood_tab_impact", "flood_tab_whatif"],
           [show_events, lambda: show_impact(*measured_scope()), lambda: show_what_if(*measured_scope())],
-          key="tabs-floods")
+          key="tabs-floods", label=shell.t)

@@ -120,5 +120,6 @@ def show_list(caption: str, frame: pd.DataFrame, name: str) -> None:
     shell.table_downloads(table, name, key=name, kinds=kinds)
 
 
-lazy_tabs([shell.t(key) for key, *_ in lists], [partial(show_list, *rest) for _, *rest in lists], key="tabs-screen")
+lazy_tabs([key for key, *_ in lists], [partial(show_list, *rest) for _, *rest in lists], key="tabs-screen",
+          label=shell.t)
 show_rules()

@@ -196,14 +196,14 @@ def closing_tab() -> None:
     lists = (("dept_list_closed_failing", closing.closed_failing(check), "closing-failing"),
              ("dept_list_review", closing.review_for_closing(check), "closing-review"),
              ("dept_list_continued", closing.continued_support(check), "closing-continued"))
-    lazy_tabs([shell.t(key) for key, *_ in lists],
+    lazy_tabs([key for key, *_ in lists],
               [lambda frame=frame, name=name: household_table(closing.closing_list(frame, lang), name, key=name)
                for _, frame, name in lists],
-              key="tabs-dept-closing")
+              key="tabs-dept-closing", label=shell.t)
 
 
-lazy_tabs([shell.t("dept_tab_warnings"), shell.t("dept_tab_cases"), shell.t("dept_tab_closing")],
-          [warnings_tab, cases_tab, closing_tab], key="tabs-dept")
+lazy_tabs(["dept_tab_warnings", "dept_tab_cases", "dept_tab_closing"], [warnings_tab, cases_tab, closing_tab],
+          key="tabs-dept", label=shell.t)
 with st.expander(shell.t("dept_rules_title")):
     regions = real_regions()
     province_names = {code: region_name(zh, en, lang)

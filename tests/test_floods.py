@@ -220,6 +220,22 @@ def test_an_open_tab_stays_open_when_the_language_changes(open_app):
     assert t("flood_effect_metric", "en") in {m.label for m in at.metric}  # the impact tab's content, drawn
 
 
+def test_a_tab_is_in_the_link(open_app):
+    at = open_app("pages/disasters.py", lang="en", region="620000", **{"tabs-floods": "flood_tab_whatif"})
+    assert at.session_state["tabs-floods"] == t("flood_tab_whatif", "en")  # a link opens the tab it names
+    assert "tabs-floods" in at.query_params
+    at.session_state["tabs-floods"] = t("flood_tab_impact", "en")  # a click on another tab
+    at.run()
+    assert at.query_params["tabs-floods"] == "flood_tab_impact"
+    at.session_state["tabs-floods"] = t("flood_tab_events", "en")  # the first tab: no parameter
+    at.run()
+    assert "tabs-floods" not in at.query_params
+    at.query_params["tabs-floods"] = "flood_tab_impact"  # Back: the link names the tab before
+    at.run()
+    assert at.session_state["tabs-floods"] == t("flood_tab_impact", "en")
+    assert [e.value for e in at.exception] == []
+
+
 def test_the_page_models_share_one_panel_and_large_mixes_are_refused(planted, monkeypatch):
     with duckdb.connect(str(planted), read_only=True) as con:
         models = estimate.flood_models(con, "000000")
