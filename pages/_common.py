@@ -28,7 +28,8 @@ from analysis.figures import plotly_config
 from analysis.figures.base import COLUMN_WIDTH, FULL_WIDTH, fit_title
 from analysis.i18n import t
 from analysis.regioncodes import NATIONAL, region_level
-from analysis.regions import county_boundaries, province_boundaries, real_regions
+from analysis.regions import county_boundaries, real_regions
+from analysis.riskmap import main_outlines
 from analysis.store.connection import Database
 
 _SHELL_KEY = "_incomewatch_shell"
@@ -64,8 +65,8 @@ def warm_up(provinces: tuple[str, ...] = ()) -> None:
         for module in WARM_UP_MODULES:
             importlib.import_module(module)
         real_regions()
-        province_boundaries()
-        county_boundaries(None)
+        for level in ("province", "county"):
+            main_outlines(level)  # the national maps' outlines, cut to the mainland (reads China's units)
         for province in provinces:
             county_boundaries(province)
     except Exception:  # a page loads what it needs itself; warming up never fails a visit
