@@ -236,6 +236,15 @@ def test_a_tab_is_in_the_link(open_app):
     assert [e.value for e in at.exception] == []
 
 
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "x" * 100_000, "110101199001011234", "dept_tab_cases",
+                                   ""])
+def test_a_tab_link_naming_no_tab_of_the_page_opens_the_first(open_app, value):
+    at = open_app("pages/disasters.py", lang="zh", region="620000", **{"tabs-floods": value})
+    assert [e.value for e in at.exception] == []
+    assert at.session_state["tabs-floods"] == t("flood_tab_events", "zh")
+    assert "tabs-floods" not in at.query_params  # the link is put right
+
+
 def test_the_page_models_share_one_panel_and_large_mixes_are_refused(planted, monkeypatch):
     with duckdb.connect(str(planted), read_only=True) as con:
         models = estimate.flood_models(con, "000000")
